@@ -1,0 +1,41 @@
+# The commands README names. Everything installs into .venv from PyPI, pinned by constraints.txt.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SERVICES := profiles matching scheduling feedback
+EDITABLES := -e 'shared[testing]' $(foreach s,$(SERVICES),-e services/$(s))
+
+TENANT ?= acme
+ROLE   ?= org_admin
+SUB    ?= admin@acme.example
+
+.PHONY: install run test token bench clean help
+help:
+	@echo "make run    start the whole platform on embedded defaults (Ctrl-C stops it)"
+	@echo "make test   run the test suite against PostgreSQL and a Kafka-protocol broker"
+	@echo "make token  TENANT=acme ROLE=org_admin SUB=me   print a bearer token"
+	@echo "make bench  run the benchmarks and record them in bench/RESULTS.md"
+
+install: $(STAMP)
+
+$(STAMP): constraints.txt shared/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt $(EDITABLES)
+	touch $(STAMP)
+
+run: install
+	scripts/run-embedded
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+token: install
+	@set -a; . deploy/embedded.env; set +a; $(BIN)/mentoring token --tenant '$(TENANT)' --role '$(ROLE)' --sub '$(SUB)'
+
+bench: install
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

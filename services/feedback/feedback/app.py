@@ -1,0 +1,17 @@
+"""Composition root of the feedback API."""
+
+from typing import Mapping
+
+from flask import Flask
+
+from mentoring_shared.people_replica import people_replica_blueprint
+from mentoring_shared.runtime import ServiceRuntime
+from mentoring_shared.web.app_factory import create_service_app
+
+from feedback import SERVICE, orm
+
+
+def create_app(environ: Mapping[str, str] | None = None) -> Flask:
+    runtime = ServiceRuntime.from_environment(SERVICE, orm.metadata, environ)
+    return create_service_app(runtime, title="Feedback", blueprints=[people_replica_blueprint(orm.people, SERVICE)],
+                              description="Two-way feedback, goals and milestones, pair health, program reports.")

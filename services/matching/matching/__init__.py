@@ -1,0 +1,3 @@
+"""Matching: Who mentors whom: optimal, explainable matching of whole cohorts."""
+
+SERVICE = "matching"

@@ -1,0 +1,17 @@
+"""Composition root of the profiles API."""
+
+from typing import Mapping
+
+from flask import Flask
+
+from mentoring_shared.runtime import ServiceRuntime
+from mentoring_shared.web.app_factory import create_service_app
+
+from profiles import SERVICE, orm
+from profiles.api import people
+
+
+def create_app(environ: Mapping[str, str] | None = None) -> Flask:
+    runtime = ServiceRuntime.from_environment(SERVICE, orm.metadata, environ)
+    return create_service_app(runtime, title="Profiles", blueprints=[people],
+                              description="People, programs, cohorts and enrollments; the HR-system sync.")

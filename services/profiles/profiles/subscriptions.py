@@ -1,0 +1,3 @@
+"""Profiles is the source of people's data: it consumes no events (yet)."""
+
+HANDLERS: dict = {}

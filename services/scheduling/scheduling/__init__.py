@@ -1,0 +1,3 @@
+"""Scheduling: Regular meetings across time zones; calendar feeds and sync."""
+
+SERVICE = "scheduling"

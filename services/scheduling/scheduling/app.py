@@ -1,0 +1,17 @@
+"""Composition root of the scheduling API."""
+
+from typing import Mapping
+
+from flask import Flask
+
+from mentoring_shared.people_replica import people_replica_blueprint
+from mentoring_shared.runtime import ServiceRuntime
+from mentoring_shared.web.app_factory import create_service_app
+
+from scheduling import SERVICE, orm
+
+
+def create_app(environ: Mapping[str, str] | None = None) -> Flask:
+    runtime = ServiceRuntime.from_environment(SERVICE, orm.metadata, environ)
+    return create_service_app(runtime, title="Scheduling", blueprints=[people_replica_blueprint(orm.people, SERVICE)],
+                              description="Regular meetings across time zones; calendar feeds and sync.")

@@ -1,0 +1,1 @@
+"""The shared kit of the mentoring platform: every service is built from these parts."""

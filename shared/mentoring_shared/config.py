@@ -1,0 +1,144 @@
+"""Configuration from the environment. A missing or malformed setting stops the process with a
+message that names the variable, before anything else starts."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Mapping
+
+
+class ConfigError(SystemExit):
+    """Raised for a missing or malformed setting. A SystemExit, so a process stops with the message
+    (exit status 2) instead of a traceback."""
+
+    def __init__(self, variable: str, problem: str):
+        self.variable = variable
+        super().__init__(f"configuration error: {variable} {problem}")
+        self.code = 2
+
+    def __str__(self) -> str:  # SystemExit prints its first arg
+        return str(self.args[0])
+
+
+class Environment:
+    """Typed reads of environment variables; every error names its variable."""
+
+    def __init__(self, environ: Mapping[str, str] | None = None):
+        self._environ = os.environ if environ is None else environ
+
+    def raw(self, name: str) -> str | None:
+        value = self._environ.get(name)
+        return value.strip() if value is not None and value.strip() else None
+
+    def string(self, name: str, default: str | None = None) -> str:
+        value = self.raw(name)
+        if value is None:
+            if default is None:
+                raise ConfigError(name, "is required but not set")
+            return default
+        return value
+
+    def integer(self, name: str, default: int, minimum: int = 0, maximum: int | None = None) -> int:
+        value = self.raw(name)
+        if value is None:
+            return default
+        try:
+            number = int(value)
+        except ValueError:
+            raise ConfigError(name, f"must be a whole number, got {value!r}") from None
+        if number < minimum or (maximum is not None and number > maximum):
+            bounds = f">= {minimum}" + (f" and <= {maximum}" if maximum is not None else "")
+            raise ConfigError(name, f"must be {bounds}, got {number}")
+        return number
+
+    def database_url(self, name: str) -> str:
+        url = self.string(name)
+        if not url.startswith(("postgresql", "sqlite")):
+            raise ConfigError(name, f"must be a postgresql:// or sqlite:// URL, got {url.split(':', 1)[0]}://...")
+        return url
+
+    def bootstrap_servers(self, name: str) -> list[str]:
+        servers = [s.strip() for s in self.string(name).split(",") if s.strip()]
+        for server in servers:
+            host, _, port = server.rpartition(":")
+            if not host or not port.isdigit():
+                raise ConfigError(name, f"must be a comma-separated list of host:port, got {server!r}")
+        return servers
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    """HS256 with a local secret (embedded default) or RS256 with keys from a JWKS URL (production)."""
+
+    jwt_secret: str | None = None
+    jwks_url: str | None = None
+    issuer: str | None = None
+    audience: str | None = None
+
+    @property
+    def algorithm(self) -> str:
+        return "RS256" if self.jwks_url else "HS256"
+
+
+@dataclass(frozen=True)
+class KafkaSettings:
+    bootstrap_servers: list[str]
+    session_timeout_ms: int = 6000
+    topic_partitions: int = 3
+    poll_max_records: int = 100
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    service: str
+    database_url: str
+    kafka: KafkaSettings
+    auth: AuthSettings
+    http_port: int
+    worker_metrics_port: int
+    max_body_bytes: int = 1_048_576
+    consumer_max_attempts: int = 5
+    log_level: str = "INFO"
+    extra: dict = field(default_factory=dict)
+
+
+DEFAULT_PORTS = {"profiles": 8001, "matching": 8002, "scheduling": 8003, "feedback": 8004}
+
+
+def load_auth_settings(env: Environment) -> AuthSettings:
+    secret, jwks_url = env.raw("AUTH_JWT_SECRET"), env.raw("AUTH_JWKS_URL")
+    if not secret and not jwks_url:
+        raise ConfigError("AUTH_JWT_SECRET", "is required but not set (or set AUTH_JWKS_URL for RS256)")
+    if secret and len(secret) < 32:
+        raise ConfigError("AUTH_JWT_SECRET", "must be at least 32 characters")
+    if jwks_url and not jwks_url.startswith(("https://", "http://")):
+        raise ConfigError("AUTH_JWKS_URL", f"must be an http(s) URL, got {jwks_url!r}")
+    return AuthSettings(jwt_secret=None if jwks_url else secret, jwks_url=jwks_url,
+                        issuer=env.raw("AUTH_ISSUER"), audience=env.raw("AUTH_AUDIENCE"))
+
+
+def load_service_settings(service: str, environ: Mapping[str, str] | None = None) -> ServiceSettings:
+    """Read a service's settings; variables specific to one service carry its name as a prefix."""
+    env = Environment(environ)
+    prefix = service.upper()
+    default_port = DEFAULT_PORTS.get(service, 8000)
+    log_level = env.string("LOG_LEVEL", "INFO").upper()
+    if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        raise ConfigError("LOG_LEVEL", f"must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}")
+    return ServiceSettings(
+        service=service,
+        database_url=env.database_url(f"{prefix}_DATABASE_URL"),
+        kafka=KafkaSettings(
+            bootstrap_servers=env.bootstrap_servers("KAFKA_BOOTSTRAP_SERVERS"),
+            session_timeout_ms=env.integer("KAFKA_SESSION_TIMEOUT_MS", 6000, minimum=1000),
+            topic_partitions=env.integer("KAFKA_TOPIC_PARTITIONS", 3, minimum=1),
+            poll_max_records=env.integer("KAFKA_POLL_MAX_RECORDS", 100, minimum=1, maximum=10_000),
+        ),
+        auth=load_auth_settings(env),
+        http_port=env.integer(f"{prefix}_PORT", default_port, minimum=1, maximum=65535),
+        worker_metrics_port=env.integer(f"{prefix}_WORKER_METRICS_PORT", default_port + 1100, minimum=0, maximum=65535),
+        max_body_bytes=env.integer("HTTP_MAX_BODY_BYTES", 1_048_576, minimum=1024),
+        consumer_max_attempts=env.integer("CONSUMER_MAX_ATTEMPTS", 5, minimum=1, maximum=100),
+        log_level=log_level,
+    )

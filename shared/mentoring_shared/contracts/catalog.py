@@ -1,0 +1,8 @@
+"""Every event contract of the platform, in one registry."""
+
+from mentoring_shared.contracts import profiles
+from mentoring_shared.contracts.registry import EventRegistry
+
+
+def platform_events() -> EventRegistry:
+    return EventRegistry([*profiles.CONTRACTS])

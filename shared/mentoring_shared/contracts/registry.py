@@ -1,0 +1,47 @@
+"""A registry of event contracts: a type name, the topic it travels on, and its payload schema."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+import marshmallow as ma
+
+
+class UnknownEventType(KeyError):
+    pass
+
+
+@dataclass(frozen=True)
+class EventContract:
+    type: str
+    topic: str
+    schema: type[ma.Schema]
+
+    def dump_payload(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Check an outgoing payload strictly (a producer bug must not reach the wire) and render it."""
+        errors = self.schema().validate(data)
+        if errors:
+            raise ma.ValidationError({"data": errors})
+        return self.schema().dump(data)
+
+    def load_payload(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Read an incoming payload, ignoring fields added by a later minor revision."""
+        return self.schema(unknown=ma.EXCLUDE).load(data)
+
+
+class EventRegistry:
+    def __init__(self, contracts: Iterable[EventContract]):
+        self._by_type = {contract.type: contract for contract in contracts}
+
+    def contract(self, event_type: str) -> EventContract:
+        try:
+            return self._by_type[event_type]
+        except KeyError:
+            raise UnknownEventType(event_type) from None
+
+    def types(self) -> list[str]:
+        return sorted(self._by_type)
+
+    def topics(self) -> list[str]:
+        return sorted({contract.topic for contract in self._by_type.values()})

@@ -1,0 +1,1 @@
+"""Persistence parts shared by every service: engine, unit of work, outbox, inbox, migrations."""

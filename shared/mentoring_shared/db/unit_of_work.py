@@ -1,0 +1,60 @@
+"""One business transaction: state changes and the events that describe them commit together."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from sqlalchemy import Table
+from sqlalchemy.orm import Session, sessionmaker
+
+from mentoring_shared import context
+from mentoring_shared.contracts.registry import EventRegistry
+from mentoring_shared.db.outbox import add_to_outbox
+from mentoring_shared.domain_events import DomainEvent
+from mentoring_shared.messaging.envelope import Envelope
+
+
+class UnitOfWork:
+    """`with uow: ...; uow.commit()`. Leaving the block without commit rolls everything back,
+    events included: an event exists if and only if its state change was committed."""
+
+    def __init__(self, session_factory: sessionmaker[Session], outbox: Table, events: EventRegistry, source: str):
+        self._session_factory = session_factory
+        self._outbox = outbox
+        self._events = events
+        self.source = source
+        self.session: Session | None = None
+
+    def __enter__(self) -> "UnitOfWork":
+        self.session = self._session_factory()
+        self.session.begin()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        assert self.session is not None
+        try:
+            if self.session.in_transaction():
+                self.session.rollback()
+        finally:
+            self.session.close()
+            self.session = None
+
+    def commit(self) -> None:
+        assert self.session is not None
+        self.session.commit()
+
+    def emit(self, event_type: str, tenant_id: str, subject: str, data: dict[str, Any]) -> Envelope:
+        """Validate the payload against its contract and add the event to this transaction."""
+        assert self.session is not None, "emit() outside `with uow:`"
+        contract = self._events.contract(event_type)
+        envelope = Envelope.new(
+            type=event_type, source=self.source, subject=subject, tenant_id=tenant_id,
+            data=contract.dump_payload(data),
+            correlation_id=context.correlation_id.get(), causation_id=context.causation_id.get(),
+        )
+        add_to_outbox(self.session, self._outbox, contract.topic, envelope)
+        return envelope
+
+    def publish(self, events: Iterable[DomainEvent]) -> None:
+        for event in events:
+            self.emit(event.type, event.tenant_id, event.subject, event.data)

@@ -1,0 +1,1 @@
+"""Events between services: envelope, Kafka client, outbox relay, consumer runner, dead letters."""

@@ -1,0 +1,48 @@
+"""What one service process holds: its settings, its database and its unit-of-work factory.
+Built by the composition roots (app.py, worker.py); nothing here runs at import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+from sqlalchemy import Engine, MetaData, Table
+from sqlalchemy.orm import Session, sessionmaker
+
+from mentoring_shared.config import ServiceSettings, load_service_settings
+from mentoring_shared.contracts.catalog import platform_events
+from mentoring_shared.contracts.registry import EventRegistry
+from mentoring_shared.db.engine import make_engine, make_session_factory
+from mentoring_shared.db.unit_of_work import UnitOfWork
+from mentoring_shared.logs import configure_logging
+
+
+@dataclass
+class ServiceRuntime:
+    settings: ServiceSettings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    outbox: Table
+    inbox: Table
+    events: EventRegistry
+
+    @classmethod
+    def build(cls, settings: ServiceSettings, metadata: MetaData) -> "ServiceRuntime":
+        engine = make_engine(settings.database_url)
+        return cls(settings=settings, engine=engine, sessions=make_session_factory(engine),
+                   outbox=metadata.tables["outbox"], inbox=metadata.tables["inbox"], events=platform_events())
+
+    @classmethod
+    def from_environment(cls, service: str, metadata: MetaData,
+                         environ: Mapping[str, str] | None = None) -> "ServiceRuntime":
+        """Settings from the environment (failing fast on a bad one), JSON logging, the database."""
+        settings = load_service_settings(service, environ)
+        configure_logging(service, settings.log_level)
+        return cls.build(settings, metadata)
+
+    @property
+    def service(self) -> str:
+        return self.settings.service
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions, self.outbox, self.events, source=f"/{self.service}")

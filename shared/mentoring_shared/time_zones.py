@@ -1,0 +1,13 @@
+"""IANA time zones: people's working hours and calendars are kept in their own zone."""
+
+from functools import lru_cache
+from zoneinfo import available_timezones
+
+
+@lru_cache(maxsize=1)
+def _iana_names() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def is_iana_time_zone(name: str) -> bool:
+    return name in _iana_names()

@@ -1,0 +1,1 @@
+"""HTTP parts shared by every service: app factory, problem+json, auth, pagination, health, metrics."""

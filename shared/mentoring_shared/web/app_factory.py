@@ -1,0 +1,83 @@
+"""Builds a service's Flask app: OpenAPI (flask-smorest), problem+json errors, authentication,
+request ids, metrics, health. A service adds only its own blueprints."""
+
+from __future__ import annotations
+
+import logging
+from typing import Iterable
+
+from flask import Flask, current_app, g, request
+from flask_smorest import Api, Blueprint
+from werkzeug.exceptions import HTTPException, UnsupportedMediaType
+
+from mentoring_shared.errors import ApplicationError
+from mentoring_shared.runtime import ServiceRuntime
+from mentoring_shared.web import health, observability
+from mentoring_shared.web.auth import TokenVerifier, authenticate
+from mentoring_shared.web.problems import Problem, from_http_exception, problem_response
+
+log = logging.getLogger(__name__)
+
+PUBLIC_PATHS = {"/healthz", "/readyz", "/metrics", "/openapi.json"}
+
+
+def current_runtime() -> ServiceRuntime:
+    """The runtime of the app serving this request."""
+    return current_app.extensions["runtime"]
+
+
+class ProblemApi(Api):
+    """flask-smorest's Api, answering every HTTP error as application/problem+json."""
+
+    def handle_http_exception(self, error: HTTPException):
+        return from_http_exception(error)
+
+
+def create_service_app(runtime: ServiceRuntime, title: str, description: str,
+                       blueprints: Iterable[Blueprint]) -> Flask:
+    app = Flask(runtime.service)
+    app.config.update(
+        API_TITLE=title, API_VERSION="v1", OPENAPI_VERSION="3.0.3", OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={
+            "info": {"description": description},
+            "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
+                                                               "bearerFormat": "JWT"}}},
+            "security": [{"bearerAuth": []}],
+        },
+        MAX_CONTENT_LENGTH=runtime.settings.max_body_bytes,
+    )
+    app.extensions["runtime"] = runtime
+    observability.install(app, runtime.service)
+
+    verifier = TokenVerifier(runtime.settings.auth)
+
+    @app.before_request
+    def authenticate_request():
+        if request.path in PUBLIC_PATHS:
+            return None
+        if request.method in {"POST", "PUT", "PATCH"} and request.content_length and not request.is_json:
+            raise UnsupportedMediaType("request bodies must be application/json")
+        g.principal = authenticate(verifier)
+        return None
+
+    @app.errorhandler(Problem)
+    def render_problem(problem: Problem):
+        return problem_response(problem.status, problem.title, problem.detail, problem.type, **problem.extensions)
+
+    @app.errorhandler(ApplicationError)
+    def render_application_error(error: ApplicationError):
+        return problem_response(error.status, error.title, error.detail, **error.extensions)
+
+    @app.errorhandler(Exception)
+    def render_unexpected(error: Exception):
+        if isinstance(error, HTTPException):
+            return from_http_exception(error)
+        log.exception("unhandled error")
+        return problem_response(500, "Internal Server Error", "An unexpected error occurred; it has been logged.")
+
+    api = ProblemApi(app)
+    api.register_blueprint(health.blueprint)
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint)
+    return app

@@ -1,0 +1,92 @@
+"""Bearer JWT authentication. HS256 with a local secret in the embedded default; RS256 with keys
+from a JWKS URL in production. Claims carry `sub`, `tenant_id` and `roles`."""
+
+from __future__ import annotations
+
+import functools
+import time
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+import jwt
+from flask import g, request
+
+from mentoring_shared.config import AuthSettings
+from mentoring_shared.web.problems import Problem
+
+ROLES = ("org_admin", "program_manager", "mentor", "mentee", "service")
+
+
+@dataclass(frozen=True)
+class Principal:
+    subject: str
+    tenant_id: str
+    roles: frozenset[str]
+
+    def has_any(self, roles: Iterable[str]) -> bool:
+        return bool(self.roles & set(roles))
+
+
+class TokenVerifier:
+    def __init__(self, settings: AuthSettings):
+        self._settings = settings
+        self._jwks = jwt.PyJWKClient(settings.jwks_url, cache_keys=True, lifespan=300) if settings.jwks_url else None
+
+    def verify(self, token: str) -> Principal:
+        try:
+            key = self._jwks.get_signing_key_from_jwt(token).key if self._jwks else self._settings.jwt_secret
+            claims = jwt.decode(
+                token, key, algorithms=[self._settings.algorithm],
+                audience=self._settings.audience, issuer=self._settings.issuer,
+                options={"require": ["exp", "sub", "tenant_id"], "verify_aud": bool(self._settings.audience)},
+            )
+        except jwt.PyJWKClientError as error:
+            raise Problem(401, "Unauthorized", f"signing key not available: {error}") from None
+        except jwt.InvalidTokenError as error:
+            raise Problem(401, "Unauthorized", f"invalid token: {error}") from None
+        roles = claims.get("roles") or []
+        if not isinstance(roles, list) or not all(role in ROLES for role in roles):
+            raise Problem(401, "Unauthorized", f"invalid token: roles must be a list of {', '.join(ROLES)}")
+        tenant_id = claims["tenant_id"]
+        if not isinstance(tenant_id, str) or not tenant_id or len(tenant_id) > 64:
+            raise Problem(401, "Unauthorized", "invalid token: tenant_id must be a non-empty string")
+        return Principal(subject=str(claims["sub"]), tenant_id=tenant_id, roles=frozenset(roles))
+
+
+def issue_dev_token(secret: str, tenant_id: str, roles: list[str], subject: str, ttl_s: int = 12 * 3600,
+                    issuer: str | None = None, audience: str | None = None) -> str:
+    """An HS256 token for the embedded default (`make token`) and for tests."""
+    unknown = [role for role in roles if role not in ROLES]
+    if unknown:
+        raise ValueError(f"unknown role(s) {unknown}; roles are {', '.join(ROLES)}")
+    now = int(time.time())
+    claims = {"sub": subject, "tenant_id": tenant_id, "roles": roles, "iat": now, "exp": now + ttl_s}
+    if issuer:
+        claims["iss"] = issuer
+    if audience:
+        claims["aud"] = audience
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+def authenticate(verifier: TokenVerifier) -> Principal:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise Problem(401, "Unauthorized", "a bearer token is required")
+    return verifier.verify(token.strip())
+
+
+def current_principal() -> Principal:
+    return g.principal
+
+
+def requires_role(*roles: str) -> Callable:
+    """Allow a route to principals holding any of `roles` (authentication itself is app-wide)."""
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_principal().has_any(roles):
+                raise Problem(403, "Forbidden", f"requires one of the roles: {', '.join(roles)}")
+            return view(*args, **kwargs)
+        return wrapper
+    return decorator

@@ -1,0 +1,63 @@
+"""Liveness and readiness. `/healthz`: the process answers. `/readyz`: its database and the broker
+answer too (the broker check is cached briefly so probes do not flood it)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+import marshmallow as ma
+from sqlalchemy import text
+
+from mentoring_shared.messaging.kafka import broker_answers
+
+blueprint = Blueprint("health", __name__, description="Liveness and readiness probes.")
+
+
+class HealthSchema(ma.Schema):
+    status = ma.fields.String(required=True)
+    checks = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
+
+
+class _BrokerCheck:
+    def __init__(self, ttl_s: float = 5.0):
+        self._ttl_s = ttl_s
+        self._lock = threading.Lock()
+        self._checked_at = float("-inf")
+        self._ok = False
+
+    def ok(self, kafka_settings) -> bool:
+        with self._lock:
+            if time.monotonic() - self._checked_at > self._ttl_s:
+                self._ok = broker_answers(kafka_settings)
+                self._checked_at = time.monotonic()
+            return self._ok
+
+
+@blueprint.route("/healthz")
+class Liveness(MethodView):
+    @blueprint.response(200, HealthSchema)
+    def get(self):
+        return {"status": "ok", "checks": {}}
+
+
+@blueprint.route("/readyz")
+class Readiness(MethodView):
+    @blueprint.response(200, HealthSchema)
+    @blueprint.alt_response(503, schema=HealthSchema, description="A dependency does not answer.")
+    def get(self):
+        runtime = current_app.extensions["runtime"]
+        checks = {}
+        try:
+            with runtime.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            checks["database"] = "ok"
+        except Exception:
+            checks["database"] = "unavailable"
+        broker_check = current_app.extensions.setdefault("broker_check", _BrokerCheck())
+        checks["broker"] = "ok" if broker_check.ok(runtime.settings.kafka) else "unavailable"
+        ready = all(value == "ok" for value in checks.values())
+        return {"status": "ok" if ready else "unavailable", "checks": checks}, (200 if ready else 503)

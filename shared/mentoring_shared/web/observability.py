@@ -1,0 +1,63 @@
+"""Request ids, correlation ids and request metrics for every route; `/metrics` for Prometheus."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from flask import Flask, Response, g, request
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client import multiprocess
+
+from mentoring_shared import context, metrics
+from mentoring_shared.ids import new_id
+
+REQUEST_ID_HEADER = "X-Request-ID"
+CORRELATION_ID_HEADER = "X-Correlation-ID"
+
+
+def _accepted_id(value: str | None) -> str | None:
+    # Ids from outside end up in logs and events: accept only short, printable tokens.
+    if value and len(value) <= 64 and value.replace("-", "").replace("_", "").isalnum():
+        return value
+    return None
+
+
+def install(app: Flask, service: str) -> None:
+    @app.before_request
+    def start_request() -> None:
+        g.started_at = time.perf_counter()
+        g.request_id = _accepted_id(request.headers.get(REQUEST_ID_HEADER)) or new_id()
+        g.correlation_id = _accepted_id(request.headers.get(CORRELATION_ID_HEADER)) or g.request_id
+        g.context_token = context.bound(request_id=g.request_id, correlation_id=g.correlation_id)
+        g.context_token.__enter__()
+
+    @app.after_request
+    def finish_request(response: Response) -> Response:
+        response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
+        response.headers[CORRELATION_ID_HEADER] = g.get("correlation_id", "")
+        route = request.url_rule.rule if request.url_rule is not None else "unmatched"
+        if route != "/metrics" and "started_at" in g:
+            metrics.HTTP_REQUEST_DURATION.labels(service, request.method, route, str(response.status_code)) \
+                .observe(time.perf_counter() - g.started_at)
+        return response
+
+    @app.teardown_request
+    def end_request(_error) -> None:
+        token = g.pop("context_token", None)
+        if token is not None:
+            token.__exit__(None, None, None)
+
+    @app.get("/metrics")
+    def prometheus_metrics() -> Response:
+        return Response(generate_latest(metrics_registry()), mimetype=CONTENT_TYPE_LATEST)
+
+
+def metrics_registry():
+    """Under gunicorn every worker writes its samples to PROMETHEUS_MULTIPROC_DIR; aggregate them."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return registry
+    from prometheus_client import REGISTRY
+    return REGISTRY

@@ -1,0 +1,69 @@
+"""A service's worker process: the outbox relay and the consumer runner, each on its own thread,
+its own `/metrics` port, and a clean stop on SIGTERM or SIGINT."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+
+from prometheus_client import start_http_server
+
+from mentoring_shared.contracts.topics import ALL_TOPICS, dead_letter_topic
+from mentoring_shared.messaging import kafka
+from mentoring_shared.messaging.consumer import ConsumerRunner, EventHandler
+from mentoring_shared.messaging.relay import OutboxRelay
+from mentoring_shared.runtime import ServiceRuntime
+
+log = logging.getLogger(__name__)
+
+
+class WorkerProcess:
+    def __init__(self, runtime: ServiceRuntime, handlers: dict[str, EventHandler], group: str | None = None):
+        self.runtime = runtime
+        settings = runtime.settings
+        self.relay = OutboxRelay(runtime.service, runtime.sessions, runtime.outbox, settings.kafka)
+        self.consumer = ConsumerRunner(
+            runtime.service, group or runtime.service, handlers, runtime.events, runtime.unit_of_work,
+            runtime.inbox, settings.kafka, max_attempts=settings.consumer_max_attempts,
+        ) if handlers else None
+        self._threads: list[threading.Thread] = []
+
+    def start(self, stop: threading.Event) -> None:
+        """Start the relay and consumer threads (after making sure the topics exist)."""
+        self._ensure_topics(stop)
+        self._threads = [threading.Thread(target=self.relay.run, args=(stop,), name="outbox-relay", daemon=True)]
+        if self.consumer is not None:
+            self._threads.append(threading.Thread(target=self.consumer.run, args=(stop,), name="consumer", daemon=True))
+        for thread in self._threads:
+            thread.start()
+
+    def join(self, timeout_s: float = 30.0) -> None:
+        for thread in self._threads:
+            thread.join(timeout_s)
+
+    def run_forever(self) -> None:
+        stop = threading.Event()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+        port = self.runtime.settings.worker_metrics_port
+        if port:
+            start_http_server(port)
+        log.info("worker starting", extra={"metrics_port": port})
+        self.start(stop)
+        stop.wait()
+        log.info("worker stopping")
+        self.join()
+        self.runtime.engine.dispose()
+
+    def _ensure_topics(self, stop: threading.Event) -> None:
+        topics = ALL_TOPICS + [dead_letter_topic(topic) for topic in ALL_TOPICS]
+        backoff = 0.5
+        while not stop.is_set():
+            try:
+                kafka.ensure_topics(self.runtime.settings.kafka, topics)
+                return
+            except Exception as error:
+                log.warning("broker not reachable for topic setup, retrying in %.1fs: %s", backoff, error)
+                stop.wait(backoff)
+                backoff = min(10.0, backoff * 2)
