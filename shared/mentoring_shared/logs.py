@@ -30,8 +30,10 @@ def configure_logging(service: str, level: str = "INFO") -> None:
         timestamp=False,
     ))
     handler.addFilter(_ContextFilter(service))
+    handler._mentoring_json = True  # type: ignore[attr-defined]
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    # Replace only our own handler: others (pytest's capture, say) stay.
+    root.handlers[:] = [h for h in root.handlers if not getattr(h, "_mentoring_json", False)] + [handler]
     root.setLevel(level)
     # kafka-python is chatty at INFO about every connection; its warnings still show.
     logging.getLogger("kafka").setLevel(max(logging.WARNING, logging.getLevelName(level)))

@@ -1,0 +1,1 @@
+"""Test support: real servers (PostgreSQL, a Kafka-protocol broker) and pytest fixtures."""

@@ -1,0 +1,134 @@
+"""pytest fixtures for the platform: real PostgreSQL databases (one per service, migrated, dropped
+after the run), a real broker, the four apps, their workers, tenants and tokens.
+
+Enable with `pytest_plugins = ["mentoring_shared.testing.fixtures"]`."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from typing import Any, Iterator
+
+import pytest
+
+from mentoring_shared.cli import SERVICES, migrations_dir
+from mentoring_shared.db.migrations import upgrade_to_head
+from mentoring_shared.testing.servers import Broker, PostgresServer, ServerUnavailable
+from mentoring_shared.web.auth import issue_dev_token
+
+TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    try:
+        server = PostgresServer.start()
+    except ServerUnavailable as error:
+        pytest.exit(f"FAILED: {error}", returncode=3)
+    yield server
+    server.drop_all()
+
+
+@pytest.fixture(scope="session")
+def broker() -> Iterator[Broker]:
+    try:
+        started = Broker.start()
+    except ServerUnavailable as error:
+        pytest.exit(f"FAILED: {error}", returncode=3)
+    yield started
+    started.stop()
+
+
+def migrated_databases(server: PostgresServer, services=SERVICES) -> dict[str, str]:
+    """A new database for each service, at its latest migration."""
+    urls = {}
+    for service in services:
+        url = server.create_database(f"mt_{service}")
+        upgrade_to_head(migrations_dir(service), url)
+        urls[service] = url
+    return urls
+
+
+def platform_environment(database_urls: dict[str, str], bootstrap: str, **overrides: str) -> dict[str, str]:
+    """The environment a service process reads, pointing at the given databases and broker."""
+    env = {f"{service.upper()}_DATABASE_URL": url for service, url in database_urls.items()}
+    env.update({
+        "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+        "KAFKA_SESSION_TIMEOUT_MS": "2000",  # a group's first join takes half of it
+        "AUTH_JWT_SECRET": TEST_JWT_SECRET,
+        "LOG_LEVEL": "WARNING",
+        "CONSUMER_MAX_ATTEMPTS": "3",
+    })
+    env.update({f"{service.upper()}_WORKER_METRICS_PORT": "0" for service in SERVICES})
+    env.update(overrides)
+    return env
+
+
+@pytest.fixture(scope="session")
+def service_databases(postgres_server) -> dict[str, str]:
+    return migrated_databases(postgres_server)
+
+
+@pytest.fixture(scope="session")
+def platform_env(service_databases, broker) -> dict[str, str]:
+    return platform_environment(service_databases, broker.bootstrap)
+
+
+@pytest.fixture(scope="session")
+def apps(platform_env) -> dict[str, Any]:
+    import importlib
+
+    return {service: importlib.import_module(f"{service}.app").create_app(platform_env) for service in SERVICES}
+
+
+@pytest.fixture(scope="session")
+def running_workers(platform_env) -> Iterator[dict[str, Any]]:
+    """Every service's worker (relay and consumers) on threads in this process, for the session."""
+    import importlib
+
+    stop = threading.Event()
+    workers = {service: importlib.import_module(f"{service}.worker").build_worker(platform_env)
+               for service in SERVICES}
+    for worker in workers.values():
+        worker.start(stop)
+    yield workers
+    stop.set()
+    for worker in workers.values():
+        worker.join()
+
+
+@pytest.fixture
+def tenant() -> str:
+    return f"tenant-{uuid.uuid4().hex[:12]}"
+
+
+def token(tenant_id: str, *roles: str, subject: str = "tester") -> str:
+    return issue_dev_token(TEST_JWT_SECRET, tenant_id, list(roles) or ["org_admin"], subject)
+
+
+class ApiClient:
+    """A Flask test client that sends a bearer token for one tenant and set of roles."""
+
+    def __init__(self, app, tenant_id: str, roles: tuple[str, ...], subject: str = "tester"):
+        self.app = app
+        self._client = app.test_client()
+        self._headers = {"Authorization": f"Bearer {token(tenant_id, *roles, subject=subject)}"}
+
+    def request(self, method: str, path: str, **kwargs):
+        headers = {**self._headers, **kwargs.pop("headers", {})}
+        return self._client.open(path, method=method, headers=headers, **kwargs)
+
+    def get(self, path: str, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs):
+        return self.request("POST", path, **kwargs)
+
+
+@pytest.fixture
+def api(apps, tenant):
+    """`api("profiles")` is a client of that service acting as an org_admin of this test's tenant."""
+    def client(service: str, roles: tuple[str, ...] = ("org_admin",), tenant_id: str | None = None,
+               subject: str = "tester") -> ApiClient:
+        return ApiClient(apps[service], tenant_id or tenant, roles, subject)
+    return client

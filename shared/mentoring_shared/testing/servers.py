@@ -1,0 +1,152 @@
+"""The real servers tests run against. Where a Docker engine answers, testcontainers supplies
+PostgreSQL and Apache Kafka; otherwise the local PostgreSQL server and the tansu broker binary.
+A server that cannot be had is an error with a clear message, never a skip."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from mentoring_shared.db.engine import normalize_url
+from mentoring_shared.messaging.local_broker import start_broker
+
+LOCAL_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+class ServerUnavailable(RuntimeError):
+    pass
+
+
+def docker_engine_answers() -> bool:
+    try:
+        import docker
+
+        client = docker.from_env(timeout=3)
+        client.ping()
+        return True
+    except Exception:
+        return False
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(host: str, port: int, timeout_s: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise ServerUnavailable(f"nothing listens on {host}:{port} after {timeout_s:.0f}s")
+
+
+@dataclass
+class PostgresServer:
+    """An admin connection URL to a PostgreSQL server, and the databases made for this run."""
+
+    admin_url: str
+    container: object | None = None
+    databases: list[str] = field(default_factory=list)
+
+    @classmethod
+    def start(cls) -> "PostgresServer":
+        url = os.environ.get("TEST_POSTGRES_URL")
+        if not url and docker_engine_answers():
+            from testcontainers.postgres import PostgresContainer
+
+            container = PostgresContainer("postgres:16-alpine", driver="psycopg").start()
+            return cls(admin_url=container.get_connection_url(), container=container)
+        url = url or LOCAL_POSTGRES_URL
+        try:
+            engine = sa.create_engine(normalize_url(url))
+            with engine.connect() as connection:
+                connection.execute(sa.text("SELECT 1"))
+            engine.dispose()
+        except Exception as error:
+            raise ServerUnavailable(
+                f"PostgreSQL is required for the tests and does not answer at {url} "
+                f"(set TEST_POSTGRES_URL, or start a local server): {error}") from None
+        return cls(admin_url=url)
+
+    def create_database(self, prefix: str) -> str:
+        name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+        self._admin(f'CREATE DATABASE "{name}"')
+        self.databases.append(name)
+        base = sa.engine.make_url(normalize_url(self.admin_url))
+        return base.set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        for name in self.databases:
+            self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.databases.clear()
+        if self.container is not None:
+            self.container.stop()
+
+    def _admin(self, statement: str) -> None:
+        engine = sa.create_engine(normalize_url(self.admin_url), isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(sa.text(statement))
+        engine.dispose()
+
+
+@dataclass
+class Broker:
+    """A Kafka-protocol broker for tests: Apache Kafka in a container, or tansu as a child process
+    (which tests may pause with SIGSTOP and resume with SIGCONT)."""
+
+    bootstrap: str
+    process: subprocess.Popen | None = None
+    container: object | None = None
+
+    @classmethod
+    def start(cls, prefer_container: bool = True) -> "Broker":
+        if prefer_container and docker_engine_answers():
+            from testcontainers.kafka import KafkaContainer
+
+            container = KafkaContainer().with_kraft().start()
+            return cls(bootstrap=container.get_bootstrap_server(), container=container)
+        port = free_port()
+        log_path = os.path.join(tempfile.gettempdir(), f"tansu-{port}.log")
+        try:
+            process = start_broker(f"127.0.0.1:{port}", log_path)
+        except Exception as error:
+            raise ServerUnavailable(f"could not start the tansu broker: {error}") from None
+        try:
+            wait_for_port("127.0.0.1", port)
+        except ServerUnavailable:
+            process.kill()
+            raise ServerUnavailable(f"the tansu broker did not start; see {log_path}") from None
+        return cls(bootstrap=f"127.0.0.1:{port}", process=process)
+
+    def pause(self) -> None:
+        """Freeze the broker (SIGSTOP): connections stay open and nothing answers."""
+        if self.process is None:
+            raise ServerUnavailable("pausing needs the broker as a child process (tansu)")
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.send_signal(signal.SIGCONT)
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        if self.container is not None:
+            self.container.stop()

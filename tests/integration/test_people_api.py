@@ -1,0 +1,111 @@
+"""Profiles' people routes against PostgreSQL: what they answer, and that bad input writes nothing."""
+
+import pytest
+
+from tests.integration.helpers import count_rows, new_person
+
+PROBLEM = "application/problem+json"
+
+
+def test_a_registered_person_can_be_read_back(api):
+    profiles = api("profiles")
+    created = profiles.post("/v1/people", json=new_person(name="Grace Hopper"))
+    assert created.status_code == 201
+    person = created.get_json()
+    assert person["name"] == "Grace Hopper" and person["status"] == "active" and person["version"] == 1
+    fetched = profiles.get(f"/v1/people/{person['id']}")
+    assert fetched.status_code == 200
+    assert fetched.get_json() == person
+
+
+def test_registering_writes_the_person_and_one_event_in_the_outbox(api, apps, tenant):
+    api("profiles").post("/v1/people", json=new_person())
+    assert count_rows(apps["profiles"], "people", tenant_id=tenant) == 1
+    assert count_rows(apps["profiles"], "outbox", tenant_id=tenant, event_type="profiles.person.upserted.v1") == 1
+
+
+def test_people_are_listed_in_pages_in_creation_order(api):
+    profiles = api("profiles")
+    ids = [profiles.post("/v1/people", json=new_person()).get_json()["id"] for _ in range(5)]
+    seen, cursor = [], None
+    while True:
+        query = {"limit": 2} | ({"cursor": cursor} if cursor else {})
+        page = profiles.get("/v1/people", query_string=query).get_json()
+        assert len(page["items"]) <= 2
+        seen += [item["id"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == ids
+
+
+def test_page_size_is_bounded(api):
+    response = api("profiles").get("/v1/people", query_string={"limit": 1000})
+    assert response.status_code == 422
+    assert response.mimetype == PROBLEM
+    assert response.get_json()["errors"][0]["field"] == "limit"
+
+
+def test_a_duplicate_employee_id_or_email_is_a_conflict(api, apps, tenant):
+    profiles = api("profiles")
+    first = new_person()
+    profiles.post("/v1/people", json=first)
+    response = profiles.post("/v1/people", json=new_person(employee_id=first["employee_id"], email=first["email"]))
+    assert response.status_code == 409
+    assert response.get_json()["fields"] == ["email", "employee_id"]
+    assert count_rows(apps["profiles"], "people", tenant_id=tenant) == 1
+    assert count_rows(apps["profiles"], "outbox", tenant_id=tenant) == 1
+
+
+@pytest.mark.parametrize("body,content_type,status,field", [
+    ('{"name": "x", ', "application/json", 400, None),                                   # bad JSON
+    ('{"name":"A","email":"a@b.co","time_zone":"UTC","nickname":"z"}', "application/json", 422, "nickname"),
+    ('{"name":"A","email":"a@b.co","time_zone":7}', "application/json", 422, "time_zone"),  # wrong type
+    ('{"name":"A","email":"not-an-email","time_zone":"UTC"}', "application/json", 422, "email"),
+    ('{"email":"a@b.co","time_zone":"UTC"}', "application/json", 422, "name"),           # missing
+    ('{"name":"A","email":"a@b.co","time_zone":"Mars/Base"}', "application/json", 422, "time_zone"),
+    ('[1, 2]', "application/json", 422, "body"),
+    ("name=A", "application/x-www-form-urlencoded", 415, None),
+])
+def test_bad_input_is_a_problem_naming_the_field_and_writes_nothing(api, apps, tenant, body, content_type,
+                                                                      status, field):
+    response = api("profiles").post("/v1/people", data=body, content_type=content_type)
+    assert response.status_code == status
+    assert response.mimetype == PROBLEM
+    problem = response.get_json()
+    assert problem["status"] == status and problem["title"]
+    if field:
+        assert field in {error["field"] for error in problem["errors"]}
+    assert count_rows(apps["profiles"], "people", tenant_id=tenant) == 0
+    assert count_rows(apps["profiles"], "outbox", tenant_id=tenant) == 0
+
+
+def test_an_oversized_body_is_refused_and_writes_nothing(api, apps, tenant):
+    limit = apps["profiles"].config["MAX_CONTENT_LENGTH"]
+    body = new_person(name="x" * (limit + 10))
+    response = api("profiles").post("/v1/people", json=body)
+    assert response.status_code == 413
+    assert response.mimetype == PROBLEM
+    assert count_rows(apps["profiles"], "people", tenant_id=tenant) == 0
+
+
+def test_requests_without_a_valid_token_are_unauthorized(apps):
+    client = apps["profiles"].test_client()
+    assert client.get("/v1/people").status_code == 401
+    response = client.get("/v1/people", headers={"Authorization": "Bearer not.a.token"})
+    assert response.status_code == 401 and response.mimetype == PROBLEM
+
+
+def test_only_admins_and_services_register_people(api, apps, tenant):
+    response = api("profiles", roles=("mentee",)).post("/v1/people", json=new_person())
+    assert response.status_code == 403
+    assert count_rows(apps["profiles"], "people", tenant_id=tenant) == 0
+
+
+def test_health_and_readiness_answer_without_a_token(apps):
+    for app in apps.values():
+        client = app.test_client()
+        assert client.get("/healthz").status_code == 200
+        ready = client.get("/readyz")
+        assert ready.status_code == 200, ready.get_json()
+        assert ready.get_json()["checks"] == {"database": "ok", "broker": "ok"}

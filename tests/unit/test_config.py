@@ -1,0 +1,56 @@
+import pytest
+
+from mentoring_shared.config import ConfigError, load_service_settings
+
+VALID = {
+    "PROFILES_DATABASE_URL": "postgresql://postgres@127.0.0.1/profiles",
+    "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:9092",
+    "AUTH_JWT_SECRET": "x" * 32,
+}
+
+
+def with_env(**changes):
+    env = dict(VALID)
+    for key, value in changes.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
+
+
+def test_valid_environment_loads_with_defaults():
+    settings = load_service_settings("profiles", VALID)
+    assert settings.http_port == 8001
+    assert settings.worker_metrics_port == 9101
+    assert settings.kafka.bootstrap_servers == ["127.0.0.1:9092"]
+    assert settings.auth.algorithm == "HS256"
+
+
+@pytest.mark.parametrize("variable", ["PROFILES_DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "AUTH_JWT_SECRET"])
+def test_missing_required_setting_names_the_variable(variable):
+    with pytest.raises(ConfigError) as raised:
+        load_service_settings("profiles", with_env(**{variable: None}))
+    assert variable in str(raised.value)
+    assert raised.value.code == 2
+
+
+@pytest.mark.parametrize("variable,value", [
+    ("PROFILES_PORT", "eighty"),
+    ("PROFILES_PORT", "70000"),
+    ("KAFKA_BOOTSTRAP_SERVERS", "no-port-here"),
+    ("PROFILES_DATABASE_URL", "mysql://db/x"),
+    ("AUTH_JWT_SECRET", "short"),
+    ("LOG_LEVEL", "LOUD"),
+    ("AUTH_JWKS_URL", "ftp://keys"),
+])
+def test_malformed_setting_names_the_variable(variable, value):
+    with pytest.raises(ConfigError) as raised:
+        load_service_settings("profiles", with_env(**{variable: value}))
+    assert variable in str(raised.value)
+
+
+def test_jwks_url_switches_to_rs256_without_a_secret():
+    settings = load_service_settings("profiles", with_env(AUTH_JWT_SECRET=None, AUTH_JWKS_URL="https://idp/jwks"))
+    assert settings.auth.algorithm == "RS256"
+    assert settings.auth.jwt_secret is None
