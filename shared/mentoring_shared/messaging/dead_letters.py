@@ -38,10 +38,11 @@ def dead_letter(producer, record, group: str, error: BaseException, timeout_s: f
 def replay_dead_letters(settings: KafkaSettings, topic: str, group: str | None = None,
                         idle_timeout_s: float = 5.0) -> int:
     """Republish the dead letters of `topic` (optionally only one consumer group's) to `topic`.
-    Progress is committed under the group `dlq-replay`, so each dead letter is replayed once."""
+    Progress is committed under a replay group of its own (one per `group` filter), so each dead
+    letter is replayed once, and replaying one group's letters never skips another's."""
     if topic.endswith(DEAD_LETTER_SUFFIX):
         raise ValueError(f"name the original topic, not the dead-letter topic: {topic}")
-    consumer = kafka.make_consumer(settings, "dlq-replay", [dead_letter_topic(topic)])
+    consumer = kafka.make_consumer(settings, f"dlq-replay.{group or 'all-groups'}", [dead_letter_topic(topic)])
     producer = kafka.make_producer(settings, client_id="dlq-replay")
     replayed = 0
     try:

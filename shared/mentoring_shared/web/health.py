@@ -32,7 +32,7 @@ class _BrokerCheck:
     def ok(self, kafka_settings) -> bool:
         with self._lock:
             if time.monotonic() - self._checked_at > self._ttl_s:
-                self._ok = broker_answers(kafka_settings)
+                self._ok = broker_answers(kafka_settings, timeout_s=1.0)
                 self._checked_at = time.monotonic()
             return self._ok
 

@@ -1,0 +1,107 @@
+"""The whole platform started the way `make run` starts it (scripts/run-embedded: migrations,
+honcho, gunicorn, workers), over real HTTP: a person registered in profiles shows up in every
+other service. Once on the embedded defaults (SQLite, the tansu broker the script starts), once
+switched to PostgreSQL and an external broker by environment variables alone."""
+
+import os
+import signal
+import subprocess
+from pathlib import Path
+
+import pytest
+import requests
+
+from mentoring_shared.cli import SERVICES
+from mentoring_shared.testing.fixtures import TEST_JWT_SECRET, migrated_databases, token
+from mentoring_shared.testing.polling import eventually
+from mentoring_shared.testing.servers import free_port
+from tests.integration.helpers import new_person
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def start_platform(tmp_path, **env) -> tuple[subprocess.Popen, dict[str, int], dict[str, int]]:
+    ports = {service: free_port() for service in SERVICES}
+    metrics_ports = {service: free_port() for service in SERVICES}
+    environment = {**os.environ, "VAR_DIR": str(tmp_path / "var"), "AUTH_JWT_SECRET": TEST_JWT_SECRET,
+                   "KAFKA_SESSION_TIMEOUT_MS": "2000", "WEB_CONCURRENCY": "2",
+                   "PATH": f"{Path(os.sys.executable).parent}{os.pathsep}{os.environ['PATH']}", **env}
+    for service in SERVICES:
+        environment[f"{service.upper()}_PORT"] = str(ports[service])
+        environment[f"{service.upper()}_WORKER_METRICS_PORT"] = str(metrics_ports[service])
+    log = open(tmp_path / "platform.log", "wb")
+    process = subprocess.Popen([str(REPO_ROOT / "scripts" / "run-embedded")], cwd=REPO_ROOT, env=environment,
+                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    return process, ports, metrics_ports
+
+
+def stop_platform(process: subprocess.Popen) -> int:
+    """Ctrl-C, as a person at the terminal would: honcho stops every process."""
+    os.killpg(process.pid, signal.SIGINT)
+    try:
+        return process.wait(30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        raise
+
+
+def ready(port: int) -> bool:
+    try:
+        return requests.get(f"http://127.0.0.1:{port}/readyz", timeout=5).status_code == 200
+    except requests.RequestException:  # not listening yet, or still starting
+        return False
+
+
+@pytest.fixture(params=["embedded", "postgresql"])
+def platform(request, tmp_path, postgres_server, broker):
+    if request.param == "embedded":
+        env = {f"{s.upper()}_DATABASE_URL": f"sqlite:///{tmp_path}/{s}.db" for s in SERVICES}
+        listen = f"127.0.0.1:{free_port()}"
+        env.update(BROKER_LISTEN=listen, KAFKA_BOOTSTRAP_SERVERS=listen)
+    else:
+        urls = migrated_databases(postgres_server)
+        env = {f"{s.upper()}_DATABASE_URL": url for s, url in urls.items()}
+        env.update(RUN_BROKER="0", KAFKA_BOOTSTRAP_SERVERS=broker.bootstrap)
+    process, ports, metrics_ports = start_platform(tmp_path, **env)
+    try:
+        for service in SERVICES:
+            eventually(lambda: process.poll() is None and ready(ports[service]), timeout_s=60,
+                       message=f"{service} did not become ready (see {tmp_path}/platform.log)")
+        yield ports, metrics_ports
+    finally:
+        returncode = stop_platform(process)
+    log = (tmp_path / "platform.log").read_text(errors="replace")
+    assert "Traceback" not in log, log[-5000:]
+    assert returncode in (0, 130, -2), f"honcho exited {returncode}"
+
+
+def test_a_person_registered_over_http_reaches_every_service(platform, tenant):
+    ports, metrics_ports = platform
+    headers = {"Authorization": f"Bearer {token(tenant)}"}
+    base = f"http://127.0.0.1:{ports['profiles']}"
+    created = requests.post(f"{base}/v1/people", json=new_person(name="Dorothy Vaughan"), headers=headers, timeout=10)
+    assert created.status_code == 201, created.text
+    person = created.json()
+
+    for service in ("matching", "scheduling", "feedback"):
+        url = f"http://127.0.0.1:{ports[service]}/v1/people/{person['id']}"
+        copy = eventually(lambda: requests.get(url, headers=headers, timeout=5).status_code == 200 and
+                          requests.get(url, headers=headers, timeout=5).json(),
+                          message=f"{service} never showed the person")
+        assert copy["name"] == "Dorothy Vaughan" and copy["version"] == 1
+
+    # /metrics aggregates every gunicorn worker's samples (multiprocess mode): all GETs are counted.
+    for _ in range(20):
+        assert requests.get(f"{base}/v1/people/{person['id']}", headers=headers, timeout=5).status_code == 200
+    exposition = requests.get(f"{base}/metrics", timeout=5).text
+    line = next(l for l in exposition.splitlines() if l.startswith("http_request_duration_seconds_count")
+                and 'route="/v1/people/<person_id>"' in l and 'method="GET"' in l)
+    assert float(line.rsplit(" ", 1)[1]) == 20.0
+    assert person["id"] not in exposition, "an id leaked into metric labels"
+
+    worker_metrics = requests.get(f"http://127.0.0.1:{metrics_ports['matching']}/metrics", timeout=5).text
+    assert 'events_consumed_total{outcome="applied",service="matching",type="profiles.person.upserted.v1"}' \
+        in worker_metrics
+    assert "consumer_lag_events" in worker_metrics
+    profiles_worker = requests.get(f"http://127.0.0.1:{metrics_ports['profiles']}/metrics", timeout=5).text
+    assert 'outbox_backlog_events{service="profiles"} 0.0' in profiles_worker

@@ -1,0 +1,47 @@
+"""A missing or malformed setting stops the process with a message naming the variable."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+MENTORING = str(Path(sys.executable).with_name("mentoring"))
+COMPLETE = {
+    "PROFILES_DATABASE_URL": "sqlite:///unused.db",
+    "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1",
+    "AUTH_JWT_SECRET": "s" * 40,
+}
+
+
+def run(command: list[str], **env_changes) -> subprocess.CompletedProcess:
+    env = {key: value for key, value in os.environ.items()
+           if not key.endswith("_DATABASE_URL") and not key.startswith(("KAFKA_", "AUTH_"))}
+    env.update(COMPLETE)
+    for key, value in env_changes.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return subprocess.run([MENTORING, *command], env=env, capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("command", [["api", "profiles"], ["worker", "profiles"]])
+@pytest.mark.parametrize("variable", ["PROFILES_DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "AUTH_JWT_SECRET"])
+def test_a_missing_setting_stops_the_process_naming_it(command, variable):
+    result = run(command, **{variable: None})
+    assert result.returncode == 2
+    assert f"configuration error: {variable} is required" in result.stderr
+
+
+def test_a_malformed_setting_stops_the_process_naming_it():
+    result = run(["api", "profiles"], PROFILES_PORT="http")
+    assert result.returncode == 2
+    assert "PROFILES_PORT must be a whole number" in result.stderr
+
+
+def test_migrate_names_the_missing_database_url():
+    result = run(["migrate", "matching"])
+    assert result.returncode == 2
+    assert "MATCHING_DATABASE_URL is required" in result.stderr

@@ -1,0 +1,93 @@
+"""A poison message lands in the dead-letter topic after bounded retries, with its origin in
+headers; the good events behind it on the same partition are still processed; a replay after the
+fix applies it."""
+
+import threading
+import uuid
+
+from kafka import KafkaConsumer
+
+from mentoring_shared.config import load_service_settings
+from mentoring_shared.contracts.profiles import PERSON_UPSERTED_V1
+from mentoring_shared.contracts.topics import PROFILES_PEOPLE, dead_letter_topic
+from mentoring_shared.messaging import dead_letters, kafka
+from mentoring_shared.messaging.consumer import ConsumerRunner
+from mentoring_shared.messaging.envelope import Envelope
+from mentoring_shared.runtime import ServiceRuntime
+from mentoring_shared.testing.polling import eventually
+from tests.reliability.counting import counting_handler, create_counter_table, times_applied
+
+
+def person_event(tenant: str, key: str, name: str, **data_overrides) -> Envelope:
+    data = {"person_id": f"{tenant}-{name}", "version": 1, "employee_id": None, "name": name,
+            "email": f"{name}@example.com", "time_zone": "UTC", "status": "active"}
+    data.update(data_overrides)
+    return Envelope.new(type=PERSON_UPSERTED_V1, source="/tests", subject=key, tenant_id=tenant, data=data)
+
+
+def read_dead_letters(settings, tenant: str) -> list:
+    consumer = KafkaConsumer(dead_letter_topic(PROFILES_PEOPLE), bootstrap_servers=settings.kafka.bootstrap_servers,
+                             group_id=f"dlq-reader-{uuid.uuid4().hex[:8]}", auto_offset_reset="earliest",
+                             enable_auto_commit=False, consumer_timeout_ms=3000,
+                             session_timeout_ms=2000, heartbeat_interval_ms=500)
+    records = [record for record in consumer if tenant.encode() in (record.key or b"")]
+    consumer.close()
+    return records
+
+
+def run_consumer(runner: ConsumerRunner, until) -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=runner.run, args=(stop,))
+    thread.start()
+    try:
+        eventually(until, timeout_s=60)
+    finally:
+        stop.set()
+        thread.join(30)
+
+
+def test_poison_messages_go_to_dead_letters_and_the_partition_keeps_flowing(isolated_env, tenant, consumer_group):
+    from matching import orm
+
+    settings = load_service_settings("matching", isolated_env)
+    matching = ServiceRuntime.build(settings, orm.metadata)
+    create_counter_table(matching.engine)
+
+    key = f"{tenant}-same-key".encode()  # one key: one partition, poison in the middle of good events
+    good = [person_event(tenant, key.decode(), f"good{n}") for n in range(3)]
+    fails_in_handler = person_event(tenant, key.decode(), "explodes")
+    breaks_contract = person_event(tenant, key.decode(), "bad-version", version=0)
+    producer = kafka.make_producer(settings.kafka, client_id="test-publisher")
+    for value in [good[0].to_json().encode(), b"{not json", good[1].to_json().encode(),
+                  breaks_contract.to_json().encode(), fails_in_handler.to_json().encode(), good[2].to_json().encode()]:
+        producer.send(PROFILES_PEOPLE, key=key, value=value)
+    producer.flush(30)
+
+    runner = ConsumerRunner("reliability", consumer_group, counting_handler(tenant, fail_names={"explodes"}),
+                            matching.events, matching.unit_of_work, matching.inbox, settings.kafka,
+                            max_attempts=3, retry_backoff_s=0.05)
+    attempts = []
+    original_apply = runner._apply_once
+    runner._apply_once = lambda event, handler: attempts.append(event.id) or original_apply(event, handler)
+    run_consumer(runner, lambda: len(times_applied(matching.engine, tenant)) == 3)
+
+    assert set(times_applied(matching.engine, tenant)) == {event.id for event in good}
+    assert attempts.count(fails_in_handler.id) == 3, "retries were not bounded at 3 attempts"
+
+    letters = eventually(lambda: len(read_dead_letters(settings, tenant)) == 3 and read_dead_letters(settings, tenant))
+    headers = [dict(letter.headers) for letter in letters]
+    assert {h[dead_letters.ORIGIN_TOPIC] for h in headers} == {PROFILES_PEOPLE.encode()}
+    assert {h[dead_letters.CONSUMER_GROUP] for h in headers} == {consumer_group.encode()}
+    assert all(h[dead_letters.ORIGIN_OFFSET].isdigit() and h[dead_letters.ORIGIN_PARTITION].isdigit() for h in headers)
+    assert [letter.value for letter in letters][0] == b"{not json"
+    assert b"ValueError: cannot apply explodes" in headers[2][dead_letters.ERROR]
+
+    # After the fix, replaying the group's dead letters applies the event that failed in the handler.
+    replayed = dead_letters.replay_dead_letters(settings.kafka, PROFILES_PEOPLE, group=consumer_group,
+                                                idle_timeout_s=3)
+    assert replayed == 3
+    fixed = ConsumerRunner("reliability", consumer_group, counting_handler(tenant), matching.events,
+                           matching.unit_of_work, matching.inbox, settings.kafka, max_attempts=3)
+    run_consumer(fixed, lambda: len(times_applied(matching.engine, tenant)) == 4)
+    counts = times_applied(matching.engine, tenant)
+    assert counts[fails_in_handler.id] == 1 and set(counts.values()) == {1}
