@@ -10,7 +10,7 @@ TENANT ?= acme
 ROLE   ?= org_admin
 SUB    ?= admin@acme.example
 
-.PHONY: install run test token bench clean help
+.PHONY: install system-packages run test token bench clean help
 help:
 	@echo "make run    start the whole platform on embedded defaults (Ctrl-C stops it)"
 	@echo "make test   run the test suite against PostgreSQL and a Kafka-protocol broker"
@@ -25,10 +25,14 @@ $(STAMP): constraints.txt shared/pyproject.toml $(foreach s,$(SERVICES),services
 	$(BIN)/python -m pip install --quiet -c constraints.txt $(EDITABLES)
 	touch $(STAMP)
 
+# Debian packages the tests use (docker-compose, to validate docker-compose.yml); installs what is missing.
+system-packages:
+	scripts/install-system-packages
+
 run: install
 	scripts/run-embedded
 
-test: install
+test: install system-packages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 token: install

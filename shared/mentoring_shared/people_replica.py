@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from mentoring_shared.web.blueprint import Blueprint
 from sqlalchemy import Column, Integer, MetaData, String, Table, select
 
 from mentoring_shared.db.replica import upsert_if_newer
@@ -77,13 +77,13 @@ def people_replica_blueprint(table: Table, service: str) -> Blueprint:
         def get(self, args):
             """List the people this service knows, in the caller's tenant."""
             query = select(table).where(table.c.tenant_id == current_principal().tenant_id)
-            if args["cursor"]:
-                query = query.where(table.c.person_id > args["cursor"])
+            if args.get("cursor"):
+                query = query.where(table.c.person_id > args.get("cursor"))
             with current_runtime().sessions() as session:
                 rows = session.execute(query.order_by(table.c.person_id).limit(args["limit"] + 1)).mappings().all()
             return page(rows, args["limit"], lambda row: row["person_id"])
 
-    @blueprint.route("/<person_id>")
+    @blueprint.route("/<id:person_id>")
     class PersonItem(MethodView):
         @requires_role(*READER_ROLES)
         @blueprint.response(200, ReplicaPersonSchema)

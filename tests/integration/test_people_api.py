@@ -109,3 +109,13 @@ def test_health_and_readiness_answer_without_a_token(apps):
         ready = client.get("/readyz")
         assert ready.status_code == 200, ready.get_json()
         assert ready.get_json()["checks"] == {"database": "ok", "broker": "ok"}
+
+
+def test_nul_characters_are_refused_naming_the_field(api, apps, tenant):
+    profiles = api("profiles")
+    response = profiles.post("/v1/people", json=new_person(name="Ada\x00Lovelace"))
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["field"] == "name"
+    assert profiles.get("/v1/people", query_string={"cursor": "a\x00b"}).status_code == 422
+    assert profiles.get("/v1/people/a%00b").status_code == 404
+    assert count_rows(apps["profiles"], "people", tenant_id=tenant) == 0

@@ -12,10 +12,10 @@ from tests.integration.helpers import count_rows, new_person
 
 PUBLIC_ROUTES = {"/healthz", "/readyz", "/metrics", "/openapi.json", "/static/<path:filename>"}
 CHECKED_ROUTES = {
-    "profiles": {("GET", "/v1/people"), ("POST", "/v1/people"), ("GET", "/v1/people/<person_id>")},
-    "matching": {("GET", "/v1/people"), ("GET", "/v1/people/<person_id>")},
-    "scheduling": {("GET", "/v1/people"), ("GET", "/v1/people/<person_id>")},
-    "feedback": {("GET", "/v1/people"), ("GET", "/v1/people/<person_id>")},
+    "profiles": {("GET", "/v1/people"), ("POST", "/v1/people"), ("GET", "/v1/people/<id:person_id>")},
+    "matching": {("GET", "/v1/people"), ("GET", "/v1/people/<id:person_id>")},
+    "scheduling": {("GET", "/v1/people"), ("GET", "/v1/people/<id:person_id>")},
+    "feedback": {("GET", "/v1/people"), ("GET", "/v1/people/<id:person_id>")},
 }
 
 

@@ -3,9 +3,6 @@ headers; the good events behind it on the same partition are still processed; a 
 fix applies it."""
 
 import threading
-import uuid
-
-from kafka import KafkaConsumer
 
 from mentoring_shared.config import load_service_settings
 from mentoring_shared.contracts.profiles import PERSON_UPSERTED_V1
@@ -15,6 +12,7 @@ from mentoring_shared.messaging.consumer import ConsumerRunner
 from mentoring_shared.messaging.envelope import Envelope
 from mentoring_shared.runtime import ServiceRuntime
 from mentoring_shared.testing.polling import eventually
+from mentoring_shared.testing.topics import read_topic
 from tests.reliability.counting import counting_handler, create_counter_table, times_applied
 
 
@@ -26,13 +24,8 @@ def person_event(tenant: str, key: str, name: str, **data_overrides) -> Envelope
 
 
 def read_dead_letters(settings, tenant: str) -> list:
-    consumer = KafkaConsumer(dead_letter_topic(PROFILES_PEOPLE), bootstrap_servers=settings.kafka.bootstrap_servers,
-                             group_id=f"dlq-reader-{uuid.uuid4().hex[:8]}", auto_offset_reset="earliest",
-                             enable_auto_commit=False, consumer_timeout_ms=3000,
-                             session_timeout_ms=2000, heartbeat_interval_ms=500)
-    records = [record for record in consumer if tenant.encode() in (record.key or b"")]
-    consumer.close()
-    return records
+    return [record for record in read_topic(settings.kafka.bootstrap_servers, dead_letter_topic(PROFILES_PEOPLE))
+            if tenant.encode() in (record.key or b"")]
 
 
 def run_consumer(runner: ConsumerRunner, until) -> None:

@@ -1,7 +1,7 @@
 """Profiles' HTTP routes: parse, call a handler, render."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from mentoring_shared.web.blueprint import Blueprint
 
 from mentoring_shared.errors import NotFound
 from mentoring_shared.web.app_factory import current_runtime
@@ -31,11 +31,11 @@ class PeopleCollection(MethodView):
     def get(self, args):
         """List people in the caller's tenant, oldest first."""
         with current_runtime().sessions() as session:
-            rows = PeopleRepository(session).list(current_principal().tenant_id, args["limit"] + 1, args["cursor"])
+            rows = PeopleRepository(session).list(current_principal().tenant_id, args["limit"] + 1, args.get("cursor"))
         return page(rows, args["limit"], lambda person: person.id)
 
 
-@people.route("/<person_id>")
+@people.route("/<id:person_id>")
 class PersonItem(MethodView):
     @people.response(200, PersonSchema)
     @people.alt_response(404, description="No such person in this tenant.")

@@ -4,17 +4,21 @@ request ids, metrics, health. A service adds only its own blueprints."""
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Iterable
 
 from flask import Flask, current_app, g, request
-from flask_smorest import Api, Blueprint
+from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
 from mentoring_shared.errors import ApplicationError
 from mentoring_shared.runtime import ServiceRuntime
 from mentoring_shared.web import health, observability
 from mentoring_shared.web.auth import TokenVerifier, authenticate
-from mentoring_shared.web.problems import Problem, from_http_exception, problem_response
+from mentoring_shared.web.blueprint import Blueprint
+from mentoring_shared.web.input_guards import IdConverter, id_converter_openapi, reject_nul_characters
+from mentoring_shared.web.problems import (PROBLEM_JSON, Problem, ProblemSchema, from_http_exception,
+                                           problem_response)
 
 log = logging.getLogger(__name__)
 
@@ -27,10 +31,23 @@ def current_runtime() -> ServiceRuntime:
 
 
 class ProblemApi(Api):
-    """flask-smorest's Api, answering every HTTP error as application/problem+json."""
+    """flask-smorest's Api, answering, and documenting, every HTTP error as application/problem+json."""
+
+    ERROR_SCHEMA = ProblemSchema
 
     def handle_http_exception(self, error: HTTPException):
         return from_http_exception(error)
+
+    def _register_responses(self):
+        # flask-smorest documents errors as application/json; ours are problem documents.
+        for status in HTTPStatus:
+            response = {"description": status.phrase}
+            if status >= 400:
+                response["content"] = {PROBLEM_JSON: {"schema": ProblemSchema}}
+            self.spec.components.response(status.name, response, lazy=True)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, {
+            "description": "A problem (RFC 9457)", "content": {PROBLEM_JSON: {"schema": ProblemSchema}},
+        }, lazy=True)
 
 
 def create_service_app(runtime: ServiceRuntime, title: str, description: str,
@@ -48,6 +65,7 @@ def create_service_app(runtime: ServiceRuntime, title: str, description: str,
         MAX_CONTENT_LENGTH=runtime.settings.max_body_bytes,
     )
     app.extensions["runtime"] = runtime
+    app.url_map.converters["id"] = IdConverter
     observability.install(app, runtime.service)
 
     verifier = TokenVerifier(runtime.settings.auth)
@@ -59,6 +77,7 @@ def create_service_app(runtime: ServiceRuntime, title: str, description: str,
         if request.method in {"POST", "PUT", "PATCH"} and request.content_length and not request.is_json:
             raise UnsupportedMediaType("request bodies must be application/json")
         g.principal = authenticate(verifier)
+        reject_nul_characters()
         return None
 
     @app.errorhandler(Problem)
@@ -77,6 +96,7 @@ def create_service_app(runtime: ServiceRuntime, title: str, description: str,
         return problem_response(500, "Internal Server Error", "An unexpected error occurred; it has been logged.")
 
     api = ProblemApi(app)
+    api.register_converter(IdConverter, id_converter_openapi)
     api.register_blueprint(health.blueprint)
     for blueprint in blueprints:
         api.register_blueprint(blueprint)

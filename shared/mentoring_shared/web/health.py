@@ -8,7 +8,7 @@ import time
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from mentoring_shared.web.blueprint import Blueprint
 import marshmallow as ma
 from sqlalchemy import text
 
@@ -39,6 +39,7 @@ class _BrokerCheck:
 
 @blueprint.route("/healthz")
 class Liveness(MethodView):
+    @blueprint.doc(security=[])  # probes are public: no token
     @blueprint.response(200, HealthSchema)
     def get(self):
         return {"status": "ok", "checks": {}}
@@ -46,6 +47,7 @@ class Liveness(MethodView):
 
 @blueprint.route("/readyz")
 class Readiness(MethodView):
+    @blueprint.doc(security=[])
     @blueprint.response(200, HealthSchema)
     @blueprint.alt_response(503, schema=HealthSchema, description="A dependency does not answer.")
     def get(self):

@@ -4,10 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
+import marshmallow as ma
 from flask import Response, json
 from werkzeug.exceptions import HTTPException
 
 PROBLEM_JSON = "application/problem+json"
+
+
+class FieldErrorSchema(ma.Schema):
+    field = ma.fields.String(required=True, metadata={"description": "Dotted path of the field, or `body`."})
+    location = ma.fields.String(required=True, metadata={"description": "json, query, path or headers."})
+    message = ma.fields.String(required=True)
+
+
+class ProblemSchema(ma.Schema):
+    """RFC 9457 problem details; validation problems list every field in `errors`."""
+
+    class Meta:
+        unknown = ma.INCLUDE  # problem types may add extension members
+
+    type = ma.fields.String(required=True)
+    title = ma.fields.String(required=True)
+    status = ma.fields.Integer(required=True)
+    detail = ma.fields.String()
+    errors = ma.fields.List(ma.fields.Nested(FieldErrorSchema))
 
 
 class Problem(Exception):
@@ -71,4 +91,9 @@ def from_http_exception(error: HTTPException) -> Response:
     if status == 413:
         return problem_response(413, "Request body too large", error.description)
     detail = data.get("message") or error.description
-    return problem_response(status, error.name, detail)
+    response = problem_response(status, error.name, detail)
+    # Keep the exception's own headers (a 405's Allow, say), all but its content type.
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response

@@ -1,0 +1,62 @@
+"""Golden JSON files pin every event type: a producer cannot rename, drop or retype a field without
+a test failing, and a consumer reads a later minor revision (extra fields) without failing."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mentoring_shared.contracts.catalog import platform_events
+from mentoring_shared.contracts.topics import ALL_TOPICS
+from mentoring_shared.messaging.envelope import Envelope
+
+GOLDEN = Path(__file__).parent / "golden"
+REGISTRY = platform_events()
+
+
+def golden(event_type: str) -> dict:
+    return json.loads((GOLDEN / f"{event_type}.json").read_text())
+
+
+def test_every_event_type_has_a_golden_file_and_every_golden_file_a_type():
+    assert sorted(path.stem for path in GOLDEN.glob("*.json")) == REGISTRY.types()
+
+
+def test_every_contract_travels_on_a_declared_topic():
+    assert set(REGISTRY.topics()) <= set(ALL_TOPICS)
+
+
+@pytest.mark.parametrize("event_type", REGISTRY.types())
+def test_golden_event_reads_as_an_envelope_of_its_type(event_type):
+    document = golden(event_type)
+    envelope = Envelope.from_json(json.dumps(document))
+    assert envelope.type == event_type
+    assert json.loads(envelope.to_json()) == document
+
+
+@pytest.mark.parametrize("event_type", REGISTRY.types())
+def test_producer_renders_the_golden_payload_unchanged(event_type):
+    contract = REGISTRY.contract(event_type)
+    data = golden(event_type)["data"]
+    assert contract.dump_payload(contract.load_payload(data)) == data
+
+
+@pytest.mark.parametrize("event_type", REGISTRY.types())
+def test_consumer_reads_a_later_additive_revision(event_type):
+    contract = REGISTRY.contract(event_type)
+    data = {**golden(event_type)["data"], "field_added_later": {"any": "shape"}}
+    loaded = contract.load_payload(data)
+    assert "field_added_later" not in loaded
+    assert loaded == contract.load_payload(golden(event_type)["data"])
+
+
+@pytest.mark.parametrize("event_type", REGISTRY.types())
+def test_a_payload_missing_a_required_field_is_refused_by_the_producer(event_type):
+    import marshmallow as ma
+
+    contract = REGISTRY.contract(event_type)
+    required = [name for name, field in contract.schema().fields.items() if field.required]
+    data = dict(golden(event_type)["data"])
+    del data[required[0]]
+    with pytest.raises(ma.ValidationError):
+        contract.dump_payload(data)
