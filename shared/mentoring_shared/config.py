@@ -86,7 +86,7 @@ class KafkaSettings:
     bootstrap_servers: list[str]
     session_timeout_ms: int = 6000
     topic_partitions: int = 3
-    poll_max_records: int = 100
+    poll_max_records: int = 500
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ def load_service_settings(service: str, environ: Mapping[str, str] | None = None
             bootstrap_servers=env.bootstrap_servers("KAFKA_BOOTSTRAP_SERVERS"),
             session_timeout_ms=env.integer("KAFKA_SESSION_TIMEOUT_MS", 6000, minimum=1000),
             topic_partitions=env.integer("KAFKA_TOPIC_PARTITIONS", 3, minimum=1),
-            poll_max_records=env.integer("KAFKA_POLL_MAX_RECORDS", 100, minimum=1, maximum=10_000),
+            poll_max_records=env.integer("KAFKA_POLL_MAX_RECORDS", 500, minimum=1, maximum=10_000),
         ),
         auth=load_auth_settings(env),
         http_port=env.integer(f"{prefix}_PORT", default_port, minimum=1, maximum=65535),

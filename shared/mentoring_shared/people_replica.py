@@ -10,7 +10,7 @@ from flask.views import MethodView
 from mentoring_shared.web.blueprint import Blueprint
 from sqlalchemy import Column, Integer, MetaData, String, Table, select
 
-from mentoring_shared.db.replica import upsert_if_newer
+from mentoring_shared.db.replica import NewerSnapshotUpsert
 from mentoring_shared.db.types import UtcDateTime
 from mentoring_shared.db.unit_of_work import UnitOfWork
 from mentoring_shared.errors import NotFound
@@ -39,15 +39,15 @@ def add_people_replica_table(metadata: MetaData) -> Table:
 
 def person_upserted_handler(table: Table):
     """The handler for profiles.person.upserted.v1: keep the newest snapshot."""
+    upsert = NewerSnapshotUpsert(table, ["tenant_id", "person_id"])
+
     def apply_person_upserted(event: Envelope, uow: UnitOfWork) -> None:
         snapshot = event.data
-        upsert_if_newer(
-            uow.session, table, key={"tenant_id": event.tenant_id, "person_id": snapshot["person_id"]},
-            version=snapshot["version"],
-            values={"employee_id": snapshot.get("employee_id"), "name": snapshot["name"],
-                    "email": snapshot["email"], "time_zone": snapshot["time_zone"],
-                    "status": snapshot["status"], "updated_at": datetime.now(timezone.utc)},
-        )
+        upsert.apply(uow.session, {
+            "tenant_id": event.tenant_id, "person_id": snapshot["person_id"], "version": snapshot["version"],
+            "employee_id": snapshot.get("employee_id"), "name": snapshot["name"], "email": snapshot["email"],
+            "time_zone": snapshot["time_zone"], "status": snapshot["status"],
+            "updated_at": datetime.now(timezone.utc)})
     return apply_person_upserted
 
 

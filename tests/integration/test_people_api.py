@@ -119,3 +119,14 @@ def test_nul_characters_are_refused_naming_the_field(api, apps, tenant):
     assert profiles.get("/v1/people", query_string={"cursor": "a\x00b"}).status_code == 422
     assert profiles.get("/v1/people/a%00b").status_code == 404
     assert count_rows(apps["profiles"], "people", tenant_id=tenant) == 0
+
+
+def test_concurrent_registrations_of_one_person_make_one_person_and_conflicts(api, apps, tenant):
+    from concurrent.futures import ThreadPoolExecutor
+
+    body = new_person()
+    with ThreadPoolExecutor(8) as pool:
+        statuses = sorted(pool.map(lambda _: api("profiles").post("/v1/people", json=body).status_code, range(8)))
+    assert statuses == [201] + [409] * 7
+    assert count_rows(apps["profiles"], "people", tenant_id=tenant) == 1
+    assert count_rows(apps["profiles"], "outbox", tenant_id=tenant) == 1

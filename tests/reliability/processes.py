@@ -1,7 +1,7 @@
 """Processes the reliability tests start and kill:
 
     python -m tests.reliability.processes relay-then-die   relay one batch, exit hard after the ack
-    python -m tests.reliability.processes count-events     consume and count until killed
+    python -m tests.reliability.processes count-events     consume and count, recording outcomes, until killed
 
 Configuration comes from the environment the test passes (see mentoring_shared.testing.fixtures)."""
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 
 from mentoring_shared.config import load_service_settings
 from mentoring_shared.messaging.consumer import ConsumerRunner
@@ -44,14 +45,21 @@ def count_events() -> None:
         counting_handler(os.environ["TEST_TENANT"], delay_s=float(os.environ.get("TEST_DELAY_S", "0"))),
         runtime.events, runtime.unit_of_work, runtime.inbox, runtime.settings.kafka)
     outcomes = open(os.environ["TEST_OUTCOMES_FILE"], "a", buffering=1)
-    process = runner.process
+    process_batch = runner.process_batch
 
-    def process_and_record(record):
-        outcome = process(record)
-        outcomes.write(outcome + "\n")
-        return outcome
+    pause_s = float(os.environ.get("TEST_PAUSE_AFTER_BATCH_S", "0"))
 
-    runner.process = process_and_record
+    def process_and_record(records):
+        results = process_batch(records)
+        outcomes.write("".join(result + "\n" for result in results))
+        if pause_s:
+            # The batch is committed in the database, its offset not yet in Kafka: the window a
+            # crash turns into a redelivery. Announce it, and hold it open for the test to kill.
+            outcomes.write("committed-not-acknowledged\n")
+            time.sleep(pause_s)
+        return results
+
+    runner.process_batch = process_and_record
     runner.run(threading.Event())
 
 

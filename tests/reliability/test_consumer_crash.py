@@ -31,39 +31,51 @@ def publish_people(settings, tenant: str, count: int) -> list[str]:
     return ids
 
 
-def test_consumer_killed_mid_batch_applies_every_event_exactly_once(isolated_env, tenant, consumer_group, tmp_path):
+def test_consumer_killed_at_any_point_applies_every_event_exactly_once(isolated_env, tenant, consumer_group,
+                                                                       tmp_path):
     from matching import orm
 
     settings = load_service_settings("matching", isolated_env)
     matching = ServiceRuntime.build(settings, orm.metadata)
     create_counter_table(matching.engine)
     event_ids = publish_people(settings, tenant, EVENTS)
-
+    applied = lambda: len(times_applied(matching.engine, tenant))
     outcomes_file = tmp_path / "outcomes.txt"
+    outcomes = lambda: outcomes_file.read_text().split() if outcomes_file.exists() else []
     env = {**isolated_env, "TEST_CONSUMER_GROUP": consumer_group, "TEST_TENANT": tenant,
-           "TEST_DELAY_S": "0.01", "TEST_OUTCOMES_FILE": str(outcomes_file), "KAFKA_POLL_MAX_RECORDS": "50"}
+           "TEST_DELAY_S": "0.005", "TEST_OUTCOMES_FILE": str(outcomes_file), "KAFKA_POLL_MAX_RECORDS": "50"}
 
-    first = start_process("count-events", env)
+    # 1. Killed after a batch committed in the database and before its offset reached Kafka.
+    first = start_process("count-events", {**env, "TEST_PAUSE_AFTER_BATCH_S": "2"})
     try:
-        eventually(lambda: len(times_applied(matching.engine, tenant)) >= EVENTS // 3, timeout_s=60,
-                   message="the first consumer made no progress")
+        eventually(lambda: outcomes().count("committed-not-acknowledged") >= 2, timeout_s=60,
+                   message="the first consumer committed no batch")
         first.send_signal(signal.SIGKILL)
         first.wait(10)
     finally:
         first.kill()
-    applied_before_kill = len(times_applied(matching.engine, tenant))
-    assert applied_before_kill < EVENTS, "the consumer finished before it could be killed mid-way"
+    assert applied() < EVENTS
 
+    # 2. Killed at whatever point it has reached: most likely inside a batch's transaction.
     second = start_process("count-events", env)
     try:
-        eventually(lambda: len(times_applied(matching.engine, tenant)) == EVENTS, timeout_s=90,
-                   message="the restarted consumer did not apply the rest")
+        before = applied()
+        eventually(lambda: applied() >= before + 60, timeout_s=60, message="the second consumer made no progress")
+        second.send_signal(signal.SIGKILL)
+        second.wait(10)
     finally:
-        second.send_signal(signal.SIGTERM)
-        second.wait(20)
+        second.kill()
+    assert applied() < EVENTS, "the consumer finished before it could be killed"
+
+    # 3. Runs to the end.
+    third = start_process("count-events", env)
+    try:
+        eventually(lambda: applied() == EVENTS, timeout_s=90, message="the restarted consumer did not apply the rest")
+    finally:
+        third.send_signal(signal.SIGTERM)
+        third.wait(20)
 
     counts = times_applied(matching.engine, tenant)
     assert set(counts) == set(event_ids)
     assert set(counts.values()) == {1}, "an event was applied more than once"
-    outcomes = outcomes_file.read_text().split()
-    assert "duplicate" in outcomes, "no redelivery happened: the kill did not land mid-batch"
+    assert "duplicate" in outcomes(), "the batch committed before the first kill was not redelivered"

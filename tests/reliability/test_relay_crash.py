@@ -45,8 +45,14 @@ def test_relay_killed_between_ack_and_mark_delivers_twice_and_applies_once(isola
     outcomes = []
     import threading
     stop = threading.Event()
-    original = runner.process
-    runner.process = lambda record: outcomes.append((record, original(record))) or outcomes[-1][1]
+    process_batch = runner.process_batch
+
+    def recording(records):
+        results = process_batch(records)
+        outcomes.extend(zip(records, results))
+        return results
+
+    runner.process_batch = recording
     thread = threading.Thread(target=runner.run, args=(stop,))
     thread.start()
     try:

@@ -7,7 +7,6 @@ from datetime import datetime, timezone
 
 from mentoring_shared.db.unit_of_work import UnitOfWork
 from mentoring_shared.ids import new_id
-from mentoring_shared.errors import Conflict
 
 from profiles import domain
 from profiles.repository import PeopleRepository
@@ -23,16 +22,11 @@ class RegisterPerson:
 
 
 def register_person(command: RegisterPerson, uow: UnitOfWork) -> domain.Person:
+    person, events = domain.register_person(
+        person_id=new_id(), tenant_id=command.tenant_id, employee_id=command.employee_id,
+        name=command.name, email=command.email, time_zone=command.time_zone, now=datetime.now(timezone.utc))
     with uow:
-        repository = PeopleRepository(uow.session)
-        taken = repository.conflicting(command.tenant_id, command.employee_id, command.email.strip().lower())
-        if taken:
-            raise Conflict(f"another person in this tenant already has this {' and '.join(taken)}", fields=taken)
-        person, events = domain.register_person(
-            person_id=new_id(), tenant_id=command.tenant_id, employee_id=command.employee_id,
-            name=command.name, email=command.email, time_zone=command.time_zone,
-            now=datetime.now(timezone.utc))
-        repository.add(person)
+        PeopleRepository(uow.session).add(person)
         uow.publish(events)
         uow.commit()
     return person

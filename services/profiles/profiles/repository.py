@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+
+from mentoring_shared.errors import Conflict
 
 from profiles.domain import Person
 from profiles.orm import people
+
+INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 class PeopleRepository:
@@ -14,7 +19,15 @@ class PeopleRepository:
         self._session = session
 
     def add(self, person: Person) -> None:
-        self._session.execute(insert(people).values(**_row(person)))
+        """Insert a new person. Raises Conflict, naming the fields, if another person in the tenant
+        has the employee id or email: the unique indexes decide, so concurrent requests cannot race."""
+        dialect_insert = INSERTS[self._session.get_bind().dialect.name]
+        inserted = self._session.execute(dialect_insert(people).values(**_row(person))
+                                         .on_conflict_do_nothing().returning(people.c.id)).first()
+        if inserted is None:
+            taken = self.conflicting(person.tenant_id, person.employee_id, person.email)
+            raise Conflict(f"another person in this tenant already has this {' and '.join(taken) or 'identity'}",
+                           fields=taken)
 
     def save(self, person: Person) -> None:
         self._session.execute(update(people)

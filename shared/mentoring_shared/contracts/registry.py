@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Iterable
 
 import marshmallow as ma
@@ -18,16 +19,25 @@ class EventContract:
     topic: str
     schema: type[ma.Schema]
 
+    # Schema instances are reusable and cost a deep copy of their fields to build: build them once.
+    @cached_property
+    def _strict(self) -> ma.Schema:
+        return self.schema()
+
+    @cached_property
+    def _lenient(self) -> ma.Schema:
+        return self.schema(unknown=ma.EXCLUDE)
+
     def dump_payload(self, data: dict[str, Any]) -> dict[str, Any]:
         """Check an outgoing payload strictly (a producer bug must not reach the wire) and render it."""
-        errors = self.schema().validate(data)
+        errors = self._strict.validate(data)
         if errors:
             raise ma.ValidationError({"data": errors})
-        return self.schema().dump(data)
+        return self._strict.dump(data)
 
     def load_payload(self, data: dict[str, Any]) -> dict[str, Any]:
         """Read an incoming payload, ignoring fields added by a later minor revision."""
-        return self.schema(unknown=ma.EXCLUDE).load(data)
+        return self._lenient.load(data)
 
 
 class EventRegistry:

@@ -7,18 +7,36 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table, and_, insert, select, update
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
-def upsert_if_newer(session: Session, table: Table, key: dict[str, Any], version: int, values: dict[str, Any]) -> bool:
-    """Insert the row, or update it if `version` is newer than the stored one. True if applied."""
-    match = and_(*(table.c[name] == value for name, value in key.items()))
-    stored = session.execute(select(table.c.version).where(match)).scalar_one_or_none()
-    if stored is None:
-        session.execute(insert(table).values(**key, **values, version=version))
-        return True
-    if version <= stored:
-        return False
-    session.execute(update(table).where(match).values(**values, version=version))
-    return True
+
+class NewerSnapshotUpsert:
+    """One statement, `INSERT … ON CONFLICT (key) DO UPDATE … WHERE stored.version < new.version`,
+    built once per table and dialect and reused for every snapshot (no read before the write)."""
+
+    def __init__(self, table: Table, key_columns: list[str]):
+        self._table = table
+        self._key_columns = key_columns
+        self._statements: dict[str, Any] = {}
+
+    def apply(self, session: Session, row: dict[str, Any]) -> bool:
+        """Store `row` (key columns, `version` and values) unless a newer version is stored. True if applied."""
+        # RETURNING, not rowcount: psycopg reports -1 for an INSERT … ON CONFLICT through SQLAlchemy.
+        return session.execute(self._statement(session.get_bind().dialect.name), row).first() is not None
+
+    def _statement(self, dialect: str):
+        statement = self._statements.get(dialect)
+        if statement is None:
+            insert = _INSERTS[dialect](self._table)
+            updates = {column.name: insert.excluded[column.name] for column in self._table.columns
+                       if column.name not in self._key_columns}
+            statement = insert.on_conflict_do_update(
+                index_elements=self._key_columns, set_=updates,
+                where=self._table.c.version < insert.excluded.version,
+            ).returning(self._table.c.version)
+            self._statements[dialect] = statement
+        return statement

@@ -5,6 +5,7 @@ only after that, so a crash anywhere means a redelivery, and a redelivery is a n
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import threading
 import time
@@ -12,12 +13,12 @@ from typing import Callable
 
 import marshmallow as ma
 from sqlalchemy import Table
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from mentoring_shared import context, metrics
 from mentoring_shared.config import KafkaSettings
 from mentoring_shared.contracts.registry import EventRegistry
-from mentoring_shared.db.inbox import already_applied, record_applied
+from mentoring_shared.db.inbox import applied_among, record_applied
 from mentoring_shared.db.unit_of_work import UnitOfWork
 from mentoring_shared.messaging import kafka
 from mentoring_shared.messaging.dead_letters import dead_letter
@@ -26,6 +27,15 @@ from mentoring_shared.messaging.envelope import Envelope, MalformedEnvelope
 log = logging.getLogger(__name__)
 
 EventHandler = Callable[[Envelope, UnitOfWork], None]
+
+
+def _peek_type(raw: bytes) -> str:
+    """The event type for a metric label, without trusting the record to be readable."""
+    try:
+        value = json.loads(raw).get("type")
+    except (ValueError, AttributeError, UnicodeDecodeError):
+        return "unreadable"
+    return value if isinstance(value, str) and len(value) <= 100 else "unreadable"
 
 
 class InfrastructureDown(Exception):
@@ -69,17 +79,16 @@ class ConsumerRunner:
                 done: dict = {}
                 stalled = False
                 for partition, records in batch.items():
-                    for record in records:
-                        if stop.is_set():
-                            break  # unprocessed records stay uncommitted and come back after a restart
-                        try:
-                            self.process(record)
-                        except InfrastructureDown as error:
-                            log.warning("cannot apply events now, will retry: %s", error)
-                            consumer.seek(partition, record.offset)
-                            stalled = True
-                            break
-                        done[partition] = kafka.OffsetAndMetadata(record.offset + 1, None, -1)
+                    if stop.is_set():
+                        break  # uncommitted records come back after a restart
+                    try:
+                        self.process_batch(records)
+                    except InfrastructureDown as error:
+                        log.warning("cannot apply events now, will retry: %s", error)
+                        consumer.seek(partition, records[0].offset)
+                        stalled = True
+                        continue
+                    done[partition] = kafka.OffsetAndMetadata(records[-1].offset + 1, None, -1)
                 self._commit(consumer, done)
                 self._refresh_lag(consumer)
                 if stalled:
@@ -90,48 +99,99 @@ class ConsumerRunner:
                 self._producer.close(timeout=5)
 
     def process(self, record) -> str:
-        """Apply one record. Returns the outcome; raises InfrastructureDown to retry it later."""
+        """Apply one record; see process_batch."""
+        return self.process_batch([record])[0]
+
+    def process_batch(self, records: list) -> list[str]:
+        """Apply one partition's records in order, in ONE transaction: their inbox rows and effects
+        commit together, so a batch costs one commit. If that transaction fails, the records are
+        applied one by one, so a poison event is isolated, retried and dead-lettered alone.
+        Returns each record's outcome; raises InfrastructureDown to retry the batch later."""
+        outcomes: list[str | None] = [None] * len(records)
+        applicable: list[tuple[int, object, Envelope, EventHandler]] = []
+        for index, record in enumerate(records):
+            prepared = self._prepare(record)
+            if isinstance(prepared, str):
+                outcomes[index] = prepared
+            else:
+                applicable.append((index, record, *prepared))
+        if applicable:
+            try:
+                for (index, *_), outcome in zip(applicable, self._apply_together(applicable)):
+                    outcomes[index] = outcome
+            except InfrastructureDown:
+                raise
+            except Exception as error:
+                log.info("batch of %d failed (%s); applying its events one by one", len(applicable), error)
+                for index, record, event, handler in applicable:
+                    outcomes[index] = self._apply_with_retries(record, event, handler)
+        for record, outcome in zip(records, outcomes):
+            self._count(record, outcome)
+        return outcomes
+
+    def _prepare(self, record) -> str | tuple[Envelope, EventHandler]:
+        """Decode and validate a record: (event, handler) to apply, or an outcome already reached."""
         try:
             envelope = Envelope.from_json(record.value)
         except MalformedEnvelope as error:
-            return self._dead_letter(record, "unreadable", error)
+            return self._dead_letter(record, error)
         handler = self._handlers.get(envelope.type)
         if handler is None:
-            metrics.EVENTS_CONSUMED.labels(self.service, envelope.type, "ignored").inc()
             return "ignored"
         try:
-            event = dataclasses.replace(envelope, data=self._events.contract(envelope.type).load_payload(envelope.data))
+            payload = self._events.contract(envelope.type).load_payload(envelope.data)
         except ma.ValidationError as error:
-            return self._dead_letter(record, envelope.type, error)
-        with context.bound(correlation_id=envelope.correlation_id, causation_id=envelope.id, event_id=envelope.id):
-            for attempt in range(1, self._max_attempts + 1):
-                try:
-                    outcome = self._apply_once(event, handler)
-                    metrics.EVENTS_CONSUMED.labels(self.service, envelope.type, outcome).inc()
-                    return outcome
-                except IntegrityError as error:
-                    last_error: BaseException = error  # maybe a concurrent duplicate: the next try sees it
-                except Exception as error:
-                    if _is_infrastructure_fault(error):
-                        raise InfrastructureDown(str(error)) from error
-                    last_error = error
-                log.warning("event failed (attempt %d of %d): %s", attempt, self._max_attempts, last_error,
-                            extra={"event_type": envelope.type})
-                if attempt < self._max_attempts:
-                    time.sleep(min(5.0, self._retry_backoff_s * 2 ** (attempt - 1)))
-            return self._dead_letter(record, envelope.type, last_error)
+            return self._dead_letter(record, error)
+        return dataclasses.replace(envelope, data=payload), handler
 
-    def _apply_once(self, event: Envelope, handler: EventHandler) -> str:
-        with self._uow_factory() as uow:
-            if already_applied(uow.session, self._inbox, self.group, event.id):
-                return "duplicate"
-            record_applied(uow.session, self._inbox, self.group, event)
-            handler(event, uow)
-            uow.commit()
-        return "applied"
+    def _apply_together(self, applicable) -> list[str]:
+        outcomes, applied = [], []
+        try:
+            with self._uow_factory() as uow:
+                seen = applied_among(uow.session, self._inbox, self.group, [event.id for _, _, event, _ in applicable])
+                for _, _, event, handler in applicable:
+                    if event.id in seen:
+                        outcomes.append("duplicate")
+                        continue
+                    seen.add(event.id)  # the relay may have sent it twice within one batch
+                    with self._event_context(event):
+                        handler(event, uow)
+                    applied.append(event)
+                    outcomes.append("applied")
+                if applied:
+                    record_applied(uow.session, self._inbox, self.group, applied)
+                uow.commit()
+        except Exception as error:
+            if _is_infrastructure_fault(error):
+                raise InfrastructureDown(str(error)) from error
+            raise
+        return outcomes
 
-    def _dead_letter(self, record, event_type: str, error: BaseException) -> str:
-        log.error("event dead-lettered: %s", error, extra={"event_type": event_type, "topic": record.topic})
+    def _apply_with_retries(self, record, event: Envelope, handler: EventHandler) -> str:
+        for attempt in range(1, self._max_attempts + 1):
+            try:
+                return self._apply_together([(0, record, event, handler)])[0]
+            except InfrastructureDown:
+                raise
+            except Exception as error:  # an IntegrityError may be a concurrent duplicate: the next try sees it
+                last_error = error
+            log.warning("event failed (attempt %d of %d): %s", attempt, self._max_attempts, last_error,
+                        extra={"event_type": event.type})
+            if attempt < self._max_attempts:
+                time.sleep(min(5.0, self._retry_backoff_s * 2 ** (attempt - 1)))
+        return self._dead_letter(record, last_error)
+
+    @staticmethod
+    def _event_context(event: Envelope):
+        # Events a handler emits are caused by this one and share its correlation.
+        return context.bound(correlation_id=event.correlation_id, causation_id=event.id, event_id=event.id)
+
+    def _count(self, record, outcome: str) -> None:
+        event_type = _peek_type(record.value)
+        metrics.EVENTS_CONSUMED.labels(self.service, event_type, outcome).inc()
+
+    def _dead_letter(self, record, error: BaseException) -> str:
+        log.error("event dead-lettered: %s", error, extra={"event_type": _peek_type(record.value), "topic": record.topic})
         try:
             if self._producer is None:
                 self._producer = kafka.make_producer(self._kafka_settings, client_id=f"{self.group}-dlq")
@@ -139,7 +199,6 @@ class ConsumerRunner:
         except Exception as publish_error:
             raise InfrastructureDown(f"dead-letter publish failed: {publish_error}") from publish_error
         metrics.DEAD_LETTERS.labels(self.service, record.topic).inc()
-        metrics.EVENTS_CONSUMED.labels(self.service, event_type, "dead_lettered").inc()
         return "dead_lettered"
 
     def _connect(self, stop: threading.Event):

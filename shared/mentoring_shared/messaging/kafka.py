@@ -33,6 +33,7 @@ def make_consumer(settings: KafkaSettings, group_id: str, topics: list[str]) -> 
         bootstrap_servers=settings.bootstrap_servers, group_id=group_id, client_id=group_id,
         enable_auto_commit=False, auto_offset_reset="earliest",
         max_poll_records=settings.poll_max_records,
+        fetch_max_wait_ms=100,  # a quiet partition must not hold a fetch for the default 500 ms
         session_timeout_ms=settings.session_timeout_ms,
         heartbeat_interval_ms=max(300, settings.session_timeout_ms // 6),
         request_timeout_ms=max(5_000, settings.session_timeout_ms + 1_000),
