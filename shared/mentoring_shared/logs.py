@@ -22,14 +22,20 @@ class _ContextFilter(logging.Filter):
         return True
 
 
-def configure_logging(service: str, level: str = "INFO") -> None:
-    handler = logging.StreamHandler(sys.stderr)
+def json_log_handler(service: str, stream=None) -> logging.Handler:
+    """A handler writing one JSON object a line, with the service and the ids in context."""
+    handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter(
         "%(asctime)s %(levelname)s %(name)s %(message)s",
         rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
         timestamp=False,
     ))
     handler.addFilter(_ContextFilter(service))
+    return handler
+
+
+def configure_logging(service: str, level: str = "INFO") -> None:
+    handler = json_log_handler(service)
     handler._mentoring_json = True  # type: ignore[attr-defined]
     root = logging.getLogger()
     # Replace only our own handler: others (pytest's capture, say) stay.

@@ -98,6 +98,12 @@ def running_workers(platform_env) -> Iterator[dict[str, Any]]:
 
 
 @pytest.fixture
+def consumer_group_name() -> str:
+    """A consumer group of its own, reading every topic from the start."""
+    return f"test-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
 def tenant() -> str:
     return f"tenant-{uuid.uuid4().hex[:12]}"
 

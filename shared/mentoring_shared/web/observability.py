@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 
@@ -12,7 +13,10 @@ from prometheus_client import multiprocess
 from mentoring_shared import context, metrics
 from mentoring_shared.ids import new_id
 
+log = logging.getLogger("mentoring.http")
+
 REQUEST_ID_HEADER = "X-Request-ID"
+QUIET_ROUTES = {"/metrics", "/healthz", "/readyz"}  # probes and scrapes every few seconds: noise
 CORRELATION_ID_HEADER = "X-Correlation-ID"
 
 
@@ -37,9 +41,13 @@ def install(app: Flask, service: str) -> None:
         response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
         response.headers[CORRELATION_ID_HEADER] = g.get("correlation_id", "")
         route = request.url_rule.rule if request.url_rule is not None else "unmatched"
-        if route != "/metrics" and "started_at" in g:
+        if route not in QUIET_ROUTES and "started_at" in g:
+            seconds = time.perf_counter() - g.started_at
             metrics.HTTP_REQUEST_DURATION.labels(service, request.method, route, str(response.status_code)) \
-                .observe(time.perf_counter() - g.started_at)
+                .observe(seconds)
+            # The route template, not the path: paths carry ids, logs must not.
+            log.info("request", extra={"method": request.method, "route": route,
+                                       "status": response.status_code, "duration_ms": round(seconds * 1000, 2)})
         return response
 
     @app.teardown_request
