@@ -29,13 +29,17 @@ log = logging.getLogger(__name__)
 EventHandler = Callable[[Envelope, UnitOfWork], None]
 
 
+def _label(event_type: object) -> str:
+    """An event type fit for a metric label: types we do not know could be anything."""
+    return event_type if isinstance(event_type, str) and len(event_type) <= 100 else "unreadable"
+
+
 def _peek_type(raw: bytes) -> str:
-    """The event type for a metric label, without trusting the record to be readable."""
+    """The type of a record that is not a readable envelope, for metrics and logs."""
     try:
-        value = json.loads(raw).get("type")
+        return _label(json.loads(raw).get("type"))
     except (ValueError, AttributeError, UnicodeDecodeError):
         return "unreadable"
-    return value if isinstance(value, str) and len(value) <= 100 else "unreadable"
 
 
 class InfrastructureDown(Exception):
@@ -108,9 +112,10 @@ class ConsumerRunner:
         applied one by one, so a poison event is isolated, retried and dead-lettered alone.
         Returns each record's outcome; raises InfrastructureDown to retry the batch later."""
         outcomes: list[str | None] = [None] * len(records)
+        types: list[str] = [""] * len(records)
         applicable: list[tuple[int, object, Envelope, EventHandler]] = []
         for index, record in enumerate(records):
-            prepared = self._prepare(record)
+            types[index], prepared = self._prepare(record)
             if isinstance(prepared, str):
                 outcomes[index] = prepared
             else:
@@ -125,24 +130,25 @@ class ConsumerRunner:
                 log.info("batch of %d failed (%s); applying its events one by one", len(applicable), error)
                 for index, record, event, handler in applicable:
                     outcomes[index] = self._apply_with_retries(record, event, handler)
-        for record, outcome in zip(records, outcomes):
-            self._count(record, outcome)
+        for event_type, outcome in zip(types, outcomes):
+            metrics.EVENTS_CONSUMED.labels(self.service, event_type, outcome).inc()
         return outcomes
 
-    def _prepare(self, record) -> str | tuple[Envelope, EventHandler]:
-        """Decode and validate a record: (event, handler) to apply, or an outcome already reached."""
+    def _prepare(self, record) -> tuple[str, str | tuple[Envelope, EventHandler]]:
+        """Decode and validate a record. Returns its type (for metrics) and either (event, handler)
+        to apply or the outcome already reached."""
         try:
             envelope = Envelope.from_json(record.value)
         except MalformedEnvelope as error:
-            return self._dead_letter(record, error)
+            return _peek_type(record.value), self._dead_letter(record, error)
         handler = self._handlers.get(envelope.type)
         if handler is None:
-            return "ignored"
+            return _label(envelope.type), "ignored"
         try:
             payload = self._events.contract(envelope.type).load_payload(envelope.data)
         except ma.ValidationError as error:
-            return self._dead_letter(record, error)
-        return dataclasses.replace(envelope, data=payload), handler
+            return envelope.type, self._dead_letter(record, error)
+        return envelope.type, (dataclasses.replace(envelope, data=payload), handler)
 
     def _apply_together(self, applicable) -> list[str]:
         outcomes, applied = [], []
@@ -186,12 +192,9 @@ class ConsumerRunner:
         # Events a handler emits are caused by this one and share its correlation.
         return context.bound(correlation_id=event.correlation_id, causation_id=event.id, event_id=event.id)
 
-    def _count(self, record, outcome: str) -> None:
-        event_type = _peek_type(record.value)
-        metrics.EVENTS_CONSUMED.labels(self.service, event_type, outcome).inc()
-
     def _dead_letter(self, record, error: BaseException) -> str:
-        log.error("event dead-lettered: %s", error, extra={"event_type": _peek_type(record.value), "topic": record.topic})
+        log.error("event dead-lettered: %s", error,
+                  extra={"event_type": _peek_type(record.value), "topic": record.topic})
         try:
             if self._producer is None:
                 self._producer = kafka.make_producer(self._kafka_settings, client_id=f"{self.group}-dlq")

@@ -65,6 +65,7 @@ def create_service_app(runtime: ServiceRuntime, title: str, description: str,
         MAX_CONTENT_LENGTH=runtime.settings.max_body_bytes,
     )
     app.extensions["runtime"] = runtime
+    app.extensions["broker_check"] = health.BrokerCheck()
     app.url_map.converters["id"] = IdConverter
     observability.install(app, runtime.service)
 

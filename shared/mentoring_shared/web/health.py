@@ -22,7 +22,9 @@ class HealthSchema(ma.Schema):
     checks = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
 
 
-class _BrokerCheck:
+class BrokerCheck:
+    """Whether the broker answers, asked at most once per `ttl_s` per process."""
+
     def __init__(self, ttl_s: float = 5.0):
         self._ttl_s = ttl_s
         self._lock = threading.Lock()
@@ -59,7 +61,7 @@ class Readiness(MethodView):
             checks["database"] = "ok"
         except Exception:
             checks["database"] = "unavailable"
-        broker_check = current_app.extensions.setdefault("broker_check", _BrokerCheck())
-        checks["broker"] = "ok" if broker_check.ok(runtime.settings.kafka) else "unavailable"
+        broker_answers_now = current_app.extensions["broker_check"].ok(runtime.settings.kafka)
+        checks["broker"] = "ok" if broker_answers_now else "unavailable"
         ready = all(value == "ok" for value in checks.values())
         return {"status": "ok" if ready else "unavailable", "checks": checks}, (200 if ready else 503)
