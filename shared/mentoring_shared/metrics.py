@@ -29,6 +29,10 @@ OUTBOX_OLDEST_AGE = Gauge(
     "outbox_oldest_unsent_age_seconds", "Age of the oldest event not yet acknowledged by the broker.",
     ["service"], multiprocess_mode="livemax",
 )
+OUTBOX_PARKED = Gauge(
+    "outbox_parked_events", "Events the broker refused repeatedly (too large, say): set aside for an operator.",
+    ["service"], multiprocess_mode="livemax",
+)
 CONSUMER_LAG = Gauge(
     "consumer_lag_events", "Events on a partition not yet processed by this service's group.",
     ["service", "topic", "partition"], multiprocess_mode="livemax",

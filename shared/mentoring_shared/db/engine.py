@@ -20,7 +20,7 @@ def make_engine(url: str, pool_size: int = 5) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
 
@@ -35,9 +35,20 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _sqlite_begin_immediate(connection) -> None:
-    # Take the write lock up front, so two writers queue instead of failing on lock upgrade.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+WRITES = {"sqlite_begin_immediate": True}
+
+
+def for_writing(session: Session) -> Session:
+    """Mark a session's transaction as one that writes. On SQLite it then takes the write lock up
+    front (BEGIN IMMEDIATE), so two writers queue instead of failing on a lock upgrade; reads keep a
+    plain BEGIN and run beside the writer (WAL). Elsewhere it changes nothing."""
+    session.connection(execution_options=WRITES)
+    return session
+
+
+def _sqlite_begin(connection) -> None:
+    immediate = connection.get_execution_options().get("sqlite_begin_immediate")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

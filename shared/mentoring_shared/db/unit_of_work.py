@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from mentoring_shared import context
 from mentoring_shared.contracts.registry import EventRegistry
+from mentoring_shared.db.engine import for_writing
 from mentoring_shared.db.outbox import add_to_outbox
 from mentoring_shared.domain_events import DomainEvent
 from mentoring_shared.messaging.envelope import Envelope
@@ -26,8 +27,7 @@ class UnitOfWork:
         self.session: Session | None = None
 
     def __enter__(self) -> "UnitOfWork":
-        self.session = self._session_factory()
-        self.session.begin()
+        self.session = for_writing(self._session_factory())
         return self
 
     def __exit__(self, *exc_info) -> None:
