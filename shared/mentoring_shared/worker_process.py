@@ -9,7 +9,7 @@ import threading
 
 from prometheus_client import start_http_server
 
-from mentoring_shared.contracts.topics import ALL_TOPICS, dead_letter_topic
+from mentoring_shared.contracts.topics import dead_letter_topic
 from mentoring_shared.messaging import kafka
 from mentoring_shared.messaging.consumer import ConsumerRunner, EventHandler
 from mentoring_shared.messaging.relay import OutboxRelay
@@ -51,13 +51,22 @@ class WorkerProcess:
             start_http_server(port)
         log.info("worker starting", extra={"metrics_port": port})
         self.start(stop)
-        stop.wait()
+        failed = False
+        while not stop.wait(1.0):
+            dead = [thread.name for thread in self._threads if not thread.is_alive()]
+            if dead:  # a part of the worker is gone: exit, so the supervisor restarts the whole
+                log.error("worker thread(s) stopped unexpectedly: %s", ", ".join(dead))
+                failed = True
+                stop.set()
         log.info("worker stopping")
         self.join()
         self.runtime.engine.dispose()
+        if failed:
+            raise SystemExit(1)
 
     def _ensure_topics(self, stop: threading.Event) -> None:
-        topics = ALL_TOPICS + [dead_letter_topic(topic) for topic in ALL_TOPICS]
+        topics = self.runtime.events.topics()
+        topics += [dead_letter_topic(topic) for topic in topics]
         backoff = 0.5
         while not stop.is_set():
             try:

@@ -1,4 +1,5 @@
-"""A poison message lands in the dead-letter topic after bounded retries, with its origin in
+"""A poison message (unreadable, a tombstone, breaking its contract, or failing its handler) lands in
+the dead-letter topic after bounded retries, with its origin in
 headers; the good events behind it on the same partition are still processed; a replay after the
 fix applies it."""
 
@@ -52,7 +53,7 @@ def test_poison_messages_go_to_dead_letters_and_the_partition_keeps_flowing(isol
     fails_in_handler = person_event(tenant, key.decode(), "explodes")
     breaks_contract = person_event(tenant, key.decode(), "bad-version", version=0)
     producer = kafka.make_producer(settings.kafka, client_id="test-publisher")
-    for value in [good[0].to_json().encode(), b"{not json", good[1].to_json().encode(),
+    for value in [good[0].to_json().encode(), b"{not json", None, good[1].to_json().encode(),
                   breaks_contract.to_json().encode(), fails_in_handler.to_json().encode(), good[2].to_json().encode()]:
         producer.send(PROFILES_PEOPLE, key=key, value=value)
     producer.flush(30)
@@ -69,19 +70,19 @@ def test_poison_messages_go_to_dead_letters_and_the_partition_keeps_flowing(isol
     # Its batch's one try, then at most 3 on its own: bounded.
     assert 3 <= attempts.count(fails_in_handler.id) <= 4, attempts.count(fails_in_handler.id)
 
-    letters = eventually(lambda: len(read_dead_letters(settings, consumer_group)) == 3
+    letters = eventually(lambda: len(read_dead_letters(settings, consumer_group)) == 4
                          and read_dead_letters(settings, consumer_group))
     assert {letter.key for letter in letters} == {key}
     headers = [dict(letter.headers) for letter in letters]
     assert {h[dead_letters.ORIGIN_TOPIC] for h in headers} == {PROFILES_PEOPLE.encode()}
     assert all(h[dead_letters.ORIGIN_OFFSET].isdigit() and h[dead_letters.ORIGIN_PARTITION].isdigit() for h in headers)
-    assert [letter.value for letter in letters][0] == b"{not json"
-    assert b"ValueError: cannot apply explodes" in headers[2][dead_letters.ERROR]
+    assert [letter.value for letter in letters][:2] == [b"{not json", None]  # a tombstone too
+    assert b"ValueError: cannot apply explodes" in headers[3][dead_letters.ERROR]
 
     # After the fix, replaying the group's dead letters applies the event that failed in the handler.
     replayed = dead_letters.replay_dead_letters(settings.kafka, PROFILES_PEOPLE, group=consumer_group,
                                                 idle_timeout_s=3)
-    assert replayed == 3
+    assert replayed == 4
     fixed = ConsumerRunner("reliability", consumer_group, counting_handler(tenant), matching.events,
                            matching.unit_of_work, matching.inbox, settings.kafka, max_attempts=3)
     run_consumer(fixed, lambda: len(times_applied(matching.engine, tenant)) == 4)

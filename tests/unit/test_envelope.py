@@ -31,7 +31,11 @@ def test_first_event_of_a_chain_correlates_to_itself():
     assert "causationid" not in envelope.to_dict()
 
 
-@pytest.mark.parametrize("raw", [b"not json", b"[1,2]", b"\xff\xfe", b'{"specversion":"1.0"}',
+@pytest.mark.parametrize("raw", [None, b"not json", b"[1,2]", b"\xff\xfe", b'{"specversion":"1.0"}',
+                                 make_envelope().to_json().replace('"type":"profiles', '"type":["profiles').replace(
+                                     '.v1"', '.v1"]', 1).encode(),
+                                 make_envelope().to_json().replace('"correlationid":"corr-1"',
+                                                                   '"correlationid":7').encode(),
                                  b'{"specversion":"0.3","id":"1","type":"t","source":"s","subject":"x",'
                                  b'"time":"t","tenantid":"a","data":{}}'])
 def test_unreadable_bytes_are_malformed(raw):

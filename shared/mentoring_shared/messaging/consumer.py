@@ -38,7 +38,7 @@ def _peek_type(raw: bytes) -> str:
     """The type of a record that is not a readable envelope, for metrics and logs."""
     try:
         return _label(json.loads(raw).get("type"))
-    except (ValueError, AttributeError, UnicodeDecodeError):
+    except (ValueError, AttributeError, UnicodeDecodeError, TypeError):
         return "unreadable"
 
 
@@ -46,10 +46,24 @@ class InfrastructureDown(Exception):
     """The database or the broker is away: retry the same event later, never dead-letter it."""
 
 
+# SQLSTATE classes of a database that is away or out of resources, not of a bad statement or row:
+# 08 connection exception, 53 insufficient resources, 57P0x shutdown / cannot connect now.
+_UNAVAILABLE_SQLSTATES = ("08", "53", "57P")
+
+
 def _is_infrastructure_fault(error: BaseException) -> bool:
+    """True if the database is away (retry the same event later), False if this event failed."""
     if not isinstance(error, DBAPIError):
         return False
-    return error.connection_invalidated or isinstance(error, (OperationalError, InterfaceError))
+    if error.connection_invalidated:
+        return True
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    if sqlstate:
+        return sqlstate.startswith(_UNAVAILABLE_SQLSTATES)
+    if isinstance(error, InterfaceError):
+        return True
+    # SQLite reports both a busy database and a bad statement as OperationalError.
+    return isinstance(error, OperationalError) and ("locked" in str(error.orig) or "busy" in str(error.orig))
 
 
 class ConsumerRunner:
@@ -68,43 +82,53 @@ class ConsumerRunner:
         self._lag_interval_s = lag_interval_s
         self._producer = None
         self._last_lag = 0.0
+        self._pause = threading.Event()  # the run's stop event: retry pauses end when it is set
 
     @property
     def topics(self) -> list[str]:
         return sorted({self._events.contract(event_type).topic for event_type in self._handlers})
 
     def run(self, stop: threading.Event) -> None:
-        consumer = self._connect(stop)
-        if consumer is None:
-            return
-        try:
-            while not stop.is_set():
-                batch = consumer.poll(timeout_ms=500)
-                done: dict = {}
-                stalled = False
-                for partition, records in batch.items():
-                    if stop.is_set():
-                        break  # uncommitted records come back after a restart
-                    try:
-                        self.process_batch(records)
-                    except InfrastructureDown as error:
-                        log.warning("cannot apply events now, will retry: %s", error)
-                        consumer.seek(partition, records[0].offset)
-                        stalled = True
-                        continue
-                    done[partition] = kafka.OffsetAndMetadata(records[-1].offset + 1, None, -1)
-                self._commit(consumer, done)
-                self._refresh_lag(consumer)
-                if stalled:
-                    stop.wait(2.0)
-        finally:
-            consumer.close()
-            if self._producer is not None:
-                self._producer.close(timeout=5)
+        """Consume until `stop` is set. Any failure of the client closes it and reconnects after a
+        pause: the thread never dies of one bad moment, and uncommitted records come back."""
+        self._pause = stop
+        backoff = 0.5
+        while not stop.is_set():
+            consumer = self._connect(stop)
+            if consumer is None:
+                break
+            try:
+                self._consume(consumer, stop)
+                backoff = 0.5
+            except Exception:
+                log.exception("consumer failed; reconnecting in %.1fs", backoff)
+                stop.wait(backoff)
+                backoff = min(30.0, backoff * 2)
+            finally:
+                consumer.close()
+        if self._producer is not None:
+            self._producer.close(timeout=5)
 
-    def process(self, record) -> str:
-        """Apply one record; see process_batch."""
-        return self.process_batch([record])[0]
+    def _consume(self, consumer, stop: threading.Event) -> None:
+        while not stop.is_set():
+            batch = consumer.poll(timeout_ms=500)
+            done: dict = {}
+            stalled = False
+            for partition, records in batch.items():
+                if stop.is_set():
+                    break  # uncommitted records come back after a restart
+                try:
+                    self.process_batch(records)
+                except InfrastructureDown as error:
+                    log.warning("cannot apply events now, will retry: %s", error)
+                    consumer.seek(partition, records[0].offset)
+                    stalled = True
+                    continue
+                done[partition] = kafka.OffsetAndMetadata(records[-1].offset + 1, None, -1)
+            self._commit(consumer, done)
+            self._refresh_lag(consumer)
+            if stalled:
+                stop.wait(2.0)
 
     def process_batch(self, records: list) -> list[str]:
         """Apply one partition's records in order, in ONE transaction: their inbox rows and effects
@@ -120,7 +144,10 @@ class ConsumerRunner:
                 outcomes[index] = prepared
             else:
                 applicable.append((index, record, *prepared))
-        if applicable:
+        if len(applicable) == 1:  # nothing to save by batching: straight to the bounded tries
+            index, record, event, handler = applicable[0]
+            outcomes[index] = self._apply_with_retries(record, event, handler)
+        elif applicable:
             try:
                 for (index, *_), outcome in zip(applicable, self._apply_together(applicable)):
                     outcomes[index] = outcome
@@ -184,7 +211,7 @@ class ConsumerRunner:
             log.warning("event failed (attempt %d of %d): %s", attempt, self._max_attempts, last_error,
                         extra={"event_type": event.type})
             if attempt < self._max_attempts:
-                time.sleep(min(5.0, self._retry_backoff_s * 2 ** (attempt - 1)))
+                self._pause.wait(min(5.0, self._retry_backoff_s * 2 ** (attempt - 1)))
         return self._dead_letter(record, last_error)
 
     @staticmethod

@@ -13,6 +13,9 @@ from typing import Any
 from mentoring_shared.ids import new_id
 
 
+STRING_ATTRIBUTES = ("specversion", "id", "type", "source", "subject", "time", "tenantid")
+
+
 class MalformedEnvelope(ValueError):
     """The bytes are not an event this platform can read: never retried, sent to dead letters."""
 
@@ -53,18 +56,22 @@ class Envelope:
         return json.dumps(self.to_dict(), separators=(",", ":"), sort_keys=True)
 
     @classmethod
-    def from_json(cls, raw: bytes | str) -> "Envelope":
+    def from_json(cls, raw: bytes | str | None) -> "Envelope":
+        if raw is None:
+            raise MalformedEnvelope("no value (a tombstone)")
         try:
             document = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as error:
+        except (ValueError, UnicodeDecodeError, TypeError) as error:
             raise MalformedEnvelope(f"not JSON: {error}") from None
         if not isinstance(document, dict):
             raise MalformedEnvelope("not a JSON object")
-        missing = [k for k in ("specversion", "id", "type", "source", "subject", "time", "tenantid", "data")
-                   if not document.get(k) and document.get(k) != {}]
+        missing = [k for k in STRING_ATTRIBUTES if not isinstance(document.get(k), str) or not document[k]]
         if missing:
-            raise MalformedEnvelope(f"missing attributes: {', '.join(missing)}")
-        if document["specversion"] != "1.0" or not isinstance(document["data"], dict):
+            raise MalformedEnvelope(f"missing or non-string attributes: {', '.join(missing)}")
+        optional = [k for k in ("correlationid", "causationid") if not isinstance(document.get(k) or "", str)]
+        if optional:
+            raise MalformedEnvelope(f"non-string attributes: {', '.join(optional)}")
+        if document["specversion"] != "1.0" or not isinstance(document.get("data"), dict):
             raise MalformedEnvelope("specversion must be 1.0 and data an object")
         return cls(id=document["id"], type=document["type"], source=document["source"],
                    subject=document["subject"], time=document["time"], tenant_id=document["tenantid"],
