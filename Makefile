@@ -1,4 +1,5 @@
 # The commands README names. Everything installs into .venv from PyPI, pinned by constraints.txt.
+SHELL := bash
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -36,7 +37,7 @@ test: install system-packages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 token: install
-	@set -a; . deploy/embedded.env; set +a; $(BIN)/mentoring token --tenant '$(TENANT)' --role '$(ROLE)' --sub '$(SUB)'
+	@source scripts/embedded-env; $(BIN)/mentoring token --tenant '$(TENANT)' --role '$(ROLE)' --sub '$(SUB)'
 
 bench: install
 	$(BIN)/python -m bench.run

@@ -236,6 +236,13 @@ def report(result: dict) -> str:
 | saturated latency, commit to applied, p50 / p99 | {sat['p50_s']*1000:,.0f} ms / {sat['p99_s']*1000:,.0f} ms |
 | at half the sustained rate ({paced['offered_per_s']:,.0f} people/s, {paced['people']:,} people): p50 / p99 | {paced['p50_s']*1000:,.0f} ms / {paced['p99_s']*1000:,.0f} ms (target p99 < 1 s) |
 | same, until applied in all three read models: p50 / p99 | {paced['p50_all_three_s']*1000:,.0f} ms / {paced['p99_all_three_s']*1000:,.0f} ms |
+
+Reading: the raw rate is Kafka alone; the pipeline adds, per event, an HTTP request with a durable
+PostgreSQL commit, a relay round trip and three consumers' transactions, all on the same 2 cores
+as the load generator and the broker. The delivery stage (relay and consumers, each consumer
+applying a partition's batch in one transaction) is the part comparable with the raw rate; the
+whole pipeline is bounded by the API's commit per request. The 50%-of-raw target is not met on
+this machine; the latency target is.
 """
 
 

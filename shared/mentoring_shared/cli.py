@@ -49,9 +49,11 @@ def cmd_migrate(args) -> int:
 def cmd_api(args) -> int:
     settings = load_service_settings(args.service)  # fail here, with the variable's name, not in a worker
     workers = Environment().integer("WEB_CONCURRENCY", os.cpu_count() or 2, minimum=1)
-    metrics_dir = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-                       or Path(os.environ.get("VAR_DIR", "var")) / "metrics" / f"{args.service}-api")
-    shutil.rmtree(metrics_dir, ignore_errors=True)  # samples of a previous run are not this run's
+    metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not metrics_dir:  # ours to manage: samples of a previous run are not this run's
+        metrics_dir = Path(os.environ.get("VAR_DIR", "var")) / "metrics" / f"{args.service}-api"
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+    metrics_dir = Path(metrics_dir)
     metrics_dir.mkdir(parents=True, exist_ok=True)
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir.resolve())
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))

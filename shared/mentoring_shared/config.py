@@ -4,7 +4,7 @@ message that names the variable, before anything else starts."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Mapping
 
 
@@ -86,6 +86,7 @@ class KafkaSettings:
     bootstrap_servers: list[str]
     session_timeout_ms: int = 6000
     topic_partitions: int = 3
+    replication_factor: int = 1
     poll_max_records: int = 500
 
 
@@ -94,13 +95,12 @@ class ServiceSettings:
     service: str
     database_url: str
     kafka: KafkaSettings
-    auth: AuthSettings
+    auth: AuthSettings | None  # None in a worker: it serves no requests
     http_port: int
     worker_metrics_port: int
     max_body_bytes: int = 1_048_576
     consumer_max_attempts: int = 5
     log_level: str = "INFO"
-    extra: dict = field(default_factory=dict)
 
 
 DEFAULT_PORTS = {"profiles": 8001, "matching": 8002, "scheduling": 8003, "feedback": 8004}
@@ -118,8 +118,10 @@ def load_auth_settings(env: Environment) -> AuthSettings:
                         issuer=env.raw("AUTH_ISSUER"), audience=env.raw("AUTH_AUDIENCE"))
 
 
-def load_service_settings(service: str, environ: Mapping[str, str] | None = None) -> ServiceSettings:
-    """Read a service's settings; variables specific to one service carry its name as a prefix."""
+def load_service_settings(service: str, environ: Mapping[str, str] | None = None,
+                          serves_http: bool = True) -> ServiceSettings:
+    """Read a service's settings; variables specific to one service carry its name as a prefix.
+    A worker (`serves_http=False`) needs no authentication settings."""
     env = Environment(environ)
     prefix = service.upper()
     default_port = DEFAULT_PORTS.get(service, 8000)
@@ -133,9 +135,10 @@ def load_service_settings(service: str, environ: Mapping[str, str] | None = None
             bootstrap_servers=env.bootstrap_servers("KAFKA_BOOTSTRAP_SERVERS"),
             session_timeout_ms=env.integer("KAFKA_SESSION_TIMEOUT_MS", 6000, minimum=1000),
             topic_partitions=env.integer("KAFKA_TOPIC_PARTITIONS", 3, minimum=1),
+            replication_factor=env.integer("KAFKA_REPLICATION_FACTOR", 1, minimum=1),
             poll_max_records=env.integer("KAFKA_POLL_MAX_RECORDS", 500, minimum=1, maximum=10_000),
         ),
-        auth=load_auth_settings(env),
+        auth=load_auth_settings(env) if serves_http else None,
         http_port=env.integer(f"{prefix}_PORT", default_port, minimum=1, maximum=65535),
         worker_metrics_port=env.integer(f"{prefix}_WORKER_METRICS_PORT", default_port + 1100, minimum=0, maximum=65535),
         max_body_bytes=env.integer("HTTP_MAX_BODY_BYTES", 1_048_576, minimum=1024),

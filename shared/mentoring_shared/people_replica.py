@@ -15,7 +15,7 @@ from mentoring_shared.db.types import UtcDateTime
 from mentoring_shared.db.unit_of_work import UnitOfWork
 from mentoring_shared.errors import NotFound
 from mentoring_shared.messaging.envelope import Envelope
-from mentoring_shared.web.app_factory import current_runtime
+from mentoring_shared.web.current import current_runtime
 from mentoring_shared.web.auth import current_principal, requires_role
 from mentoring_shared.web.pagination import PageArgs, page, page_schema
 

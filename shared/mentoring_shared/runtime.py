@@ -33,10 +33,10 @@ class ServiceRuntime:
                    outbox=metadata.tables["outbox"], inbox=metadata.tables["inbox"], events=platform_events())
 
     @classmethod
-    def from_environment(cls, service: str, metadata: MetaData,
-                         environ: Mapping[str, str] | None = None) -> "ServiceRuntime":
+    def from_environment(cls, service: str, metadata: MetaData, environ: Mapping[str, str] | None = None,
+                         serves_http: bool = True) -> "ServiceRuntime":
         """Settings from the environment (failing fast on a bad one), JSON logging, the database."""
-        settings = load_service_settings(service, environ)
+        settings = load_service_settings(service, environ, serves_http)
         configure_logging(service, settings.log_level)
         return cls.build(settings, metadata)
 

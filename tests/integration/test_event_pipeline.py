@@ -23,7 +23,8 @@ def test_a_registered_person_reaches_every_consuming_service(api, apps, tenant, 
         assert copy["version"] == 1
 
 
-def test_the_event_carries_the_requests_correlation_id_into_every_consumer(api, apps, tenant, running_workers):
+def test_the_event_carries_the_requests_correlation_id_and_every_consumer_applies_it(api, apps, tenant,
+                                                                                     running_workers):
     correlation = "corr-" + tenant
     person = api("profiles").post("/v1/people", json=new_person(),
                                   headers={"X-Correlation-ID": correlation}).get_json()

@@ -33,13 +33,14 @@ def test_a_rolled_back_change_leaves_no_event(apps, tenant):
 
 def test_a_failure_after_the_state_change_leaves_neither_state_nor_event(apps, tenant, monkeypatch):
     runtime = apps["profiles"].extensions["runtime"]
+    uow = runtime.unit_of_work()
 
-    def fail(self):
+    def refuse_commit():
         raise RuntimeError("commit refused")
 
-    monkeypatch.setattr(type(runtime.unit_of_work()), "commit", fail)
+    monkeypatch.setattr(uow, "commit", refuse_commit)  # this unit of work only: workers keep theirs
     with pytest.raises(RuntimeError):
-        handlers.register_person(handlers.RegisterPerson(tenant_id=tenant, **new_person()), runtime.unit_of_work())
+        handlers.register_person(handlers.RegisterPerson(tenant_id=tenant, **new_person()), uow)
     assert count_rows(apps["profiles"], "people", tenant_id=tenant) == 0
     assert count_rows(apps["profiles"], "outbox", tenant_id=tenant) == 0
 

@@ -49,8 +49,9 @@ def test_tenant_b_cannot_read_or_list_tenant_as_people(api, person_of_tenant_a, 
     assert api(service).get(f"/v1/people/{person_of_tenant_a['id']}").status_code == 200
 
 
-def test_tenant_b_cannot_change_tenant_as_people(api, apps, tenant, person_of_tenant_a, tenant_b):
-    # Registering the same employee id and email in tenant B creates B's own person, leaving A's untouched.
+def test_tenant_b_registering_as_identity_makes_its_own_person_and_leaves_as_untouched(
+        api, apps, tenant, person_of_tenant_a, tenant_b):
+    # POST is the only route that writes so far: B's write cannot reach A's person or be refused by it.
     clash = {k: person_of_tenant_a[k] for k in ("name", "email", "time_zone", "employee_id")}
     created = api("profiles", tenant_id=tenant_b).post("/v1/people", json=clash)
     assert created.status_code == 201

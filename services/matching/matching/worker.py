@@ -10,7 +10,7 @@ from matching.subscriptions import HANDLERS
 
 
 def build_worker(environ: Mapping[str, str] | None = None) -> WorkerProcess:
-    return WorkerProcess(ServiceRuntime.from_environment(SERVICE, orm.metadata, environ), HANDLERS)
+    return WorkerProcess(ServiceRuntime.from_environment(SERVICE, orm.metadata, environ, serves_http=False), HANDLERS)
 
 
 def main() -> None:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from mentoring_shared.db.dialects import dialect_insert
 from mentoring_shared.errors import Conflict
 
 from profiles.domain import Person
 from profiles.orm import people
-
-INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 class PeopleRepository:
@@ -21,18 +19,12 @@ class PeopleRepository:
     def add(self, person: Person) -> None:
         """Insert a new person. Raises Conflict, naming the fields, if another person in the tenant
         has the employee id or email: the unique indexes decide, so concurrent requests cannot race."""
-        dialect_insert = INSERTS[self._session.get_bind().dialect.name]
-        inserted = self._session.execute(dialect_insert(people).values(**_row(person))
+        inserted = self._session.execute(dialect_insert(self._session, people).values(**_row(person))
                                          .on_conflict_do_nothing().returning(people.c.id)).first()
         if inserted is None:
             taken = self.conflicting(person.tenant_id, person.employee_id, person.email)
             raise Conflict(f"another person in this tenant already has this {' and '.join(taken) or 'identity'}",
                            fields=taken)
-
-    def save(self, person: Person) -> None:
-        self._session.execute(update(people)
-                              .where(people.c.tenant_id == person.tenant_id, people.c.id == person.id)
-                              .values(**_row(person)))
 
     def get(self, tenant_id: str, person_id: str) -> Person | None:
         row = self._session.execute(select(people).where(

@@ -8,5 +8,3 @@ DEAD_LETTER_SUFFIX = ".dlq"
 def dead_letter_topic(topic: str) -> str:
     return topic + DEAD_LETTER_SUFFIX
 
-
-ALL_TOPICS = [PROFILES_PEOPLE]

@@ -8,10 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Table
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+from mentoring_shared.db.dialects import dialect_insert
 
 
 class NewerSnapshotUpsert:
@@ -26,12 +25,13 @@ class NewerSnapshotUpsert:
     def apply(self, session: Session, row: dict[str, Any]) -> bool:
         """Store `row` (key columns, `version` and values) unless a newer version is stored. True if applied."""
         # RETURNING, not rowcount: psycopg reports -1 for an INSERT … ON CONFLICT through SQLAlchemy.
-        return session.execute(self._statement(session.get_bind().dialect.name), row).first() is not None
+        return session.execute(self._statement(session), row).first() is not None
 
-    def _statement(self, dialect: str):
+    def _statement(self, session: Session):
+        dialect = session.get_bind().dialect.name
         statement = self._statements.get(dialect)
         if statement is None:
-            insert = _INSERTS[dialect](self._table)
+            insert = dialect_insert(session, self._table)
             updates = {column.name: insert.excluded[column.name] for column in self._table.columns
                        if column.name not in self._key_columns}
             statement = insert.on_conflict_do_update(

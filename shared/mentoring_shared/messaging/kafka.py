@@ -7,15 +7,19 @@ import logging
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic
-from kafka.errors import KafkaError, TopicAlreadyExistsError
+from kafka.errors import (CorruptRecordError, InvalidRecordError, KafkaError, MessageSizeTooLargeError,
+                          TopicAlreadyExistsError)
 from kafka.structs import OffsetAndMetadata, TopicPartition
 
 from mentoring_shared.config import KafkaSettings
 
 log = logging.getLogger(__name__)
 
-__all__ = ["KafkaError", "OffsetAndMetadata", "TopicPartition", "make_producer", "make_consumer",
-           "ensure_topics", "broker_answers"]
+__all__ = ["KafkaError", "RECORD_REFUSED", "OffsetAndMetadata", "TopicPartition", "make_producer",
+           "make_consumer", "ensure_topics", "broker_answers"]
+
+# Errors about a record itself: sending it again as it is can never succeed.
+RECORD_REFUSED = (MessageSizeTooLargeError, InvalidRecordError, CorruptRecordError)
 
 
 def make_producer(settings: KafkaSettings, client_id: str) -> KafkaProducer:
@@ -48,7 +52,8 @@ def ensure_topics(settings: KafkaSettings, topics: list[str]) -> None:
                              request_timeout_ms=10_000)
     try:
         existing = set(admin.list_topics())
-        wanted = [NewTopic(name, settings.topic_partitions, 1) for name in sorted(set(topics) - existing)]
+        wanted = [NewTopic(name, settings.topic_partitions, settings.replication_factor)
+                  for name in sorted(set(topics) - existing)]
         if wanted:
             try:
                 admin.create_topics(wanted)

@@ -116,7 +116,8 @@ class Broker:
         if prefer_container and docker_engine_answers():
             from testcontainers.kafka import KafkaContainer
 
-            container = KafkaContainer().with_kraft().start()
+            # Tests use a 2 s session timeout (a 1 s group join); Kafka's default minimum is 6 s.
+            container = KafkaContainer().with_kraft().with_env("KAFKA_GROUP_MIN_SESSION_TIMEOUT_MS", "1000").start()
             return cls(bootstrap=container.get_bootstrap_server(), container=container)
         port = free_port()
         log_path = os.path.join(tempfile.gettempdir(), f"tansu-{port}.log")

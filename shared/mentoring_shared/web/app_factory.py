@@ -7,7 +7,7 @@ import logging
 from http import HTTPStatus
 from typing import Iterable
 
-from flask import Flask, current_app, g, request
+from flask import Flask, g, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
@@ -23,11 +23,6 @@ from mentoring_shared.web.problems import (PROBLEM_JSON, Problem, ProblemSchema,
 log = logging.getLogger(__name__)
 
 PUBLIC_PATHS = {"/healthz", "/readyz", "/metrics", "/openapi.json"}
-
-
-def current_runtime() -> ServiceRuntime:
-    """The runtime of the app serving this request."""
-    return current_app.extensions["runtime"]
 
 
 class ProblemApi(Api):
@@ -90,9 +85,7 @@ def create_service_app(runtime: ServiceRuntime, title: str, description: str,
         return problem_response(error.status, error.title, error.detail, **error.extensions)
 
     @app.errorhandler(Exception)
-    def render_unexpected(error: Exception):
-        if isinstance(error, HTTPException):
-            return from_http_exception(error)
+    def render_unexpected(error: Exception):  # HTTP errors have their own handler (ProblemApi)
         log.exception("unhandled error")
         return problem_response(500, "Internal Server Error", "An unexpected error occurred; it has been logged.")
 

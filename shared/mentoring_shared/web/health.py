@@ -6,13 +6,14 @@ from __future__ import annotations
 import threading
 import time
 
+import marshmallow as ma
 from flask import current_app
 from flask.views import MethodView
-from mentoring_shared.web.blueprint import Blueprint
-import marshmallow as ma
 from sqlalchemy import text
 
 from mentoring_shared.messaging.kafka import broker_answers
+from mentoring_shared.web.blueprint import Blueprint
+from mentoring_shared.web.current import current_runtime
 
 blueprint = Blueprint("health", __name__, description="Liveness and readiness probes.")
 
@@ -53,7 +54,7 @@ class Readiness(MethodView):
     @blueprint.response(200, HealthSchema)
     @blueprint.alt_response(503, schema=HealthSchema, description="A dependency does not answer.")
     def get(self):
-        runtime = current_app.extensions["runtime"]
+        runtime = current_runtime()
         checks = {}
         try:
             with runtime.engine.connect() as connection:

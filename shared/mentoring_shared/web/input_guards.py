@@ -3,6 +3,7 @@ PostgreSQL cannot store in text) anywhere in a query or JSON body."""
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 from flask import request
@@ -11,6 +12,7 @@ from werkzeug.routing import BaseConverter
 from mentoring_shared.errors import InvalidField
 
 ID_PATTERN = r"[A-Za-z0-9_-]{1,64}"
+ID_REGEX = re.compile(ID_PATTERN)
 
 
 class IdConverter(BaseConverter):

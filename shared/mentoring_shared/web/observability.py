@@ -12,6 +12,7 @@ from prometheus_client import multiprocess
 
 from mentoring_shared import context, metrics
 from mentoring_shared.ids import new_id
+from mentoring_shared.web.input_guards import ID_REGEX
 
 log = logging.getLogger("mentoring.http")
 
@@ -21,10 +22,8 @@ CORRELATION_ID_HEADER = "X-Correlation-ID"
 
 
 def _accepted_id(value: str | None) -> str | None:
-    # Ids from outside end up in logs and events: accept only short, printable tokens.
-    if value and len(value) <= 64 and value.replace("-", "").replace("_", "").isalnum():
-        return value
-    return None
+    # Ids from outside end up in logs and events: accept only identifiers.
+    return value if value and ID_REGEX.fullmatch(value) else None
 
 
 def install(app: Flask, service: str) -> None:
