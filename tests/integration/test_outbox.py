@@ -3,7 +3,7 @@
 import pytest
 
 from mentoring_shared.contracts.profiles import PERSON_UPSERTED_V1
-from profiles import handlers
+from profiles.handlers import people as handlers
 from tests.integration.helpers import count_rows, new_person
 
 
@@ -14,7 +14,7 @@ def snapshot(person_id: str, version: int = 1) -> dict:
 
 def test_a_committed_change_leaves_exactly_its_events(apps, tenant):
     runtime = apps["profiles"].extensions["runtime"]
-    person = handlers.register_person(handlers.RegisterPerson(tenant_id=tenant, **new_person()), runtime.unit_of_work())
+    person = handlers.register_person(tenant, new_person(), runtime.unit_of_work())
     assert count_rows(apps["profiles"], "people", tenant_id=tenant, id=person.id) == 1
     assert count_rows(apps["profiles"], "outbox", tenant_id=tenant, message_key=person.id) == 1
 
@@ -40,7 +40,7 @@ def test_a_failure_after_the_state_change_leaves_neither_state_nor_event(apps, t
 
     monkeypatch.setattr(uow, "commit", refuse_commit)  # this unit of work only: workers keep theirs
     with pytest.raises(RuntimeError):
-        handlers.register_person(handlers.RegisterPerson(tenant_id=tenant, **new_person()), uow)
+        handlers.register_person(tenant, new_person(), uow)
     assert count_rows(apps["profiles"], "people", tenant_id=tenant) == 0
     assert count_rows(apps["profiles"], "outbox", tenant_id=tenant) == 0
 

@@ -59,11 +59,17 @@ def test_a_duplicate_employee_id_or_email_is_a_conflict(api, apps, tenant):
 
 @pytest.mark.parametrize("body,content_type,status,field", [
     ('{"name": "x", ', "application/json", 400, None),                                   # bad JSON
-    ('{"name":"A","email":"a@b.co","time_zone":"UTC","nickname":"z"}', "application/json", 422, "nickname"),
-    ('{"name":"A","email":"a@b.co","time_zone":7}', "application/json", 422, "time_zone"),  # wrong type
-    ('{"name":"A","email":"not-an-email","time_zone":"UTC"}', "application/json", 422, "email"),
-    ('{"email":"a@b.co","time_zone":"UTC"}', "application/json", 422, "name"),           # missing
-    ('{"name":"A","email":"a@b.co","time_zone":"Mars/Base"}', "application/json", 422, "time_zone"),
+    ('{"employee_id":"E","name":"A","email":"a@b.co","time_zone":"UTC","nickname":"z"}', "application/json", 422,
+     "nickname"),
+    ('{"employee_id":"E","name":"A","email":"a@b.co","time_zone":7}', "application/json", 422, "time_zone"),
+    ('{"employee_id":"E","name":"A","email":"not-an-email","time_zone":"UTC"}', "application/json", 422, "email"),
+    ('{"employee_id":"E","email":"a@b.co","time_zone":"UTC"}', "application/json", 422, "name"),  # missing
+    ('{"employee_id":"E","name":"A","email":"a@b.co","time_zone":"Mars/Base"}', "application/json", 422,
+     "time_zone"),
+    ('{"employee_id":"E","name":"A","email":"a@b.co","time_zone":"UTC","skills":[{"name":"Go","level":"guru"}]}',
+     "application/json", 422, "skills.0.level"),
+    ('{"employee_id":"E","name":"A","email":"a@b.co","time_zone":"UTC","manager_employee_id":"NOBODY"}',
+     "application/json", 422, "manager_employee_id"),
     ('[1, 2]', "application/json", 422, "body"),
     ("name=A", "application/x-www-form-urlencoded", 415, None),
 ])

@@ -1,7 +1,7 @@
 """Every tenant's data is invisible to every other tenant, on every route of every service.
 
-The route inventory below must name every route the apps serve: a new route fails
-`test_every_route_has_a_tenant_isolation_check` until its isolation is proven here."""
+CASES names every route the apps serve with the check it gets: a new route fails
+`test_every_route_has_a_tenant_isolation_check` until it is added here, with its check."""
 
 import uuid
 
@@ -11,50 +11,105 @@ from mentoring_shared.testing.polling import eventually
 from tests.integration.helpers import count_rows, new_person
 
 PUBLIC_ROUTES = {"/healthz", "/readyz", "/metrics", "/openapi.json", "/static/<path:filename>"}
-CHECKED_ROUTES = {
-    "profiles": {("GET", "/v1/people"), ("POST", "/v1/people"), ("GET", "/v1/people/<id:person_id>")},
-    "matching": {("GET", "/v1/people"), ("GET", "/v1/people/<id:person_id>")},
-    "scheduling": {("GET", "/v1/people"), ("GET", "/v1/people/<id:person_id>")},
-    "feedback": {("GET", "/v1/people"), ("GET", "/v1/people/<id:person_id>")},
-}
+
+# (service, method, route, kind, path with placeholders for tenant A's ids, body)
+#   read:   tenant B gets 404 for A's object
+#   list:   tenant B's list holds none of A's objects
+#   change: tenant B gets 404 acting on A's object, and A's object is unchanged
+#   refer:  tenant B's request naming A's object as a field is refused (422) and writes nothing
+#   own:    tenant B creates its own object; A's are unaffected
+CASES = [
+    ("profiles", "GET", "/v1/people", "list", "/v1/people", None),
+    ("profiles", "POST", "/v1/people", "own", "/v1/people", "person"),
+    ("profiles", "GET", "/v1/people/<id:person_id>", "read", "/v1/people/{person}", None),
+    ("profiles", "PATCH", "/v1/people/<id:person_id>", "change", "/v1/people/{person}", {"title": "Hacked"}),
+    ("profiles", "GET", "/v1/programs", "list", "/v1/programs", None),
+    ("profiles", "POST", "/v1/programs", "own", "/v1/programs", {"name": "B's", "type": "classic"}),
+    ("profiles", "GET", "/v1/programs/<id:program_id>", "read", "/v1/programs/{program}", None),
+    ("profiles", "PATCH", "/v1/programs/<id:program_id>", "change", "/v1/programs/{program}", {"name": "Hacked"}),
+    ("profiles", "POST", "/v1/programs/<id:program_id>/duplicate", "change", "/v1/programs/{program}/duplicate",
+     {"name": "Copy"}),
+    ("profiles", "GET", "/v1/cohorts", "list", "/v1/cohorts", None),
+    ("profiles", "POST", "/v1/cohorts", "refer", "/v1/cohorts", {"program_id": "{program}", "name": "Stolen"}),
+    ("profiles", "GET", "/v1/cohorts/<id:cohort_id>", "read", "/v1/cohorts/{cohort}", None),
+    ("profiles", "PATCH", "/v1/cohorts/<id:cohort_id>", "change", "/v1/cohorts/{cohort}", {"name": "Hacked"}),
+    ("profiles", "POST", "/v1/cohorts/<id:cohort_id>/status", "change", "/v1/cohorts/{cohort}/status",
+     {"status": "matching"}),
+    ("profiles", "POST", "/v1/cohorts/<id:cohort_id>/duplicate", "change", "/v1/cohorts/{cohort}/duplicate",
+     {"name": "Copy"}),
+    ("profiles", "GET", "/v1/cohorts/<id:cohort_id>/enrollments", "read", "/v1/cohorts/{cohort}/enrollments", None),
+    ("profiles", "POST", "/v1/cohorts/<id:cohort_id>/enrollments", "change", "/v1/cohorts/{cohort}/enrollments",
+     {"person_id": "{person}", "role": "mentee"}),
+    ("profiles", "GET", "/v1/enrollments/<id:enrollment_id>", "read", "/v1/enrollments/{enrollment}", None),
+    ("profiles", "POST", "/v1/enrollments/<id:enrollment_id>/withdraw", "change",
+     "/v1/enrollments/{enrollment}/withdraw", {"reason": "hacked"}),
+] + [
+    (service, method, route, kind, path, None)
+    for service in ("matching", "scheduling", "feedback")
+    for method, route, kind, path in (("GET", "/v1/people", "list", "/v1/people"),
+                                      ("GET", "/v1/people/<id:person_id>", "read", "/v1/people/{person}"))
+]
+
+# What tenant A's objects look like from A, by the path placeholders above.
+READ_BACK = {"person": "/v1/people/{person}", "program": "/v1/programs/{program}", "cohort": "/v1/cohorts/{cohort}",
+             "enrollment": "/v1/enrollments/{enrollment}"}
 
 
-@pytest.mark.parametrize("service", sorted(CHECKED_ROUTES))
+@pytest.mark.parametrize("service", ["profiles", "matching", "scheduling", "feedback"])
 def test_every_route_has_a_tenant_isolation_check(apps, service):
     served = {(method, rule.rule) for rule in apps[service].url_map.iter_rules()
               for method in rule.methods - {"HEAD", "OPTIONS"} if rule.rule not in PUBLIC_ROUTES}
-    assert served == CHECKED_ROUTES[service]
+    assert served == {(method, route) for s, method, route, *_ in CASES if s == service}
 
 
 @pytest.fixture
-def person_of_tenant_a(api, tenant, running_workers, apps):
-    person = api("profiles").post("/v1/people", json=new_person()).get_json()
+def tenant_a_objects(api, apps, tenant, running_workers):
+    """In tenant A: a person (also copied to the other services), a program, an enrolling cohort and
+    an enrollment."""
+    profiles = api("profiles")
+    person = profiles.post("/v1/people", json=new_person()).get_json()
+    program = profiles.post("/v1/programs", json={"name": "A's program", "type": "classic"}).get_json()
+    cohort = profiles.post("/v1/cohorts", json={"program_id": program["id"], "name": "A's cohort"}).get_json()
+    profiles.post(f"/v1/cohorts/{cohort['id']}/status", json={"status": "enrolling"})
+    enrollment = profiles.post(f"/v1/cohorts/{cohort['id']}/enrollments",
+                               json={"person_id": person["id"], "role": "mentee"}).get_json()
     for service in ("matching", "scheduling", "feedback"):
         eventually(lambda: count_rows(apps[service], "people", tenant_id=tenant, person_id=person["id"]) == 1)
-    return person
+    return {"person": person["id"], "program": program["id"], "cohort": cohort["id"], "enrollment": enrollment["id"]}
 
 
-@pytest.fixture
-def tenant_b() -> str:
-    return f"tenant-b-{uuid.uuid4().hex[:12]}"
+def snapshot_of_tenant_a(api, ids):
+    return {name: api("profiles").get(path.format(**ids)).get_json() for name, path in READ_BACK.items()}
 
 
-@pytest.mark.parametrize("service", sorted(CHECKED_ROUTES))
-def test_tenant_b_cannot_read_or_list_tenant_as_people(api, person_of_tenant_a, tenant_b, service):
+def fill(value, ids):
+    if isinstance(value, dict):
+        return {key: fill(item, ids) for key, item in value.items()}
+    return value.format(**ids) if isinstance(value, str) else value
+
+
+@pytest.mark.parametrize("service,method,route,kind,path,body", CASES, ids=[f"{c[1]} {c[0]}{c[2]}" for c in CASES])
+def test_tenant_b_cannot_see_or_touch_tenant_as_objects(api, apps, tenant, tenant_a_objects, service, method, route,
+                                                       kind, path, body):
+    ids = tenant_a_objects
+    tenant_b = f"tenant-b-{uuid.uuid4().hex[:12]}"
     other = api(service, tenant_id=tenant_b)
-    assert other.get(f"/v1/people/{person_of_tenant_a['id']}").status_code == 404
-    listing = other.get("/v1/people", query_string={"limit": 200}).get_json()
-    assert listing == {"items": [], "next_cursor": None}
-    # and tenant A does see it, so the 404 above is isolation, not absence
-    assert api(service).get(f"/v1/people/{person_of_tenant_a['id']}").status_code == 200
+    before = snapshot_of_tenant_a(api, ids)
+    url = path.format(**ids)
+    payload = new_person() if body == "person" else fill(body, ids)
 
-
-def test_tenant_b_registering_as_identity_makes_its_own_person_and_leaves_as_untouched(
-        api, apps, tenant, person_of_tenant_a, tenant_b):
-    # POST is the only route that writes so far: B's write cannot reach A's person or be refused by it.
-    clash = {k: person_of_tenant_a[k] for k in ("name", "email", "time_zone", "employee_id")}
-    created = api("profiles", tenant_id=tenant_b).post("/v1/people", json=clash)
-    assert created.status_code == 201
-    assert created.get_json()["id"] != person_of_tenant_a["id"]
-    assert api("profiles").get(f"/v1/people/{person_of_tenant_a['id']}").get_json() == person_of_tenant_a
-    assert count_rows(apps["profiles"], "people", tenant_id=tenant) == 1
+    if kind == "read":
+        assert other.request(method, url).status_code == 404
+        assert api(service).request(method, url).status_code == 200  # A sees it: the 404 is isolation
+    elif kind == "list":
+        listing = other.get(url, query_string={"limit": 200}).get_json()
+        assert not set(ids.values()) & {item.get("id") or item.get("person_id") for item in listing["items"]}
+    elif kind == "change":
+        assert other.request(method, url, json=payload).status_code == 404
+    elif kind == "refer":
+        response = other.request(method, url, json=payload)
+        assert response.status_code == 422, response.get_json()
+        assert count_rows(apps[service], "cohorts", tenant_id=tenant_b) == 0
+    elif kind == "own":
+        assert other.request(method, url, json=payload).status_code == 201
+    assert snapshot_of_tenant_a(api, ids) == before

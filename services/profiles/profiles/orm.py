@@ -1,6 +1,8 @@
-"""Profiles' tables. Every row carries its tenant; every query filters on it."""
+"""Profiles' tables. Every row carries its tenant; every query filters on it. Profile details are
+JSON; the facets people are searched by (skills, offered roles) also live in their own indexed
+tables, kept in step by the repository."""
 
-from sqlalchemy import Column, Index, Integer, MetaData, String, Table
+from sqlalchemy import JSON, Column, Date, Index, Integer, MetaData, String, Table, Text, text
 
 from mentoring_shared.db.tables import add_inbox_table, add_outbox_table
 from mentoring_shared.db.types import UtcDateTime
@@ -19,9 +21,99 @@ people = Table(
     Column("version", Integer, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    Column("title", String(200), nullable=True),
+    Column("department", String(200), nullable=True),
+    Column("manager_employee_id", String(64), nullable=True),
+    Column("location", String(200), nullable=True),
+    Column("languages", JSON, nullable=False, server_default=text("'[]'")),
+    Column("seniority_band", Integer, nullable=True),
+    Column("skills", JSON, nullable=False, server_default=text("'[]'")),
+    Column("interests", JSON, nullable=False, server_default=text("'[]'")),
+    Column("goals", JSON, nullable=False, server_default=text("'[]'")),
+    Column("goals_text", Text, nullable=True),
+    Column("roles_offered", JSON, nullable=False, server_default=text("'[]'")),
+    Column("roles_wanted", JSON, nullable=False, server_default=text("'[]'")),
+    Column("working_hours", JSON, nullable=True),
+    Column("mentor_capacity", Integer, nullable=False, server_default=text("0")),
 )
 Index("ux_people_tenant_employee", people.c.tenant_id, people.c.employee_id, unique=True)
 Index("ux_people_tenant_email", people.c.tenant_id, people.c.email, unique=True)
+Index("ix_people_tenant_department", people.c.tenant_id, people.c.department)
+Index("ix_people_tenant_status", people.c.tenant_id, people.c.status)
+Index("ix_people_tenant_manager", people.c.tenant_id, people.c.manager_employee_id)
+
+person_skills = Table(
+    "person_skills", metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("skill", String(100), primary_key=True),  # lowercased
+    Column("person_id", String(36), primary_key=True),
+)
+
+person_roles_offered = Table(
+    "person_roles_offered", metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("role", String(20), primary_key=True),
+    Column("person_id", String(36), primary_key=True),
+)
+
+programs = Table(
+    "programs", metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("id", String(36), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("description", Text, nullable=True),
+    Column("matching_weights", JSON, nullable=False),
+    Column("meeting_cadence", String(20), nullable=False),
+    Column("meeting_minutes", Integer, nullable=False),
+    Column("term_months", Integer, nullable=False),
+    Column("pulse_first_after_days", Integer, nullable=False),
+    Column("pulse_every_days", Integer, nullable=False),
+    Column("privacy_threshold", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+cohorts = Table(
+    "cohorts", metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("id", String(36), primary_key=True),
+    Column("program_id", String(36), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("starts_on", Date, nullable=True),
+    Column("ends_on", Date, nullable=True),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+Index("ix_cohorts_tenant_program", cohorts.c.tenant_id, cohorts.c.program_id)
+
+enrollments = Table(
+    "enrollments", metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("id", String(36), primary_key=True),
+    Column("cohort_id", String(36), nullable=False),
+    Column("program_id", String(36), nullable=False),
+    Column("person_id", String(36), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("goals", JSON, nullable=False),
+    Column("goals_text", Text, nullable=True),
+    Column("preferences", JSON, nullable=False),
+    Column("mentors_wanted", Integer, nullable=False),
+    Column("withdrawal_reason", Text, nullable=True),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+Index("ix_enrollments_tenant_cohort", enrollments.c.tenant_id, enrollments.c.cohort_id, enrollments.c.id)
+Index("ix_enrollments_tenant_person", enrollments.c.tenant_id, enrollments.c.person_id)
+# One live enrollment per person and role in a cohort; withdrawn ones stay as history.
+Index("ux_enrollments_live", enrollments.c.tenant_id, enrollments.c.cohort_id, enrollments.c.person_id,
+      enrollments.c.role, unique=True,
+      postgresql_where=enrollments.c.status == "enrolled", sqlite_where=enrollments.c.status == "enrolled")
 
 outbox = add_outbox_table(metadata)
 inbox = add_inbox_table(metadata)

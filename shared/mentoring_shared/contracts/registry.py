@@ -29,11 +29,13 @@ class EventContract:
         return self.schema(unknown=ma.EXCLUDE)
 
     def dump_payload(self, data: dict[str, Any]) -> dict[str, Any]:
-        """Check an outgoing payload strictly (a producer bug must not reach the wire) and render it."""
-        errors = self._strict.validate(data)
-        if errors:
-            raise ma.ValidationError({"data": errors})
-        return self._strict.dump(data)
+        """Check an outgoing payload (in its wire form: dates as ISO strings) strictly, so a producer
+        bug never reaches the wire, and render it canonically."""
+        try:
+            loaded = self._strict.load(data)
+        except ma.ValidationError as error:
+            raise ma.ValidationError({"data": error.messages}) from None
+        return self._strict.dump(loaded)
 
     def load_payload(self, data: dict[str, Any]) -> dict[str, Any]:
         """Read an incoming payload, ignoring fields added by a later minor revision."""

@@ -1,6 +1,9 @@
 """Topic names: one topic per aggregate type, a dead-letter topic beside each."""
 
 PROFILES_PEOPLE = "profiles.people"
+PROFILES_PROGRAMS = "profiles.programs"
+PROFILES_COHORTS = "profiles.cohorts"
+PROFILES_ENROLLMENTS = "profiles.enrollments"
 
 DEAD_LETTER_SUFFIX = ".dlq"
 

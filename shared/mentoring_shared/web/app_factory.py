@@ -8,6 +8,8 @@ from http import HTTPStatus
 from typing import Iterable
 
 from flask import Flask, g, request
+from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
@@ -23,6 +25,14 @@ from mentoring_shared.web.problems import (PROBLEM_JSON, Problem, ProblemSchema,
 log = logging.getLogger(__name__)
 
 PUBLIC_PATHS = {"/healthz", "/readyz", "/metrics", "/openapi.json"}
+
+
+def schema_name(schema) -> str:
+    """OpenAPI component names: the class name without `Schema`; a partial (PATCH) instance gets
+    `Patch`, so it does not collide with the full one."""
+    cls = resolve_schema_cls(schema)
+    name = cls.__name__.removesuffix("Schema")
+    return f"{name}Patch" if getattr(schema, "partial", False) else name
 
 
 class ProblemApi(Api):
@@ -89,7 +99,7 @@ def create_service_app(runtime: ServiceRuntime, title: str, description: str,
         log.exception("unhandled error")
         return problem_response(500, "Internal Server Error", "An unexpected error occurred; it has been logged.")
 
-    api = ProblemApi(app)
+    api = ProblemApi(app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
     api.register_converter(IdConverter, id_converter_openapi)
     api.register_blueprint(health.blueprint)
     for blueprint in blueprints:

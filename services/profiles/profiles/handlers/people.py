@@ -1,0 +1,44 @@
+"""Registering and changing people."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from mentoring_shared.db.unit_of_work import UnitOfWork
+from mentoring_shared.errors import NotFound
+from mentoring_shared.ids import new_id
+
+from profiles.domain import people as domain
+from profiles.repositories.people import PeopleRepository
+
+
+def register_person(tenant_id: str, attributes: dict[str, Any], uow: UnitOfWork) -> domain.Person:
+    person, events = domain.register_person(person_id=new_id(), tenant_id=tenant_id,
+                                            now=datetime.now(timezone.utc), **attributes)
+    with uow:
+        repository = PeopleRepository(uow.session)
+        domain.check_manager_chain(person.employee_id, person.manager_employee_id,
+                                   repository.manager_chain(tenant_id))
+        repository.add(person)
+        uow.publish(events)
+        uow.commit()
+    return person
+
+
+def change_person(tenant_id: str, person_id: str, changes: dict[str, Any], uow: UnitOfWork) -> domain.Person:
+    with uow:
+        repository = PeopleRepository(uow.session)
+        person = repository.get(tenant_id, person_id, for_update=True)
+        if person is None:
+            raise NotFound(f"no person {person_id} in this tenant")
+        changed, events = domain.change_person(person, changes, datetime.now(timezone.utc))
+        if not events:
+            return person
+        if changed.manager_employee_id != person.manager_employee_id or changed.employee_id != person.employee_id:
+            domain.check_manager_chain(changed.employee_id, changed.manager_employee_id,
+                                       repository.manager_chain(tenant_id))
+        repository.save(changed)
+        uow.publish(events)
+        uow.commit()
+    return changed

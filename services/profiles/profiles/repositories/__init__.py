@@ -1,0 +1,1 @@
+"""Reading and writing profiles' aggregates, always within one tenant."""

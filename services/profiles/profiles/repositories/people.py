@@ -1,0 +1,152 @@
+"""People, with the facets they are searched by kept in step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from mentoring_shared.db.dialects import dialect_insert
+from mentoring_shared.errors import Conflict
+
+from profiles.domain.people import Person, WorkingHours
+from profiles.orm import people, person_roles_offered, person_skills
+
+
+@dataclass(frozen=True)
+class PeopleFilter:
+    department: str | None = None
+    skill: str | None = None
+    role: str | None = None        # a mentoring role the person offers
+    status: str | None = None
+    q: str | None = None           # the start of a name or an email
+
+
+class PeopleRepository:
+    def __init__(self, session: Session):
+        self._session = session
+
+    def add(self, person: Person) -> None:
+        """Insert a new person. Raises Conflict, naming the fields, if another person in the tenant
+        has the employee id or email: the unique indexes decide, so concurrent requests cannot race."""
+        inserted = self._session.execute(dialect_insert(self._session, people).values(**_row(person))
+                                         .on_conflict_do_nothing().returning(people.c.id)).first()
+        if inserted is None:
+            raise self._conflict(person)
+        self._write_facets(person)
+
+    def save(self, person: Person) -> None:
+        """Store a changed person; an employee id or email taken by someone else is a Conflict."""
+        if self.conflicting(person.tenant_id, person.employee_id, person.email, person.id):
+            raise self._conflict(person)
+        try:
+            self._session.execute(update(people).where(people.c.tenant_id == person.tenant_id,
+                                                       people.c.id == person.id).values(**_row(person)))
+        except IntegrityError:  # a concurrent change took it between the check and the write
+            raise Conflict("another person in this tenant now has this employee id or email") from None
+        self._write_facets(person)
+
+    def get(self, tenant_id: str, person_id: str, for_update: bool = False) -> Person | None:
+        query = select(people).where(people.c.tenant_id == tenant_id, people.c.id == person_id)
+        row = self._session.execute(query.with_for_update() if for_update else query).mappings().first()
+        return _person(row) if row else None
+
+    def conflicting(self, tenant_id: str, employee_id: str | None, email: str, other_than: str | None = None) -> list[str]:
+        """Which unique fields (`employee_id`, `email`) another person in the tenant already holds."""
+        clauses = [people.c.email == email]
+        if employee_id:
+            clauses.append(people.c.employee_id == employee_id)
+        query = select(people.c.employee_id, people.c.email).where(people.c.tenant_id == tenant_id, or_(*clauses))
+        if other_than:
+            query = query.where(people.c.id != other_than)
+        taken = set()
+        for row in self._session.execute(query):
+            if employee_id and row.employee_id == employee_id:
+                taken.add("employee_id")
+            if row.email == email:
+                taken.add("email")
+        return sorted(taken)
+
+    def list(self, tenant_id: str, limit: int, after_id: str | None, where: PeopleFilter = PeopleFilter()) -> list[Person]:
+        query = select(people).where(people.c.tenant_id == tenant_id)
+        if where.department:
+            query = query.where(people.c.department == where.department)
+        if where.status:
+            query = query.where(people.c.status == where.status)
+        if where.skill:
+            query = query.where(people.c.id.in_(select(person_skills.c.person_id).where(
+                person_skills.c.tenant_id == tenant_id, person_skills.c.skill == where.skill.strip().lower())))
+        if where.role:
+            query = query.where(people.c.id.in_(select(person_roles_offered.c.person_id).where(
+                person_roles_offered.c.tenant_id == tenant_id, person_roles_offered.c.role == where.role)))
+        if where.q:
+            prefix = where.q.strip().lower().replace("%", "").replace("_", "") + "%"
+            query = query.where(or_(people.c.email.like(prefix), people.c.name.ilike(prefix)))
+        if after_id:
+            query = query.where(people.c.id > after_id)
+        rows = self._session.execute(query.order_by(people.c.id).limit(limit)).mappings().all()
+        return [_person(row) for row in rows]
+
+    def manager_chain(self, tenant_id: str) -> "ManagerLookup":
+        return ManagerLookup(self._session, tenant_id)
+
+    def _conflict(self, person: Person) -> Conflict:
+        taken = self.conflicting(person.tenant_id, person.employee_id, person.email, person.id)
+        return Conflict(f"another person in this tenant already has this {' and '.join(taken) or 'identity'}",
+                        fields=taken)
+
+    def _write_facets(self, person: Person) -> None:
+        for table, values, column in ((person_skills, {name.lower() for name, _ in person.skills}, "skill"),
+                                      (person_roles_offered, set(person.roles_offered), "role")):
+            self._session.execute(delete(table).where(table.c.tenant_id == person.tenant_id,
+                                                      table.c.person_id == person.id))
+            if values:
+                self._session.execute(insert(table), [{"tenant_id": person.tenant_id, "person_id": person.id,
+                                                       column: value} for value in sorted(values)])
+
+
+class ManagerLookup:
+    """`employee id -> manager's employee id` for one tenant, read one link at a time (chains are
+    short), in the dict shape the domain's manager-chain check expects."""
+
+    def __init__(self, session: Session, tenant_id: str):
+        self._session, self._tenant_id = session, tenant_id
+
+    def _row(self, employee_id: str):
+        return self._session.execute(select(people.c.manager_employee_id).where(
+            people.c.tenant_id == self._tenant_id, people.c.employee_id == employee_id)).first()
+
+    def __contains__(self, employee_id: str) -> bool:
+        return self._row(employee_id) is not None
+
+    def get(self, employee_id: str) -> str | None:
+        row = self._row(employee_id)
+        return row.manager_employee_id if row else None
+
+
+def _row(person: Person) -> dict:
+    return {"tenant_id": person.tenant_id, "id": person.id, "employee_id": person.employee_id,
+            "name": person.name, "email": person.email, "time_zone": person.time_zone,
+            "status": person.status, "version": person.version,
+            "created_at": person.created_at, "updated_at": person.updated_at,
+            "title": person.title, "department": person.department,
+            "manager_employee_id": person.manager_employee_id, "location": person.location,
+            "languages": list(person.languages), "seniority_band": person.seniority_band,
+            "skills": [{"name": name, "level": level} for name, level in person.skills],
+            "interests": list(person.interests), "goals": list(person.goals), "goals_text": person.goals_text,
+            "roles_offered": list(person.roles_offered), "roles_wanted": list(person.roles_wanted),
+            "working_hours": person.working_hours.as_dict(), "mentor_capacity": person.mentor_capacity}
+
+
+def _person(row) -> Person:
+    values = dict(row)
+    hours = values.pop("working_hours") or {}
+    return Person(**{**values,
+                     "languages": tuple(values["languages"]), "interests": tuple(values["interests"]),
+                     "goals": tuple(values["goals"]), "roles_offered": tuple(values["roles_offered"]),
+                     "roles_wanted": tuple(values["roles_wanted"]),
+                     "skills": tuple((skill["name"], skill["level"]) for skill in values["skills"]),
+                     "working_hours": WorkingHours(start=hours.get("start", "09:00"), end=hours.get("end", "17:00"),
+                                                   days=tuple(hours.get("days", (1, 2, 3, 4, 5))))})

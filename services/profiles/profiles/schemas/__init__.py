@@ -1,0 +1,1 @@
+"""Profiles' HTTP schemas. Unknown fields are rejected (marshmallow's default, RAISE)."""
