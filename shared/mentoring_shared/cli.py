@@ -6,6 +6,7 @@
     mentoring broker --listen 127.0.0.1:19092 run the embedded Kafka-compatible broker (tansu)
     mentoring token --tenant T --role R --sub S   print a bearer token (embedded default)
     mentoring replay-dead-letters TOPIC       republish a topic's dead letters
+    mentoring import-people --tenant T --preset workday FILE   import an HR file (progress bar)
 """
 
 from __future__ import annotations
@@ -96,6 +97,12 @@ def cmd_replay(args) -> int:
     return 0
 
 
+def cmd_import_people(args) -> int:
+    from profiles.admin import import_people_file
+
+    return import_people_file(args.file, args.tenant, args.preset, args.mapping, args.dry_run)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mentoring", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -130,6 +137,14 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("topic")
     replay.add_argument("--group", help="only the dead letters of this consumer group")
     replay.set_defaults(run=cmd_replay)
+
+    importing = commands.add_parser("import-people", help="import an HR file into profiles (PROFILES_DATABASE_URL)")
+    importing.add_argument("file", help="the HR export, UTF-8 CSV")
+    importing.add_argument("--tenant", required=True)
+    importing.add_argument("--preset", choices=["workday", "bamboohr"], help="the vendor's column names")
+    importing.add_argument("--mapping", help="a JSON file: our field -> the file's column header")
+    importing.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+    importing.set_defaults(run=cmd_import_people)
     return parser
 
 

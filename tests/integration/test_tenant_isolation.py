@@ -3,6 +3,7 @@
 CASES names every route the apps serve with the check it gets: a new route fails
 `test_every_route_has_a_tenant_isolation_check` until it is added here, with its check."""
 
+import io
 import uuid
 
 import pytest
@@ -18,9 +19,11 @@ PUBLIC_ROUTES = {"/healthz", "/readyz", "/metrics", "/openapi.json", "/static/<p
 #   change: tenant B gets 404 acting on A's object, and A's object is unchanged
 #   refer:  tenant B's request naming A's object as a field is refused (422) and writes nothing
 #   own:    tenant B creates its own object; A's are unaffected
+#   import: tenant B imports an HR file naming A's person's employee id and email: B gets its own
 CASES = [
     ("profiles", "GET", "/v1/people", "list", "/v1/people", None),
     ("profiles", "POST", "/v1/people", "own", "/v1/people", "person"),
+    ("profiles", "POST", "/v1/hr-imports", "import", "/v1/hr-imports", None),
     ("profiles", "GET", "/v1/people/<id:person_id>", "read", "/v1/people/{person}", None),
     ("profiles", "PATCH", "/v1/people/<id:person_id>", "change", "/v1/people/{person}", {"title": "Hacked"}),
     ("profiles", "GET", "/v1/programs", "list", "/v1/programs", None),
@@ -112,4 +115,11 @@ def test_tenant_b_cannot_see_or_touch_tenant_as_objects(api, apps, tenant, tenan
         assert count_rows(apps[service], "cohorts", tenant_id=tenant_b) == 0
     elif kind == "own":
         assert other.request(method, url, json=payload).status_code == 201
+    elif kind == "import":
+        a_person = before["person"]
+        csv = (f"id,name,email,tz\n{a_person['employee_id']},Same Id,{a_person['email']},UTC\n").encode()
+        mapping = '{"employee_id": "id", "name": "name", "email": "email", "time_zone": "tz"}'
+        response = other.request(method, url, data={"file": (io.BytesIO(csv), "hr.csv"), "mapping": mapping},
+                                 content_type="multipart/form-data")
+        assert response.status_code == 200 and response.get_json()["summary"]["creates"] == 1
     assert snapshot_of_tenant_a(api, ids) == before

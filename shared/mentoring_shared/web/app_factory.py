@@ -19,6 +19,7 @@ from mentoring_shared.web import health, observability
 from mentoring_shared.web.auth import TokenVerifier, authenticate
 from mentoring_shared.web.blueprint import Blueprint
 from mentoring_shared.web.input_guards import IdConverter, id_converter_openapi, reject_nul_characters
+from mentoring_shared.web.uploads import upload_limit
 from mentoring_shared.web.problems import (PROBLEM_JSON, Problem, ProblemSchema, from_http_exception,
                                            problem_response)
 
@@ -78,11 +79,15 @@ def create_service_app(runtime: ServiceRuntime, title: str, description: str,
 
     @app.before_request
     def authenticate_request():
-        if request.path in PUBLIC_PATHS:
-            return None
-        if request.method in {"POST", "PUT", "PATCH"} and request.content_length and not request.is_json:
-            raise UnsupportedMediaType("request bodies must be application/json")
-        g.principal = authenticate(verifier)
+        if request.path in PUBLIC_PATHS or request.routing_exception is not None:
+            return None  # a public route, or no route at all: Flask answers 404 or 405 itself
+        g.principal = authenticate(verifier)  # first: without a token, nothing else is worth saying
+        limit = upload_limit()
+        if limit is not None and request.mimetype == "multipart/form-data":
+            request.max_content_length = limit
+        elif request.method in {"POST", "PUT", "PATCH"} and request.content_length and not request.is_json:
+            raise UnsupportedMediaType("request bodies must be application/json"
+                                       + (" or multipart/form-data" if limit is not None else ""))
         reject_nul_characters()
         return None
 

@@ -89,6 +89,17 @@ class PeopleRepository:
         rows = self._session.execute(query.order_by(people.c.id).limit(limit)).mappings().all()
         return [_person(row) for row in rows]
 
+    def by_employee_id(self, tenant_id: str) -> dict[str, Person]:
+        """Every person of the tenant who has an employee id, by it (what an HR import plans against)."""
+        rows = self._session.execute(select(people).where(people.c.tenant_id == tenant_id,
+                                                          people.c.employee_id.is_not(None))).mappings()
+        return {row["employee_id"]: _person(row) for row in rows}
+
+    def emails_without_employee_id(self, tenant_id: str) -> set[str]:
+        """Emails held by people the HR file cannot name (no employee id): an import must not take them."""
+        return set(self._session.execute(select(people.c.email).where(
+            people.c.tenant_id == tenant_id, people.c.employee_id.is_(None))).scalars())
+
     def manager_chain(self, tenant_id: str) -> "ManagerLookup":
         return ManagerLookup(self._session, tenant_id)
 

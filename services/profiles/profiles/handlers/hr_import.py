@@ -1,0 +1,65 @@
+"""Importing an HR file: plan against the tenant's people, then apply all of it or nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable
+
+from mentoring_shared.db.unit_of_work import UnitOfWork
+from mentoring_shared.errors import InvalidField
+from mentoring_shared.ids import new_id
+
+from profiles.domain import people as domain
+from profiles.hr_import import ColumnMapping, HrFileError, ImportPlan, RowError, parse_hr_file, plan_file
+from profiles.repositories.people import PeopleRepository
+
+Progress = Callable[[int, int], None]  # (people written so far, people to write)
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool
+    applied: bool
+    summary: dict[str, int]
+    errors: list[RowError] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, plan: ImportPlan, dry_run: bool, applied: bool) -> "ImportReport":
+        return cls(dry_run=dry_run, applied=applied, summary=plan.summary(), errors=plan.errors)
+
+
+def import_people(tenant_id: str, data: bytes, mapping: ColumnMapping, dry_run: bool, uow: UnitOfWork,
+                  progress: Progress | None = None) -> ImportReport:
+    """Upsert people by employee id from an HR file. A dry run, or a file with any error, writes
+    nothing; otherwise every create, change, move and deactivation commits in one transaction with
+    its events."""
+    try:
+        parsed = parse_hr_file(data, mapping)
+    except HrFileError as error:
+        raise InvalidField(error.field or "file", str(error)) from None
+    with uow:
+        repository = PeopleRepository(uow.session)
+        existing = repository.by_employee_id(tenant_id)
+        plan = plan_file(parsed, existing, reserved_emails=repository.emails_without_employee_id(tenant_id))
+        if dry_run or not plan.ok:
+            return ImportReport.of(plan, dry_run, applied=False)
+        now = datetime.now(timezone.utc)
+        changes = plan.updates + plan.deactivations
+        total, done = len(plan.creates) + len(changes), 0
+        for row in plan.creates:
+            person, events = domain.register_person(person_id=new_id(), tenant_id=tenant_id, now=now, **row.values())
+            repository.add(person)
+            uow.publish(events)
+            done += 1
+            if progress:
+                progress(done, total)
+        for change in changes:
+            person, events = domain.change_person(existing[change.employee_id], change.changes(), now)
+            repository.save(person)
+            uow.publish(events)
+            done += 1
+            if progress:
+                progress(done, total)
+        uow.commit()
+    return ImportReport.of(plan, dry_run, applied=True)

@@ -1,0 +1,50 @@
+"""The HR-file import over HTTP (multipart/form-data)."""
+
+import json
+
+import marshmallow as ma
+from flask_smorest.fields import Upload
+from marshmallow import validate
+
+from profiles.hr_import import PRESETS
+
+
+class ImportRequestSchema(ma.Schema):
+    """multipart/form-data: the file, and a preset or a mapping."""
+
+    file = Upload(required=True, metadata={"description": "The HR system's export, as UTF-8 CSV."})
+    preset = ma.fields.String(validate=validate.OneOf(sorted(PRESETS)),
+                              metadata={"description": "A vendor's column names: workday or bamboohr."})
+    mapping = ma.fields.String(validate=validate.Length(max=10_000),
+                               metadata={"description": 'JSON: our field -> the file\'s column header, e.g. '
+                                                        '{"employee_id": "Emp No", "name": ["First", "Last"], ...}'})
+    dry_run = ma.fields.Boolean(load_default=False,
+                                metadata={"description": "Report what would change, write nothing."})
+
+    @ma.validates_schema
+    def one_mapping(self, data, **_):
+        if ("preset" in data) == ("mapping" in data):
+            raise ma.ValidationError("give either a preset or a mapping", field_name="mapping")
+
+    @ma.validates("mapping")
+    def mapping_is_json_object(self, value, **_):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            raise ma.ValidationError("must be a JSON object") from None
+        if not isinstance(parsed, dict):
+            raise ma.ValidationError("must be a JSON object")
+
+
+class RowErrorSchema(ma.Schema):
+    line = ma.fields.Integer(allow_none=True, required=True)
+    field = ma.fields.String(allow_none=True, required=True)
+    message = ma.fields.String(required=True)
+
+
+class ImportReportSchema(ma.Schema):
+    dry_run = ma.fields.Boolean(required=True)
+    applied = ma.fields.Boolean(required=True)
+    summary = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer(), required=True,
+                             metadata={"description": "creates, updates, deactivations, moves, unchanged, errors"})
+    errors = ma.fields.List(ma.fields.Nested(RowErrorSchema), required=True)
