@@ -1,10 +1,11 @@
 """`make bench`: every benchmark, each recording its section of bench/RESULTS.md."""
 
-from bench import pipeline
+from bench import hr_import, pipeline
 
 
 def main() -> None:
     pipeline.main()
+    hr_import.main()
 
 
 if __name__ == "__main__":

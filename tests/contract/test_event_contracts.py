@@ -62,3 +62,17 @@ def test_a_payload_missing_a_required_field_is_refused_by_the_producer(event_typ
     del data[required[0]]
     with pytest.raises(ma.ValidationError):
         contract.dump_payload(data)
+
+
+@pytest.mark.parametrize("event_type", REGISTRY.types())
+def test_the_bulk_shape_check_refuses_a_missing_or_unknown_field(event_type):
+    import marshmallow as ma
+
+    contract = REGISTRY.contract(event_type)
+    data = golden(event_type)["data"]
+    assert contract.check_shape(dict(data)) == data
+    required = next(name for name, field in contract.schema().fields.items() if field.required)
+    with pytest.raises(ma.ValidationError):
+        contract.check_shape({key: value for key, value in data.items() if key != required})
+    with pytest.raises(ma.ValidationError):
+        contract.check_shape({**data, "surprise": 1})

@@ -55,6 +55,9 @@ person_roles_offered = Table(
     Column("role", String(20), primary_key=True),
     Column("person_id", String(36), primary_key=True),
 )
+# Facets are replaced per person: find a person's rows without scanning the tenant's.
+Index("ix_person_skills_person", person_skills.c.tenant_id, person_skills.c.person_id)
+Index("ix_person_roles_offered_person", person_roles_offered.c.tenant_id, person_roles_offered.c.person_id)
 
 programs = Table(
     "programs", metadata,

@@ -37,6 +37,22 @@ class EventContract:
             raise ma.ValidationError({"data": error.messages}) from None
         return self._strict.dump(loaded)
 
+    @cached_property
+    def _shape(self) -> tuple[frozenset[str], frozenset[str]]:
+        fields = self._strict.fields
+        return (frozenset(name for name, field in fields.items() if field.required), frozenset(fields))
+
+    def check_shape(self, data: dict[str, Any]) -> dict[str, Any]:
+        """A cheap check for a payload built by the same code as one `dump_payload` already passed
+        (the rest of a bulk publish): every required field there, nothing unknown."""
+        required, known = self._shape
+        keys = data.keys()
+        if not required <= keys or not keys <= known:
+            missing, unknown = sorted(required - keys), sorted(keys - known)
+            raise ma.ValidationError({"data": {**{name: ["Missing data for required field."] for name in missing},
+                                               **{name: ["Unknown field."] for name in unknown}}})
+        return data
+
     def load_payload(self, data: dict[str, Any]) -> dict[str, Any]:
         """Read an incoming payload, ignoring fields added by a later minor revision."""
         return self._lenient.load(data)

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
+from mentoring_shared.db.bulk import insert_many
 from mentoring_shared.messaging.envelope import Envelope
 
 
-def add_to_outbox(session: Session, outbox: Table, topic: str, envelope: Envelope) -> None:
-    session.execute(insert(outbox).values(
-        event_id=envelope.id,
-        tenant_id=envelope.tenant_id,
-        topic=topic,
-        message_key=envelope.subject,
-        event_type=envelope.type,
-        envelope=envelope.to_json(),
-        created_at=datetime.now(timezone.utc),
-    ))
+def add_to_outbox(session: Session, outbox: Table, messages: list[tuple[str, Envelope]]) -> None:
+    """Add (topic, envelope) pairs to the outbox in one go, in order."""
+    if not messages:
+        return
+    now = datetime.now(timezone.utc)
+    insert_many(session, outbox, [
+        {"event_id": envelope.id, "tenant_id": envelope.tenant_id, "topic": topic,
+         "message_key": envelope.subject, "event_type": envelope.type, "envelope": envelope.to_json(),
+         "created_at": now}
+        for topic, envelope in messages])

@@ -5,7 +5,7 @@ Extension attributes (lowercase, as CloudEvents requires): `tenantid`, `correlat
 
 from __future__ import annotations
 
-import json
+import orjson
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -53,15 +53,15 @@ class Envelope:
         return document
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), separators=(",", ":"), sort_keys=True)
+        return orjson.dumps(self.to_dict(), option=orjson.OPT_SORT_KEYS).decode()
 
     @classmethod
     def from_json(cls, raw: bytes | str | None) -> "Envelope":
         if raw is None:
             raise MalformedEnvelope("no value (a tombstone)")
         try:
-            document = json.loads(raw)
-        except (ValueError, UnicodeDecodeError, TypeError) as error:
+            document = orjson.loads(raw)
+        except (ValueError, TypeError) as error:  # orjson.JSONDecodeError is a ValueError
             raise MalformedEnvelope(f"not JSON: {error}") from None
         if not isinstance(document, dict):
             raise MalformedEnvelope("not a JSON object")

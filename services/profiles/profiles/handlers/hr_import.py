@@ -29,6 +29,13 @@ class ImportReport:
         return cls(dry_run=dry_run, applied=applied, summary=plan.summary(), errors=plan.errors)
 
 
+CHUNK = 1000  # people per statement: bounded memory and a progress bar that moves
+
+
+def _chunks(items: list) -> list[list]:
+    return [items[start:start + CHUNK] for start in range(0, len(items), CHUNK)]
+
+
 def import_people(tenant_id: str, data: bytes, mapping: ColumnMapping, dry_run: bool, uow: UnitOfWork,
                   progress: Progress | None = None) -> ImportReport:
     """Upsert people by employee id from an HR file. A dry run, or a file with any error, writes
@@ -47,18 +54,19 @@ def import_people(tenant_id: str, data: bytes, mapping: ColumnMapping, dry_run: 
         now = datetime.now(timezone.utc)
         changes = plan.updates + plan.deactivations
         total, done = len(plan.creates) + len(changes), 0
-        for row in plan.creates:
-            person, events = domain.register_person(person_id=new_id(), tenant_id=tenant_id, now=now, **row.values())
-            repository.add(person)
-            uow.publish(events)
-            done += 1
+        for chunk in _chunks(plan.creates):
+            created = [domain.register_person(person_id=new_id(), tenant_id=tenant_id, now=now, **row.values())
+                       for row in chunk]
+            repository.add_many([person for person, _ in created])
+            uow.publish(event for _, events in created for event in events)
+            done += len(chunk)
             if progress:
                 progress(done, total)
-        for change in changes:
-            person, events = domain.change_person(existing[change.employee_id], change.changes(), now)
-            repository.save(person)
-            uow.publish(events)
-            done += 1
+        for chunk in _chunks(changes):
+            changed = [domain.change_person(existing[change.employee_id], change.changes(), now) for change in chunk]
+            repository.save_many([person for person, _ in changed])
+            uow.publish(event for _, events in changed for event in events)
+            done += len(chunk)
             if progress:
                 progress(done, total)
         uow.commit()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import bindparam, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from mentoring_shared.db.bulk import insert_many
 from mentoring_shared.db.dialects import dialect_insert
 from mentoring_shared.errors import Conflict
 
@@ -35,7 +36,7 @@ class PeopleRepository:
                                          .on_conflict_do_nothing().returning(people.c.id)).first()
         if inserted is None:
             raise self._conflict(person)
-        self._write_facets(person)
+        self._write_facets([person], replace=False)
 
     def save(self, person: Person) -> None:
         """Store a changed person; an employee id or email taken by someone else is a Conflict."""
@@ -46,7 +47,32 @@ class PeopleRepository:
                                                        people.c.id == person.id).values(**_row(person)))
         except IntegrityError:  # a concurrent change took it between the check and the write
             raise Conflict("another person in this tenant now has this employee id or email") from None
-        self._write_facets(person)
+        self._write_facets([person])
+
+    def add_many(self, persons: list[Person]) -> None:
+        """Insert new people in one go: an HR import's creates, planned against
+        the tenant's people; a concurrent write of the same identity fails the whole batch."""
+        if not persons:
+            return
+        try:
+            insert_many(self._session, people, [_row(person) for person in persons])
+        except IntegrityError:
+            raise Conflict("someone else registered some of these people meanwhile; import the file again") from None
+        self._write_facets(persons, replace=False)
+
+    def save_many(self, persons: list[Person]) -> None:
+        """Store changed people in one statement per table (an HR import's changes)."""
+        if not persons:
+            return
+        rows = [{**_row(person), "key_tenant": person.tenant_id, "key_id": person.id} for person in persons]
+        statement = update(people).where(people.c.tenant_id == bindparam("key_tenant"),
+                                         people.c.id == bindparam("key_id"))
+        try:
+            self._session.connection().execute(statement, rows)
+        except IntegrityError:
+            raise Conflict("these changes give an employee id or email to two people at once; "
+                           "import the file again") from None
+        self._write_facets(persons)
 
     def get(self, tenant_id: str, person_id: str, for_update: bool = False) -> Person | None:
         query = select(people).where(people.c.tenant_id == tenant_id, people.c.id == person_id)
@@ -108,14 +134,19 @@ class PeopleRepository:
         return Conflict(f"another person in this tenant already has this {' and '.join(taken) or 'identity'}",
                         fields=taken)
 
-    def _write_facets(self, person: Person) -> None:
-        for table, values, column in ((person_skills, {name.lower() for name, _ in person.skills}, "skill"),
-                                      (person_roles_offered, set(person.roles_offered), "role")):
-            self._session.execute(delete(table).where(table.c.tenant_id == person.tenant_id,
-                                                      table.c.person_id == person.id))
-            if values:
-                self._session.execute(insert(table), [{"tenant_id": person.tenant_id, "person_id": person.id,
-                                                       column: value} for value in sorted(values)])
+    def _write_facets(self, persons: list[Person], replace: bool = True) -> None:
+        """Write the search facets (skills, offered roles) of these people of one tenant, replacing
+        their old ones unless they are new."""
+        tenant_id = persons[0].tenant_id
+        ids = [person.id for person in persons]
+        for table, column, values_of in ((person_skills, "skill", lambda p: {name.lower() for name, _ in p.skills}),
+                                         (person_roles_offered, "role", lambda p: set(p.roles_offered))):
+            for chunk in range(0, len(ids), 1000) if replace else ():  # bounded IN lists
+                self._session.execute(delete(table).where(table.c.tenant_id == tenant_id,
+                                                          table.c.person_id.in_(ids[chunk:chunk + 1000])))
+            rows = [{"tenant_id": tenant_id, "person_id": person.id, column: value}
+                    for person in persons for value in sorted(values_of(person))]
+            insert_many(self._session, table, rows)
 
 
 class ManagerLookup:
