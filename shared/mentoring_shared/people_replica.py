@@ -10,6 +10,8 @@ from flask.views import MethodView
 from mentoring_shared.web.blueprint import Blueprint
 from sqlalchemy import Column, Integer, MetaData, String, Table, select
 
+from mentoring_shared.contracts.profiles import (ERASED_PERSON_NAME, PERSON_ERASED_V1, PERSON_UPSERTED_V1,
+                                                 erased_email)
 from mentoring_shared.db.replica import NewerSnapshotUpsert
 from mentoring_shared.db.types import UtcDateTime
 from mentoring_shared.db.unit_of_work import UnitOfWork
@@ -49,6 +51,25 @@ def person_upserted_handler(table: Table):
             "time_zone": snapshot["time_zone"], "status": snapshot["status"],
             "updated_at": datetime.now(timezone.utc)})
     return apply_person_upserted
+
+
+def person_erased_handler(table: Table):
+    """The handler for profiles.person.erased.v1: keep the row (other records may point at it) with
+    nothing personal left, at the erasure's version, so replayed older snapshots are ignored."""
+    upsert = NewerSnapshotUpsert(table, ["tenant_id", "person_id"])
+
+    def apply_person_erased(event: Envelope, uow: UnitOfWork) -> None:
+        person_id = event.data["person_id"]
+        upsert.apply(uow.session, {
+            "tenant_id": event.tenant_id, "person_id": person_id, "version": event.data["version"],
+            "employee_id": None, "name": ERASED_PERSON_NAME, "email": erased_email(person_id),
+            "time_zone": "UTC", "status": "terminated", "updated_at": datetime.now(timezone.utc)})
+    return apply_person_erased
+
+
+def people_replica_handlers(table: Table) -> dict:
+    """Every profiles event a people replica applies."""
+    return {PERSON_UPSERTED_V1: person_upserted_handler(table), PERSON_ERASED_V1: person_erased_handler(table)}
 
 
 class ReplicaPersonSchema(ma.Schema):

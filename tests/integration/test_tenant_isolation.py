@@ -26,6 +26,8 @@ CASES = [
     ("profiles", "POST", "/v1/hr-imports", "import", "/v1/hr-imports", None),
     ("profiles", "GET", "/v1/people/<id:person_id>", "read", "/v1/people/{person}", None),
     ("profiles", "PATCH", "/v1/people/<id:person_id>", "change", "/v1/people/{person}", {"title": "Hacked"}),
+    ("profiles", "GET", "/v1/people/<id:person_id>/export", "read", "/v1/people/{person}/export", None),
+    ("profiles", "POST", "/v1/people/<id:person_id>/erasure", "change", "/v1/people/{person}/erasure", None),
     ("profiles", "GET", "/v1/programs", "list", "/v1/programs", None),
     ("profiles", "POST", "/v1/programs", "own", "/v1/programs", {"name": "B's", "type": "classic"}),
     ("profiles", "GET", "/v1/programs/<id:program_id>", "read", "/v1/programs/{program}", None),

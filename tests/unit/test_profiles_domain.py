@@ -156,3 +156,18 @@ def test_an_active_person_enrolls_in_an_enrolling_cohort():
 def test_enrollment_rules(kwargs, error):
     with pytest.raises(error):
         enroll(**kwargs)
+
+
+def test_erasure_keeps_only_the_id_and_ends_change():
+    from profiles.domain.people import erase_person
+
+    person, _ = register(department="R&D", skills=[{"name": "Go", "level": "expert"}], goals_text="Become CTO")
+    erased, events = erase_person(person, NOW)
+    assert erased.id == person.id and erased.version == person.version + 1
+    assert (erased.name, erased.employee_id, erased.department, erased.skills, erased.goals_text) == \
+        (contracts.ERASED_PERSON_NAME, None, None, (), None)
+    assert "ada" not in erased.email.lower() and erased.snapshot()["status"] == "terminated"
+    assert [event.type for event in events] == [contracts.PERSON_ERASED_V1]
+    assert erase_person(erased, NOW) == (erased, [])
+    with pytest.raises(Conflict):
+        change_person(erased, {"name": "Ada again"}, NOW)

@@ -1,10 +1,9 @@
 """The event types scheduling consumes, each mapped to its handler."""
 
-from mentoring_shared.contracts.profiles import PERSON_UPSERTED_V1
-from mentoring_shared.people_replica import person_upserted_handler
+from mentoring_shared.people_replica import people_replica_handlers
 
 from scheduling.orm import people
 
 HANDLERS = {
-    PERSON_UPSERTED_V1: person_upserted_handler(people),
+    **people_replica_handlers(people),
 }

@@ -10,6 +10,7 @@ from mentoring_shared.contracts.registry import EventContract
 PERSON_UPSERTED_V1 = "profiles.person.upserted.v1"
 PERSON_MOVED_V1 = "profiles.person.moved.v1"
 PERSON_DEACTIVATED_V1 = "profiles.person.deactivated.v1"
+PERSON_ERASED_V1 = "profiles.person.erased.v1"
 PROGRAM_UPSERTED_V1 = "profiles.program.upserted.v1"
 COHORT_UPSERTED_V1 = "profiles.cohort.upserted.v1"
 COHORT_STATUS_CHANGED_V1 = "profiles.cohort.status_changed.v1"
@@ -17,6 +18,14 @@ ENROLLMENT_CREATED_V1 = "profiles.enrollment.created.v1"
 ENROLLMENT_WITHDRAWN_V1 = "profiles.enrollment.withdrawn.v1"
 
 PERSON_STATUSES = ["active", "on_leave", "terminated"]
+
+# What an erased person looks like everywhere: an id, and nothing that identifies anyone.
+ERASED_PERSON_NAME = "Erased person"
+
+
+def erased_email(person_id: str) -> str:
+    """A placeholder that keeps email columns unique and can never reach anyone."""
+    return f"erased+{person_id}@erased.invalid"
 ROLES = ["mentor", "mentee", "peer"]
 
 
@@ -75,6 +84,15 @@ class PersonDeactivatedV1(ma.Schema):
     version = ma.fields.Integer(required=True)
     employee_id = ma.fields.String(allow_none=True)
     reason = ma.fields.String(required=True)
+
+
+class PersonErasedV1(ma.Schema):
+    """The person asked to be forgotten: every service removes or anonymizes what it holds about
+    them, and ends what they took part in. `version` is above every snapshot of the person, so a
+    replay of older snapshots never brings their data back."""
+
+    person_id = ma.fields.String(required=True)
+    version = ma.fields.Integer(required=True, validate=validate.Range(min=1))
 
 
 class ProgramSnapshotV1(ma.Schema):
@@ -147,6 +165,7 @@ CONTRACTS = [
     EventContract(PERSON_UPSERTED_V1, topics.PROFILES_PEOPLE, PersonSnapshotV1),
     EventContract(PERSON_MOVED_V1, topics.PROFILES_PEOPLE, PersonMovedV1),
     EventContract(PERSON_DEACTIVATED_V1, topics.PROFILES_PEOPLE, PersonDeactivatedV1),
+    EventContract(PERSON_ERASED_V1, topics.PROFILES_PEOPLE, PersonErasedV1),
     EventContract(PROGRAM_UPSERTED_V1, topics.PROFILES_PROGRAMS, ProgramSnapshotV1),
     EventContract(COHORT_UPSERTED_V1, topics.PROFILES_COHORTS, CohortSnapshotV1),
     EventContract(COHORT_STATUS_CHANGED_V1, topics.PROFILES_COHORTS, CohortStatusChangedV1),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Table
+from sqlalchemy import Table, delete
 from sqlalchemy.orm import Session
 
 from mentoring_shared.db.bulk import insert_many
@@ -21,3 +21,13 @@ def add_to_outbox(session: Session, outbox: Table, messages: list[tuple[str, Env
          "message_key": envelope.subject, "event_type": envelope.type, "envelope": envelope.to_json(),
          "created_at": now}
         for topic, envelope in messages])
+
+
+def forget_subjects(session: Session, outbox: Table, tenant_id: str, subjects: list[str]) -> int:
+    """Delete the outbox rows of these aggregates (sent or not): after a person's erasure their old
+    events must not be sent again, nor kept. Returns how many rows went."""
+    removed = 0
+    for start in range(0, len(subjects), 1000):  # bounded IN lists
+        removed += session.execute(delete(outbox).where(
+            outbox.c.tenant_id == tenant_id, outbox.c.message_key.in_(subjects[start:start + 1000]))).rowcount or 0
+    return removed

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from mentoring_shared import context
 from mentoring_shared.contracts.registry import EventRegistry
 from mentoring_shared.db.engine import for_writing
-from mentoring_shared.db.outbox import add_to_outbox
+from mentoring_shared.db.outbox import add_to_outbox, forget_subjects
 from mentoring_shared.domain_events import DomainEvent
 from mentoring_shared.messaging.envelope import Envelope
 
@@ -49,6 +49,11 @@ class UnitOfWork:
         topic, envelope = self._envelope(event_type, tenant_id, subject, data)
         add_to_outbox(self.session, self._outbox, [(topic, envelope)])
         return envelope
+
+    def forget(self, tenant_id: str, subjects: list[str]) -> int:
+        """Drop the outbox rows of these aggregates (erasure): in this transaction, before publishing."""
+        assert self.session is not None, "forget() outside `with uow:`"
+        return forget_subjects(self.session, self._outbox, tenant_id, subjects)
 
     def publish(self, events: Iterable[DomainEvent]) -> None:
         """Add domain events to this transaction, in order, in one statement however many there are.

@@ -10,8 +10,10 @@ from mentoring_shared.web.pagination import page
 
 from profiles.api import READERS
 from profiles.handlers import people as handlers
+from profiles.handlers import personal_data
 from profiles.repositories.people import PeopleFilter, PeopleRepository
-from profiles.schemas.people import PeopleQueryArgs, PersonPageSchema, PersonSchema, PersonWriteSchema
+from profiles.schemas.people import (PeopleQueryArgs, PersonExportSchema, PersonPageSchema, PersonSchema,
+                                     PersonWriteSchema)
 
 WRITERS = ("org_admin", "service")  # HR integrations write as `service`
 
@@ -62,3 +64,25 @@ class PersonItem(MethodView):
         """Change some of a person's attributes. Setting `status` to `terminated` deactivates them."""
         return handlers.change_person(current_principal().tenant_id, person_id, body,
                                       current_runtime().unit_of_work())
+
+
+@blueprint.route("/<id:person_id>/export")
+class PersonExport(MethodView):
+    @requires_role("org_admin", "service")
+    @blueprint.response(200, PersonExportSchema)
+    @blueprint.alt_response(404, description="No such person in this tenant.")
+    def get(self, person_id):
+        """Everything profiles holds about the person (their right of access)."""
+        with current_runtime().sessions() as session:
+            return personal_data.export_person(current_principal().tenant_id, person_id, session)
+
+
+@blueprint.route("/<id:person_id>/erasure")
+class PersonErasure(MethodView):
+    @requires_role("org_admin")
+    @blueprint.response(200, PersonSchema)
+    @blueprint.alt_response(404, description="No such person in this tenant.")
+    def post(self, person_id):
+        """Erase the person (their right to be forgotten): profiles anonymizes them at once, and
+        every other service does the same when person-erased reaches it. Erasing twice is harmless."""
+        return personal_data.erase_person(current_principal().tenant_id, person_id, current_runtime().unit_of_work())

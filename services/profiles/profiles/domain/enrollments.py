@@ -102,5 +102,17 @@ def withdraw(enrollment: Enrollment, cohort: Cohort, reason: str | None, now: da
         "person_id": updated.person_id, "role": updated.role, "reason": reason})]
 
 
+def scrub(enrollment: Enrollment, now: datetime) -> tuple[Enrollment, list[DomainEvent]]:
+    """Remove what the enrollment says about an erased person; a live one is withdrawn."""
+    cleared = replace(enrollment, goals=(), goals_text=None, preferences=Preferences(),
+                      withdrawal_reason=None, updated_at=now)
+    if enrollment.status == "withdrawn":
+        return cleared, []
+    withdrawn = replace(cleared, status="withdrawn", withdrawal_reason="person erased", version=enrollment.version + 1)
+    return withdrawn, [DomainEvent(contracts.ENROLLMENT_WITHDRAWN_V1, withdrawn.tenant_id, withdrawn.id, {
+        "enrollment_id": withdrawn.id, "version": withdrawn.version, "cohort_id": withdrawn.cohort_id,
+        "person_id": withdrawn.person_id, "role": withdrawn.role, "reason": "person erased"})]
+
+
 def _unique_ids(values) -> tuple[str, ...]:
     return tuple(dict.fromkeys(str(value).strip() for value in values if str(value).strip()))

@@ -14,6 +14,7 @@ from mentoring_shared.time_zones import is_iana_time_zone
 from profiles.domain.tags import normalized_tags
 
 STATUSES = ("active", "on_leave", "terminated")
+ERASED = "erased"  # internal: outside profiles an erased person is simply terminated
 SKILL_LEVELS = ("beginner", "intermediate", "advanced", "expert")
 MENTORING_ROLES = ("mentor", "mentee", "peer")
 WEEKDAYS = (1, 2, 3, 4, 5, 6, 7)  # ISO: Monday is 1
@@ -58,11 +59,16 @@ class Person:
     working_hours: WorkingHours = field(default_factory=WorkingHours)
     mentor_capacity: int = 0
 
+    @property
+    def erased(self) -> bool:
+        return self.status == ERASED
+
     def snapshot(self) -> dict[str, Any]:
         """Everything consumers need about the person, so they never call profiles back."""
         return {
             "person_id": self.id, "version": self.version, "employee_id": self.employee_id,
-            "name": self.name, "email": self.email, "time_zone": self.time_zone, "status": self.status,
+            "name": self.name, "email": self.email, "time_zone": self.time_zone,
+            "status": "terminated" if self.erased else self.status,
             "title": self.title, "department": self.department, "manager_employee_id": self.manager_employee_id,
             "location": self.location, "languages": list(self.languages), "seniority_band": self.seniority_band,
             "skills": [{"name": name, "level": level} for name, level in self.skills],
@@ -96,6 +102,8 @@ def change_person(person: Person, changes: dict[str, Any], now: datetime) -> tup
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise InvalidField(sorted(unknown)[0], "is not a person attribute")
+    if person.erased:
+        raise Conflict("this person was erased; their record can no longer change")
     values = _normalized(changes)
     if values.get("manager_employee_id") and values["manager_employee_id"] == values.get("employee_id", person.employee_id):
         raise InvalidField("manager_employee_id", "a person cannot be their own manager")
@@ -115,6 +123,18 @@ def change_person(person: Person, changes: dict[str, Any], now: datetime) -> tup
             "person_id": person.id, "version": updated.version, "employee_id": updated.employee_id,
             "reason": "terminated"}))
     return updated, events
+
+
+def erase_person(person: Person, now: datetime) -> tuple[Person, list[DomainEvent]]:
+    """Forget the person: keep only the id (so history elsewhere still adds up) and anonymize the
+    rest. Emits person-erased, which every service honours."""
+    if person.erased:
+        return person, []
+    erased = Person(id=person.id, tenant_id=person.tenant_id, employee_id=None, name=contracts.ERASED_PERSON_NAME,
+                    email=contracts.erased_email(person.id), time_zone="UTC", status=ERASED, version=person.version + 1,
+                    created_at=person.created_at, updated_at=now)
+    return erased, [DomainEvent(contracts.PERSON_ERASED_V1, person.tenant_id, person.id,
+                                {"person_id": person.id, "version": erased.version})]
 
 
 def check_manager_chain(employee_id: str, manager_employee_id: str | None, manager_of: dict[str, str | None]) -> None:

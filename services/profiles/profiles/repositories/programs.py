@@ -74,6 +74,12 @@ class ProgramsRepository:
                                                               enrollments.c.id == enrollment_id)).mappings().first()
         return _enrollment(row) if row else None
 
+    def enrollments_of(self, tenant_id: str, person_id: str) -> list[Enrollment]:
+        rows = self._session.execute(select(enrollments).where(enrollments.c.tenant_id == tenant_id,
+                                                               enrollments.c.person_id == person_id)
+                                     .order_by(enrollments.c.id)).mappings()
+        return [_enrollment(row) for row in rows]
+
     def is_enrolled(self, tenant_id: str, cohort_id: str, person_id: str, role: str) -> bool:
         return self._session.execute(select(enrollments.c.id).where(
             enrollments.c.tenant_id == tenant_id, enrollments.c.cohort_id == cohort_id,

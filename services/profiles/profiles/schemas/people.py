@@ -8,6 +8,7 @@ from marshmallow import validate
 from mentoring_shared.web.pagination import PageArgs, page_schema
 
 from profiles.domain.people import MENTORING_ROLES, SKILL_LEVELS, STATUSES
+from profiles.schemas.programs import EnrollmentSchema
 
 CLOCK = validate.Regexp(r"^([01]\d|2[0-4]):[0-5]\d$", error="must be HH:MM")
 TAG = ma.fields.String(validate=validate.Length(min=1, max=100))
@@ -54,6 +55,7 @@ class PersonWriteSchema(ma.Schema):
 
 class PersonSchema(PersonWriteSchema):
     id = ma.fields.String(required=True)
+    employee_id = ma.fields.String(required=True, allow_none=True, metadata={"description": "None once erased."})
     status = ma.fields.String(required=True)
     version = ma.fields.Integer(required=True)
     created_at = ma.fields.AwareDateTime(required=True, default_timezone=timezone.utc)
@@ -78,3 +80,10 @@ class PeopleQueryArgs(PageArgs):
 
 
 PersonPageSchema = page_schema(PersonSchema, "PersonPage")
+
+
+class PersonExportSchema(ma.Schema):
+    """What profiles holds about one person."""
+
+    person = ma.fields.Nested(PersonSchema, required=True)
+    enrollments = ma.fields.List(ma.fields.Nested(EnrollmentSchema), required=True)
