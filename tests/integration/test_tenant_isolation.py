@@ -48,6 +48,32 @@ CASES = [
     ("profiles", "GET", "/v1/enrollments/<id:enrollment_id>", "read", "/v1/enrollments/{enrollment}", None),
     ("profiles", "POST", "/v1/enrollments/<id:enrollment_id>/withdraw", "change",
      "/v1/enrollments/{enrollment}/withdraw", {"reason": "hacked"}),
+    ("profiles", "GET", "/v1/scim-tokens", "list", "/v1/scim-tokens", None),
+    ("profiles", "POST", "/v1/scim-tokens", "own", "/v1/scim-tokens", {"label": "B's"}),
+    ("profiles", "POST", "/v1/scim-tokens/<id:token_id>/revoke", "change", "/v1/scim-tokens/{scim_token}/revoke", None),
+    ("profiles", "GET", "/scim/v2/Users", "scim-list", "/scim/v2/Users", None),
+    ("profiles", "POST", "/scim/v2/Users", "scim-own", "/scim/v2/Users", "scim-user"),
+    ("profiles", "GET", "/scim/v2/Users/<id:user_id>", "scim-read", "/scim/v2/Users/{person}", None),
+    ("profiles", "PUT", "/scim/v2/Users/<id:user_id>", "scim-change", "/scim/v2/Users/{person}",
+     {"userName": "hacked@example.com"}),
+    ("profiles", "PATCH", "/scim/v2/Users/<id:user_id>", "scim-change", "/scim/v2/Users/{person}",
+     {"Operations": [{"op": "replace", "value": {"active": False}}]}),
+    ("profiles", "DELETE", "/scim/v2/Users/<id:user_id>", "scim-change", "/scim/v2/Users/{person}", None),
+    ("profiles", "GET", "/scim/v2/Groups", "scim-list", "/scim/v2/Groups", None),
+    ("profiles", "POST", "/scim/v2/Groups", "scim-refer", "/scim/v2/Groups",
+     {"displayName": "Stolen", "members": [{"value": "{person}"}]}),
+    ("profiles", "GET", "/scim/v2/Groups/<id:group_id>", "scim-read", "/scim/v2/Groups/{scim_group}", None),
+    ("profiles", "PUT", "/scim/v2/Groups/<id:group_id>", "scim-change", "/scim/v2/Groups/{scim_group}",
+     {"displayName": "Hacked"}),
+    ("profiles", "PATCH", "/scim/v2/Groups/<id:group_id>", "scim-change", "/scim/v2/Groups/{scim_group}",
+     {"Operations": [{"op": "replace", "path": "displayName", "value": "Hacked"}]}),
+    ("profiles", "DELETE", "/scim/v2/Groups/<id:group_id>", "scim-change", "/scim/v2/Groups/{scim_group}", None),
+    ("profiles", "GET", "/scim/v2/ServiceProviderConfig", "scim-static", "/scim/v2/ServiceProviderConfig", None),
+    ("profiles", "GET", "/scim/v2/ResourceTypes", "scim-static", "/scim/v2/ResourceTypes", None),
+    ("profiles", "GET", "/scim/v2/ResourceTypes/<string:name>", "scim-static", "/scim/v2/ResourceTypes/User", None),
+    ("profiles", "GET", "/scim/v2/Schemas", "scim-static", "/scim/v2/Schemas", None),
+    ("profiles", "GET", "/scim/v2/Schemas/<string:schema_id>", "scim-static",
+     "/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:Group", None),
 ] + [
     (service, method, route, kind, path, None)
     for service in ("matching", "scheduling", "feedback")
@@ -78,9 +104,14 @@ def tenant_a_objects(api, apps, tenant, running_workers):
     profiles.post(f"/v1/cohorts/{cohort['id']}/status", json={"status": "enrolling"})
     enrollment = profiles.post(f"/v1/cohorts/{cohort['id']}/enrollments",
                                json={"person_id": person["id"], "role": "mentee"}).get_json()
+    scim_token = profiles.post("/v1/scim-tokens", json={"label": "A's"}).get_json()
+    group = apps["profiles"].test_client().post(
+        "/scim/v2/Groups", json={"displayName": "A's group", "members": [{"value": person["id"]}]},
+        headers={"Authorization": f"Bearer {scim_token['token']}"}).get_json()
     for service in ("matching", "scheduling", "feedback"):
         eventually(lambda: count_rows(apps[service], "people", tenant_id=tenant, person_id=person["id"]) == 1)
-    return {"person": person["id"], "program": program["id"], "cohort": cohort["id"], "enrollment": enrollment["id"]}
+    return {"person": person["id"], "program": program["id"], "cohort": cohort["id"], "enrollment": enrollment["id"],
+            "scim_token": scim_token["id"], "scim_group": group["id"]}
 
 
 def snapshot_of_tenant_a(api, ids):
@@ -90,6 +121,8 @@ def snapshot_of_tenant_a(api, ids):
 def fill(value, ids):
     if isinstance(value, dict):
         return {key: fill(item, ids) for key, item in value.items()}
+    if isinstance(value, list):
+        return [fill(item, ids) for item in value]
     return value.format(**ids) if isinstance(value, str) else value
 
 
@@ -102,6 +135,8 @@ def test_tenant_b_cannot_see_or_touch_tenant_as_objects(api, apps, tenant, tenan
     before = snapshot_of_tenant_a(api, ids)
     url = path.format(**ids)
     payload = new_person() if body == "person" else fill(body, ids)
+    if body == "scim-user":  # tenant A's identity, provisioned into tenant B
+        payload = {"userName": before["person"]["email"], "externalId": before["person"]["employee_id"]}
 
     if kind == "read":
         assert other.request(method, url).status_code == 404
@@ -117,6 +152,21 @@ def test_tenant_b_cannot_see_or_touch_tenant_as_objects(api, apps, tenant, tenan
         assert count_rows(apps[service], "cohorts", tenant_id=tenant_b) == 0
     elif kind == "own":
         assert other.request(method, url, json=payload).status_code == 201
+    elif kind.startswith("scim-"):
+        secret = api("profiles", tenant_id=tenant_b).post("/v1/scim-tokens", json={"label": "B"}).get_json()["token"]
+        response = apps["profiles"].test_client().open(url, method=method, json=payload,
+                                                       headers={"Authorization": f"Bearer {secret}"})
+        if kind in ("scim-read", "scim-change"):
+            assert response.status_code == 404
+        elif kind == "scim-list":
+            assert not set(ids.values()) & {resource["id"] for resource in response.get_json()["Resources"]}
+        elif kind == "scim-own":
+            assert response.status_code == 201
+        elif kind == "scim-refer":
+            assert response.status_code == 400 and count_rows(apps[service], "scim_groups", tenant_id=tenant_b) == 0
+        elif kind == "scim-static":
+            assert response.status_code == 200
+        assert count_rows(apps["profiles"], "scim_group_members", tenant_id=tenant, group_id=ids["scim_group"]) == 1
     elif kind == "import":
         a_person = before["person"]
         csv = (f"id,name,email,tz\n{a_person['employee_id']},Same Id,{a_person['email']},UTC\n").encode()

@@ -7,11 +7,12 @@ from flask import Flask
 from mentoring_shared.runtime import ServiceRuntime
 from mentoring_shared.web.app_factory import create_service_app
 
-from profiles import SERVICE, orm
+from profiles import SERVICE, orm, scim
 from profiles.api import hr_import, people, programs
 
 
 def create_app(environ: Mapping[str, str] | None = None) -> Flask:
     runtime = ServiceRuntime.from_environment(SERVICE, orm.metadata, environ)
-    return create_service_app(runtime, title="Profiles", blueprints=[people.blueprint, hr_import.blueprint, programs.blueprint],
+    return create_service_app(runtime, title="Profiles", blueprints=[people.blueprint, hr_import.blueprint, programs.blueprint,
+                                                                    scim.tokens_blueprint, scim.blueprint],
                               description="People, programs, cohorts and enrollments; the HR-system sync.")

@@ -118,5 +118,37 @@ Index("ux_enrollments_live", enrollments.c.tenant_id, enrollments.c.cohort_id, e
       enrollments.c.role, unique=True,
       postgresql_where=enrollments.c.status == "enrolled", sqlite_where=enrollments.c.status == "enrolled")
 
+# SCIM 2.0 provisioning: per-tenant bearer tokens (only their SHA-256 is kept), and groups with members.
+scim_tokens = Table(
+    "scim_tokens", metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("id", String(36), primary_key=True),
+    Column("token_hash", String(64), nullable=False),
+    Column("label", String(200), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime, nullable=True),
+)
+Index("ux_scim_tokens_hash", scim_tokens.c.token_hash, unique=True)
+
+scim_groups = Table(
+    "scim_groups", metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("id", String(36), primary_key=True),
+    Column("display_name", String(200), nullable=False),
+    Column("external_id", String(200), nullable=True),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+Index("ux_scim_groups_tenant_name", scim_groups.c.tenant_id, scim_groups.c.display_name, unique=True)
+
+scim_group_members = Table(
+    "scim_group_members", metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("group_id", String(36), primary_key=True),
+    Column("person_id", String(36), primary_key=True),
+)
+Index("ix_scim_group_members_person", scim_group_members.c.tenant_id, scim_group_members.c.person_id)
+
 outbox = add_outbox_table(metadata)
 inbox = add_inbox_table(metadata)

@@ -76,11 +76,16 @@ def create_service_app(runtime: ServiceRuntime, title: str, description: str,
     observability.install(app, runtime.service)
 
     verifier = TokenVerifier(runtime.settings.auth)
+    blueprints = list(blueprints)
+    # Blueprints that check their own credentials (SCIM: a per-tenant token), body type and NULs.
+    self_authenticated = {blueprint.name for blueprint in blueprints if getattr(blueprint, "authenticates_itself", False)}
 
     @app.before_request
     def authenticate_request():
         if request.path in PUBLIC_PATHS or request.routing_exception is not None:
             return None  # a public route, or no route at all: Flask answers 404 or 405 itself
+        if request.blueprint in self_authenticated:
+            return None
         g.principal = authenticate(verifier)  # first: without a token, nothing else is worth saying
         limit = upload_limit()
         if limit is not None and request.mimetype == "multipart/form-data":
@@ -108,5 +113,8 @@ def create_service_app(runtime: ServiceRuntime, title: str, description: str,
     api.register_converter(IdConverter, id_converter_openapi)
     api.register_blueprint(health.blueprint)
     for blueprint in blueprints:
-        api.register_blueprint(blueprint)
+        if getattr(blueprint, "in_openapi", True):
+            api.register_blueprint(blueprint)
+        else:  # a protocol with its own self-description (SCIM)
+            app.register_blueprint(blueprint)
     return app
