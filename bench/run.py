@@ -1,11 +1,12 @@
 """`make bench`: every benchmark, each recording its section of bench/RESULTS.md."""
 
-from bench import hr_import, pipeline
+from bench import hr_import, pipeline, scim
 
 
 def main() -> None:
     pipeline.main()
     hr_import.main()
+    scim.main()
 
 
 if __name__ == "__main__":
