@@ -25,6 +25,13 @@ class Conflict(ApplicationError):
     title = "Conflict"
 
 
+class PreconditionFailed(ApplicationError):
+    """The object is no longer at the version the caller based its change on."""
+
+    status = 412
+    title = "Precondition Failed"
+
+
 class InvalidField(ApplicationError):
     """A value that passed the schema but breaks a domain rule; names the field like schema errors do."""
 

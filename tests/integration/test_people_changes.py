@@ -85,3 +85,16 @@ def test_people_are_searched_by_department_skill_role_status_and_name(api):
     assert found(q="bo") == [bob["id"]]
     assert found(department="R&D", role="mentee", status="active") == []
     assert profiles.get("/v1/people", query_string={"role": "wizard"}).status_code == 422
+
+
+def test_a_change_based_on_an_old_version_is_refused_and_changes_nothing(apps, api, tenant):
+    import pytest
+    from mentoring_shared.errors import PreconditionFailed
+    from profiles.handlers.people import change_person
+
+    person = api("profiles").post("/v1/people", json=new_person()).get_json()
+    runtime = apps["profiles"].extensions["runtime"]
+    change_person(tenant, person["id"], {"title": "Lead"}, runtime.unit_of_work(), expected_version=1)
+    with pytest.raises(PreconditionFailed):
+        change_person(tenant, person["id"], {"title": "Stale"}, runtime.unit_of_work(), expected_version=1)
+    assert api("profiles").get(f"/v1/people/{person['id']}").get_json()["title"] == "Lead"

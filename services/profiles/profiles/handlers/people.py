@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from mentoring_shared.db.unit_of_work import UnitOfWork
-from mentoring_shared.errors import NotFound
+from mentoring_shared.errors import NotFound, PreconditionFailed
 from mentoring_shared.ids import new_id
 
 from profiles.domain import people as domain
@@ -26,12 +26,18 @@ def register_person(tenant_id: str, attributes: dict[str, Any], uow: UnitOfWork)
     return person
 
 
-def change_person(tenant_id: str, person_id: str, changes: dict[str, Any], uow: UnitOfWork) -> domain.Person:
+def change_person(tenant_id: str, person_id: str, changes: dict[str, Any], uow: UnitOfWork,
+                  expected_version: int | None = None) -> domain.Person:
+    """Apply `changes`. With `expected_version`, only if the person is still at that version (checked
+    under the row lock): the caller computed the changes from it."""
     with uow:
         repository = PeopleRepository(uow.session)
         person = repository.get(tenant_id, person_id, for_update=True)
         if person is None:
             raise NotFound(f"no person {person_id} in this tenant")
+        if expected_version is not None and person.version != expected_version:
+            raise PreconditionFailed(f"the person is at version {person.version}, not {expected_version}",
+                                     current_version=person.version)
         changed, events = domain.change_person(person, changes, datetime.now(timezone.utc))
         if not events:
             return person

@@ -12,7 +12,7 @@ from flask.views import MethodView
 from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException
 
-from mentoring_shared.errors import ApplicationError, Conflict, InvalidField, NotFound
+from mentoring_shared.errors import ApplicationError, Conflict, InvalidField, NotFound, PreconditionFailed
 from mentoring_shared.web.blueprint import Blueprint
 from mentoring_shared.web.current import current_runtime
 from mentoring_shared.web.input_guards import reject_nul_characters
@@ -145,16 +145,28 @@ def _load_person(session, person_id: str):
     return person
 
 
-def _write_user(person_id: str, document: dict, if_match: str | None):
+WRITE_TRIES = 3  # without If-Match, a concurrent change means: read again and recompute
+
+
+def _write_user(person_id: str, new_document, if_match: str | None):
+    """Compute the user's new state from the version read (`new_document(current_document)`) and
+    write it only if the person is still at that version: a concurrent change is never overwritten.
+    With If-Match that is the client's 412; without, the read and the computation are retried."""
     runtime = current_runtime()
-    with runtime.sessions() as session:
-        current = _load_person(session, person_id)
-        check_if_match(if_match, current.version)
-        changes = users.person_attributes(document, session, tenant(), current)
-    try:
-        changed = handlers.change_person(tenant(), person_id, changes, runtime.unit_of_work())
-    except NotFound:
-        raise ScimError(404, f"no User {person_id}") from None
+    for attempt in range(1, WRITE_TRIES + 1):
+        with runtime.sessions() as session:
+            current = _load_person(session, person_id)
+            check_if_match(if_match, current.version)
+            changes = users.person_attributes(new_document(_user(session, current)), session, tenant(), current)
+        try:
+            changed = handlers.change_person(tenant(), person_id, changes, runtime.unit_of_work(),
+                                             expected_version=current.version)
+            break
+        except NotFound:
+            raise ScimError(404, f"no User {person_id}") from None
+        except PreconditionFailed as error:
+            if if_match or attempt == WRITE_TRIES:
+                raise ScimError(412, error.detail) from None
     with runtime.sessions() as session:
         return with_etag(_user(session, changed))
 
@@ -193,21 +205,26 @@ class UserItem(MethodView):
 
     def put(self, user_id):
         """Replace a User's attributes; active=false deactivates."""
-        return _write_user(user_id, body(), request.headers.get("If-Match"))
+        document = body()
+        return _write_user(user_id, lambda _current: document, request.headers.get("If-Match"))
 
     def patch(self, user_id):
         """PatchOp: add / replace / remove, with or without a path (Okta's and Entra's forms)."""
         operations = body()
-        with current_runtime().sessions() as session:
-            document = _user(session, _load_person(session, user_id))
-        return _write_user(user_id, apply_patch(document, operations), request.headers.get("If-Match"))
+        return _write_user(user_id, lambda current: apply_patch(current, operations), request.headers.get("If-Match"))
 
     def delete(self, user_id):
         """Deprovision: the person is deactivated (terminated), not erased."""
         runtime = current_runtime()
+        if_match = request.headers.get("If-Match")
         with runtime.sessions() as session:
-            check_if_match(request.headers.get("If-Match"), _load_person(session, user_id).version)
-        handlers.change_person(tenant(), user_id, {"status": "terminated"}, runtime.unit_of_work())
+            version = _load_person(session, user_id).version
+            check_if_match(if_match, version)
+        try:
+            handlers.change_person(tenant(), user_id, {"status": "terminated"}, runtime.unit_of_work(),
+                                   expected_version=version if if_match else None)
+        except PreconditionFailed as error:
+            raise ScimError(412, error.detail) from None
         return "", 204
 
 
