@@ -1,12 +1,13 @@
 """`make bench`: every benchmark, each recording its section of bench/RESULTS.md."""
 
-from bench import hr_import, pipeline, scim
+from bench import hr_import, matching, pipeline, scim
 
 
 def main() -> None:
     pipeline.main()
     hr_import.main()
     scim.main()
+    matching.main([])
 
 
 if __name__ == "__main__":
