@@ -15,6 +15,13 @@ class ApplicationError(Exception):
         self.extensions = extensions
 
 
+class Forbidden(ApplicationError):
+    """The caller is who they say, but this is not theirs to do."""
+
+    status = 403
+    title = "Forbidden"
+
+
 class NotFound(ApplicationError):
     status = 404
     title = "Not Found"

@@ -9,9 +9,16 @@ from mentoring_shared.runtime import ServiceRuntime
 from mentoring_shared.web.app_factory import create_service_app
 
 from matching import SERVICE, orm
+from matching.api import matches, runs
+from matching.settings import load_matching_settings
 
 
 def create_app(environ: Mapping[str, str] | None = None) -> Flask:
+    settings = load_matching_settings(environ)
     runtime = ServiceRuntime.from_environment(SERVICE, orm.metadata, environ)
-    return create_service_app(runtime, title="Matching", blueprints=[people_replica_blueprint(orm.people, SERVICE)],
-                              description="Who mentors whom: optimal, explainable matching of whole cohorts.")
+    app = create_service_app(runtime, title="Matching",
+                             blueprints=[people_replica_blueprint(orm.people, SERVICE), runs.blueprint,
+                                         matches.blueprint],
+                             description="Who mentors whom: optimal, explainable matching of whole cohorts.")
+    app.extensions["matching_settings"] = settings
+    return app

@@ -1,9 +1,8 @@
 """The event types matching consumes, each mapped to its handler."""
 
-from mentoring_shared.people_replica import people_replica_handlers
+from matching.handlers.profiles_events import profiles_event_handlers
+from matching.settings import MatchingSettings
 
-from matching.orm import people
 
-HANDLERS = {
-    **people_replica_handlers(people),
-}
+def event_handlers(settings: MatchingSettings) -> dict:
+    return profiles_event_handlers(settings.request_time_to_live)

@@ -6,11 +6,13 @@ from mentoring_shared.runtime import ServiceRuntime
 from mentoring_shared.worker_process import WorkerProcess
 
 from matching import SERVICE, orm
-from matching.subscriptions import HANDLERS
+from matching.settings import load_matching_settings
+from matching.subscriptions import event_handlers
 
 
 def build_worker(environ: Mapping[str, str] | None = None) -> WorkerProcess:
-    return WorkerProcess(ServiceRuntime.from_environment(SERVICE, orm.metadata, environ, serves_http=False), HANDLERS)
+    runtime = ServiceRuntime.from_environment(SERVICE, orm.metadata, environ, serves_http=False)
+    return WorkerProcess(runtime, event_handlers(load_matching_settings(environ)))
 
 
 def main() -> None:

@@ -4,6 +4,8 @@ PROFILES_PEOPLE = "profiles.people"
 PROFILES_PROGRAMS = "profiles.programs"
 PROFILES_COHORTS = "profiles.cohorts"
 PROFILES_ENROLLMENTS = "profiles.enrollments"
+MATCHING_MATCHES = "matching.matches"
+MATCHING_RUNS = "matching.runs"
 
 DEAD_LETTER_SUFFIX = ".dlq"
 

@@ -1,0 +1,170 @@
+"""/v1/matches, /v1/match-requests and /v1/cohorts/{id}/suggestions: pairs, and mentees choosing
+mentors. Mentors and mentees see and act on their own; organizers on anyone's in their tenant."""
+
+from flask.views import MethodView
+
+from mentoring_shared.errors import InvalidField, NotFound
+from mentoring_shared.web.auth import requires_role
+from mentoring_shared.web.blueprint import Blueprint
+from mentoring_shared.web.current import current_runtime
+from mentoring_shared.web.pagination import page
+
+from matching.api.acting import EVERYONE, ORGANIZERS, acting, settings, tenant
+from matching.handlers import matches as match_handlers
+from matching.handlers import self_match as handlers
+from matching.repositories.matching import MatchingRecords
+from matching.schemas import matches as schemas
+
+blueprint = Blueprint("matches", __name__, url_prefix="/v1",
+                      description="Matches, mentees' requests to mentors, suggestions and rematch.")
+
+
+def _uow():
+    return current_runtime().unit_of_work()
+
+
+def _visible_to_caller(item) -> bool:
+    actor = acting()
+    return actor.organizer or actor.person_id in (item.mentee_id, item.mentor_id)
+
+
+def _whose(args) -> str | None:
+    """The person a list is filtered to: any (or the one asked) for organizers, oneself otherwise."""
+    actor = acting()
+    if actor.organizer:
+        return args.get("person_id")
+    if args.get("person_id") not in (None, actor.person_id):
+        raise InvalidField("person_id", "mentors and mentees see only their own")
+    return actor.person_id
+
+
+@blueprint.route("/matches")
+class Matches(MethodView):
+    @requires_role(*EVERYONE)
+    @blueprint.arguments(schemas.MatchQuerySchema, location="query")
+    @blueprint.response(200, schemas.MatchPageSchema)
+    def get(self, args):
+        """Matches, filtered by cohort, person or status."""
+        with current_runtime().sessions() as session:
+            rows = MatchingRecords(session).matches(
+                tenant(), limit=args["limit"] + 1, after=args.get("cursor"), cohort_id=args.get("cohort_id"),
+                person_id=_whose(args), status=args.get("status"))
+        return page(rows, args["limit"], lambda match: match.id)
+
+
+@blueprint.route("/matches/<id:match_id>")
+class MatchItem(MethodView):
+    @requires_role(*EVERYONE)
+    @blueprint.response(200, schemas.MatchSchema)
+    @blueprint.alt_response(404, description="No such match in this tenant.")
+    def get(self, match_id):
+        """One match and why it was made."""
+        with current_runtime().sessions() as session:
+            match = MatchingRecords(session).match(tenant(), match_id)
+        if match is None or not _visible_to_caller(match):
+            raise NotFound(f"no match {match_id} in this tenant")
+        return match
+
+
+@blueprint.route("/matches/<id:match_id>/end")
+class MatchEnd(MethodView):
+    @requires_role(*EVERYONE)
+    @blueprint.arguments(schemas.EndMatchSchema)
+    @blueprint.response(200, schemas.RematchSchema)
+    @blueprint.alt_response(404, description="No such match in this tenant.")
+    @blueprint.alt_response(409, description="The match already ended.")
+    def post(self, body, match_id):
+        """End the match with a reason; by default, propose a new mentor to the mentee (rematch)
+        without touching any other pair."""
+        ended, proposal = match_handlers.end_match_on_request(
+            tenant(), match_id, body["reason"], body["note"], body["rematch"], acting(),
+            settings().request_time_to_live, _uow())
+        return {"match": ended, "rematch_proposal": proposal}
+
+
+@blueprint.route("/cohorts/<id:cohort_id>/suggestions")
+class Suggestions(MethodView):
+    @requires_role(*ORGANIZERS, "mentee")
+    @blueprint.arguments(schemas.SuggestionQuerySchema, location="query")
+    @blueprint.response(200, schemas.SuggestionListSchema)
+    @blueprint.alt_response(404, description="No such cohort in this tenant.")
+    def get(self, args, cohort_id):
+        """Mentors the mentee could ask, best first, each with its explanation."""
+        mentee_id = _mentee(args)
+        with current_runtime().sessions() as session:
+            return {"items": handlers.suggestions(tenant(), cohort_id, mentee_id, args["limit"], session)}
+
+
+@blueprint.route("/cohorts/<id:cohort_id>/match-requests")
+class CohortRequests(MethodView):
+    @requires_role(*ORGANIZERS, "mentee")
+    @blueprint.arguments(schemas.CreateRequestSchema)
+    @blueprint.response(201, schemas.RequestSchema)
+    @blueprint.alt_response(404, description="No such cohort in this tenant.")
+    @blueprint.alt_response(409, description="A hard rule, a pending request, or the cohort's state forbids it.")
+    def post(self, body, cohort_id):
+        """Ask a mentor; they have until `expires_at` to accept or decline."""
+        return handlers.request_mentor(tenant(), cohort_id, _mentee(body), body["mentor_id"], acting(),
+                                       settings().request_time_to_live, _uow())
+
+
+@blueprint.route("/match-requests")
+class Requests(MethodView):
+    @requires_role(*EVERYONE)
+    @blueprint.arguments(schemas.RequestQuerySchema, location="query")
+    @blueprint.response(200, schemas.RequestPageSchema)
+    def get(self, args):
+        """Requests and rematch proposals, filtered by cohort or person."""
+        with current_runtime().sessions() as session:
+            rows = MatchingRecords(session).requests(tenant(), limit=args["limit"] + 1, after=args.get("cursor"),
+                                                     cohort_id=args.get("cohort_id"), person_id=_whose(args))
+        return page(rows, args["limit"], lambda request: request.id)
+
+
+@blueprint.route("/match-requests/<id:request_id>")
+class RequestItem(MethodView):
+    @requires_role(*EVERYONE)
+    @blueprint.response(200, schemas.RequestSchema)
+    @blueprint.alt_response(404, description="No such request in this tenant.")
+    def get(self, request_id):
+        """One request."""
+        with current_runtime().sessions() as session:
+            request = MatchingRecords(session).request(tenant(), request_id)
+        if request is None or not _visible_to_caller(request):
+            raise NotFound(f"no match request {request_id} in this tenant")
+        return request
+
+
+def _decision(name: str, decide, description: str):
+    @blueprint.route(f"/match-requests/<id:request_id>/{name}", endpoint=f"request_{name}")
+    class Decision(MethodView):
+        @requires_role(*EVERYONE)
+        @blueprint.arguments(schemas.DecisionSchema)
+        @blueprint.response(200, schemas.RequestSchema)
+        @blueprint.alt_response(404, description="No such request in this tenant.")
+        @blueprint.alt_response(409, description="The request is not pending (or capacity ran out).")
+        def post(self, body, request_id):
+            return decide(request_id, body)
+    Decision.post.__doc__ = description
+    return Decision
+
+
+_decision("accept", lambda request_id, body: handlers.accept_request(tenant(), request_id, acting(), _uow()),
+          "The mentor accepts: the pair is confirmed (capacity permitting).")
+_decision("decline", lambda request_id, body: handlers.decline_request(tenant(), request_id, body["note"], acting(),
+                                                                       _uow()),
+          "The mentor declines.")
+_decision("cancel", lambda request_id, body: handlers.cancel_request(tenant(), request_id, body["note"], acting(),
+                                                                     _uow()),
+          "The mentee withdraws the request.")
+
+
+def _mentee(args) -> str:
+    actor = acting()
+    if actor.organizer:
+        if not args.get("mentee_id"):
+            raise InvalidField("mentee_id", "organizers name the mentee")
+        return args["mentee_id"]
+    if args.get("mentee_id") not in (None, actor.person_id):
+        raise InvalidField("mentee_id", "a mentee acts only for themselves")
+    return actor.person_id

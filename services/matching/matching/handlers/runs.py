@@ -1,0 +1,144 @@
+"""Matching a whole cohort: a dry run proposes, a program manager pins or forbids pairs and runs
+again, and approval turns the latest proposal into matches."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from sqlalchemy.orm import Session
+
+from mentoring_shared.db.unit_of_work import UnitOfWork
+from mentoring_shared.errors import Conflict, InvalidField, NotFound
+from mentoring_shared.ids import new_id
+
+from matching import metrics
+from matching.cohort_inputs import CohortInputs, load_cohort_inputs
+from matching.domain import runs as domain
+from matching.domain.matches import confirm_match
+from matching.engine.model import SCORE_SCALE
+from matching.engine.runner import PinRejected, RunOutcome, run_matching
+from matching.repositories.matching import MatchingRecords
+
+RUNNABLE_STATUS = "matching"
+
+
+def start_run(tenant_id: str, cohort_id: str, decisions: dict[str, Any], created_by: str,
+              sessions: Callable[[], Session], uow: UnitOfWork) -> domain.MatchingRun:
+    """Compute a proposal outside any write transaction (it can take seconds), then store it. A
+    proposal computed from inputs that change meanwhile is refused at approval as stale."""
+    with sessions() as session:
+        inputs = load_cohort_inputs(session, tenant_id, cohort_id)
+        _check_runnable(inputs)
+        pinned, forbidden = _decisions(tenant_id, decisions, session)
+    _check_people(inputs, pinned, "pinned_pairs")
+    _check_people(inputs, forbidden, "forbidden_pairs")
+    both = set(pinned) & set(forbidden)
+    if both:
+        index = pinned.index(sorted(both)[0])
+        raise InvalidField(f"pinned_pairs[{index}]", "the pair is also forbidden")
+    problem = replace(inputs.problem, pinned_pairs=tuple(pinned), forbidden_pairs=frozenset(forbidden))
+    try:
+        outcome = run_matching(problem)
+    except PinRejected as rejected:
+        raise InvalidField(f"pinned_pairs[{rejected.index}].{rejected.field}", rejected.message) from None
+
+    run = domain.MatchingRun(
+        id=new_id(), tenant_id=tenant_id, cohort_id=cohort_id, program_id=inputs.program.program_id,
+        status="proposed", fingerprint=_fingerprint(inputs.digests), created_by=created_by,
+        created_at=datetime.now(timezone.utc),
+        inputs={"cohort_version": inputs.cohort.version, "program_version": inputs.program.version,
+                "program_type": inputs.program.type, "weights": inputs.program.matching_weights,
+                "participants": list(inputs.participants), "digests": inputs.digests,
+                "pinned_pairs": [{"mentee_id": a, "mentor_id": b} for a, b in pinned],
+                "forbidden_pairs": [{"mentee_id": a, "mentor_id": b} for a, b in forbidden]},
+        summary=_summary(inputs, outcome))
+    with uow:
+        records = MatchingRecords(uow.session)
+        records.supersede_proposals(tenant_id, cohort_id)
+        records.add_run(run, [{"mentee_id": pair.mentee_id, "mentor_id": pair.mentor_id, "score": pair.score,
+                               "pinned": pair.pinned, "factors": pair.explanation.as_dict()["factors"]}
+                              for pair in outcome.pairs])
+        uow.publish([domain.completed_event(run)])
+        uow.commit()
+    metrics.RUN_DURATION.observe(outcome.duration_ms / 1000)
+    return run
+
+
+def approve_run(tenant_id: str, run_id: str, approved_by: str, uow: UnitOfWork) -> domain.MatchingRun:
+    with uow:
+        records = MatchingRecords(uow.session)
+        run = records.run(tenant_id, run_id, for_update=True)
+        if run is None:
+            raise NotFound(f"no matching run {run_id} in this tenant")
+        inputs = load_cohort_inputs(uow.session, tenant_id, run.cohort_id)
+        _check_runnable(inputs)
+        now = datetime.now(timezone.utc)
+        approved = domain.approve(run, inputs.digests, approved_by, now)
+        matches, events = [], []
+        for pair in records.run_pairs(run.id):
+            match, confirmed = confirm_match(
+                match_id=new_id(), tenant_id=tenant_id, cohort_id=run.cohort_id, program_id=run.program_id,
+                mentee_id=pair["mentee_id"], mentor_id=pair["mentor_id"], origin="run", run_id=run.id,
+                score=pair["score"], factors=pair["factors"], now=now)
+            matches.append(match)
+            events.extend(confirmed)
+        records.add_matches(matches)
+        records.save_run(approved)
+        uow.publish(events)
+        uow.commit()
+    metrics.MATCHES_CONFIRMED.labels("run").inc(len(matches))
+    return approved
+
+
+def _check_runnable(inputs: CohortInputs) -> None:
+    if inputs.cohort.status != RUNNABLE_STATUS:
+        raise Conflict(f"the cohort is {inputs.cohort.status}; it can be matched only while {RUNNABLE_STATUS}",
+                       current_status=inputs.cohort.status)
+
+
+def _decisions(tenant_id: str, decisions: dict[str, Any], session: Session) -> tuple[list, list]:
+    """This run's pins and forbids, on top of those of the run it is based on (review, then re-run)."""
+    pinned = [(p["mentee_id"], p["mentor_id"]) for p in decisions.get("pinned_pairs", [])]
+    forbidden = [(p["mentee_id"], p["mentor_id"]) for p in decisions.get("forbidden_pairs", [])]
+    based_on = decisions.get("based_on_run_id")
+    if based_on:
+        previous = MatchingRecords(session).run(tenant_id, based_on)
+        if previous is None:
+            raise InvalidField("based_on_run_id", f"no matching run {based_on} in this tenant")
+        released = {(p["mentee_id"], p["mentor_id"]) for p in decisions.get("released_pairs", [])}
+        inherited_pins = [(p["mentee_id"], p["mentor_id"]) for p in previous.inputs["pinned_pairs"]]
+        inherited_forbids = [(p["mentee_id"], p["mentor_id"]) for p in previous.inputs["forbidden_pairs"]]
+        pinned = [p for p in inherited_pins if p not in released and p not in forbidden] + pinned
+        forbidden = [p for p in inherited_forbids if p not in released and p not in pinned] + forbidden
+    return list(dict.fromkeys(pinned)), list(dict.fromkeys(forbidden))
+
+
+def _check_people(inputs: CohortInputs, pairs: list[tuple[str, str]], field: str) -> None:
+    roles = {(p["person_id"], p["role"]) for p in inputs.participants}
+    for index, (mentee_id, mentor_id) in enumerate(pairs):
+        if (mentee_id, "mentee") not in roles:
+            raise InvalidField(f"{field}[{index}].mentee_id", f"{mentee_id} is not an active mentee of this cohort")
+        if (mentor_id, "mentor") not in roles:
+            raise InvalidField(f"{field}[{index}].mentor_id", f"{mentor_id} is not an active mentor of this cohort")
+
+
+def _summary(inputs: CohortInputs, outcome: RunOutcome) -> dict[str, Any]:
+    proof = outcome.proof
+    return {
+        "mentees": len(inputs.problem.mentees), "mentors": len(inputs.problem.mentors), "pairs": len(outcome.pairs),
+        "pinned": sum(1 for pair in outcome.pairs if pair.pinned), "total_score": outcome.total_score / SCORE_SCALE,
+        "distribution": outcome.distribution, "duration_ms": outcome.duration_ms,
+        "proof": {"proven": bool(proof and proof.proven), "rounds": proof.rounds if proof else 0,
+                  "candidate_pairs": proof.candidate_pairs if proof else 0,
+                  "pairs_added": proof.pairs_added if proof else 0},
+        "unmatched": [{"mentee_id": u.mentee_id, "missing": u.missing, "reason": u.reason, "detail": u.detail,
+                       "excluded_by": u.excluded_by} for u in outcome.unmatched],
+        "skipped": list(inputs.skipped),
+    }
+
+
+def _fingerprint(digests: dict[str, str]) -> str:
+    return hashlib.sha256("|".join(f"{k}={v}" for k, v in sorted(digests.items())).encode()).hexdigest()
