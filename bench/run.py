@@ -1,6 +1,6 @@
 """`make bench`: every benchmark, each recording its section of bench/RESULTS.md."""
 
-from bench import hr_import, matching, pipeline, scim
+from bench import hr_import, matching, pipeline, scheduling, scim
 
 
 def main() -> None:
@@ -8,6 +8,7 @@ def main() -> None:
     hr_import.main()
     scim.main()
     matching.main([])
+    scheduling.main([])
 
 
 if __name__ == "__main__":

@@ -1,1 +1,1 @@
-pytest_plugins = ["mentoring_shared.testing.fixtures"]
+pytest_plugins = ["mentoring_shared.testing.fixtures", "mentoring_shared.testing.radicale"]
