@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from typing import Callable
 
 from prometheus_client import start_http_server
 
@@ -19,7 +20,10 @@ log = logging.getLogger(__name__)
 
 
 class WorkerProcess:
-    def __init__(self, runtime: ServiceRuntime, handlers: dict[str, EventHandler], group: str | None = None):
+    """`chores` are a service's own loops (name, run(stop)), each on a thread watched like the others."""
+
+    def __init__(self, runtime: ServiceRuntime, handlers: dict[str, EventHandler], group: str | None = None,
+                 chores: list[tuple[str, Callable[[threading.Event], None]]] | None = None):
         self.runtime = runtime
         settings = runtime.settings
         self.relay = OutboxRelay(runtime.service, runtime.sessions, runtime.outbox, settings.kafka)
@@ -27,6 +31,7 @@ class WorkerProcess:
             runtime.service, group or runtime.service, handlers, runtime.events, runtime.unit_of_work,
             runtime.inbox, settings.kafka, max_attempts=settings.consumer_max_attempts,
         ) if handlers else None
+        self.chores = list(chores or [])
         self._threads: list[threading.Thread] = []
 
     def start(self, stop: threading.Event) -> None:
@@ -35,6 +40,7 @@ class WorkerProcess:
         self._threads = [threading.Thread(target=self.relay.run, args=(stop,), name="outbox-relay", daemon=True)]
         if self.consumer is not None:
             self._threads.append(threading.Thread(target=self.consumer.run, args=(stop,), name="consumer", daemon=True))
+        self._threads += [threading.Thread(target=run, args=(stop,), name=name, daemon=True) for name, run in self.chores]
         for thread in self._threads:
             thread.start()
 

@@ -9,9 +9,16 @@ from mentoring_shared.runtime import ServiceRuntime
 from mentoring_shared.web.app_factory import create_service_app
 
 from scheduling import SERVICE, orm
+from scheduling.api import calendars, feeds, plans
+from scheduling.settings import load_scheduling_settings
 
 
 def create_app(environ: Mapping[str, str] | None = None) -> Flask:
+    settings = load_scheduling_settings(environ)
     runtime = ServiceRuntime.from_environment(SERVICE, orm.metadata, environ)
-    return create_service_app(runtime, title="Scheduling", blueprints=[people_replica_blueprint(orm.people, SERVICE)],
-                              description="Regular meetings across time zones; calendar feeds and sync.")
+    app = create_service_app(runtime, title="Scheduling",
+                             blueprints=[people_replica_blueprint(orm.people, SERVICE), plans.blueprint,
+                                         calendars.blueprint, feeds.blueprint, feeds.public_blueprint],
+                             description="Regular meetings across time zones; calendar feeds and sync.")
+    app.extensions["scheduling_settings"] = settings
+    return app

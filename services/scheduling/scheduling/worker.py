@@ -1,4 +1,5 @@
-"""Composition root of the scheduling worker: its event consumers and its outbox relay."""
+"""Composition root of the scheduling worker: its event consumers, its outbox relay and the
+session clock (reminders, automatic completion)."""
 
 from typing import Mapping
 
@@ -6,11 +7,16 @@ from mentoring_shared.runtime import ServiceRuntime
 from mentoring_shared.worker_process import WorkerProcess
 
 from scheduling import SERVICE, orm
-from scheduling.subscriptions import HANDLERS
+from scheduling.session_clock import SessionClock
+from scheduling.settings import load_scheduling_settings
+from scheduling.subscriptions import event_handlers
 
 
 def build_worker(environ: Mapping[str, str] | None = None) -> WorkerProcess:
-    return WorkerProcess(ServiceRuntime.from_environment(SERVICE, orm.metadata, environ, serves_http=False), HANDLERS)
+    runtime = ServiceRuntime.from_environment(SERVICE, orm.metadata, environ, serves_http=False)
+    settings = load_scheduling_settings(environ)
+    clock = SessionClock(runtime, settings.reminder_lead_minutes, settings.organizer)
+    return WorkerProcess(runtime, event_handlers(settings), chores=[("session-clock", clock.run)])
 
 
 def main() -> None:

@@ -6,6 +6,8 @@ PROFILES_COHORTS = "profiles.cohorts"
 PROFILES_ENROLLMENTS = "profiles.enrollments"
 MATCHING_MATCHES = "matching.matches"
 MATCHING_RUNS = "matching.runs"
+SCHEDULING_SESSIONS = "scheduling.sessions"
+SCHEDULING_MENTORSHIPS = "scheduling.mentorships"
 
 DEAD_LETTER_SUFFIX = ".dlq"
 

@@ -58,6 +58,9 @@ def platform_environment(database_urls: dict[str, str], bootstrap: str, **overri
         "AUTH_JWT_SECRET": TEST_JWT_SECRET,
         "LOG_LEVEL": "WARNING",
         "CONSUMER_MAX_ATTEMPTS": "3",
+        # Calendar URLs and CalDAV accounts in tests live on local servers (a thread, Radicale).
+        "SCHEDULING_CALENDAR_ALLOWED_HOSTS": "127.0.0.1",
+        "SCHEDULING_CALENDAR_ALLOW_HTTP": "1",
     })
     env.update({f"{service.upper()}_WORKER_METRICS_PORT": "0" for service in SERVICES})
     env.update(overrides)

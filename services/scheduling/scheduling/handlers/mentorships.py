@@ -1,0 +1,120 @@
+"""A pair's plan: suggested times on its cadence, kickoffs for a whole cohort at once, and breaks."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy.orm import Session as DbSession
+
+from mentoring_shared.contracts import scheduling as contracts
+from mentoring_shared.db.unit_of_work import UnitOfWork
+from mentoring_shared.domain_events import DomainEvent
+from mentoring_shared.errors import InvalidField
+from mentoring_shared.ids import new_id
+
+from scheduling.availability import Cadence, KickoffResult, Pair, kickoff_slots, series
+from scheduling.calendars.entries import Participant
+from scheduling.availability_inputs import people_availability, working_hours_of
+from scheduling.domain import mentorships as domain
+from scheduling.domain.mentorships import Mentorship
+from scheduling.domain.sessions import SCHEDULED, Session
+from scheduling.handlers.sessions import _mentorship, cancel_future_sessions
+from scheduling.repositories.plans import Plans
+from scheduling.session_events import SessionEvents
+
+HORIZON = timedelta(days=56)     # how far ahead times are looked for
+CADENCE_SPAN = {"weekly": 7, "biweekly": 14, "monthly": 31}
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def suggested_times(tenant_id: str, mentorship_id: str, count: int, not_before: datetime | None, actor,
+                    db: DbSession) -> list[datetime]:
+    """The next `count` starts on the pair's cadence that fit both people's hours and calendars."""
+    plans = Plans(db)
+    mentorship = _mentorship(plans, tenant_id, mentorship_id, actor)
+    domain.require_active(mentorship)
+    start = max(not_before or _now(), _now())
+    end = start + timedelta(days=CADENCE_SPAN[mentorship.cadence] * count + 7)
+    people = people_availability(db, tenant_id, (mentorship.mentee_id, mentorship.mentor_id), start, end)
+    schedule = _time_zone(db, tenant_id, mentorship.mentee_id)
+    return series(people[mentorship.mentee_id].free, people[mentorship.mentor_id].free, mentorship.meeting_minutes,
+                  Cadence(mentorship.cadence), start, count, time_zone=schedule)
+
+
+def book_kickoffs(tenant_id: str, cohort_id: str, not_before: datetime | None, organizer: Participant,
+                  uow: UnitOfWork) -> list[tuple[Mentorship, KickoffResult]]:
+    """A kickoff for every active pair of the cohort without one, nobody double-booked."""
+    now = _now()
+    start = max(not_before or now, now)
+    with uow:
+        plans = Plans(uow.session)
+        waiting = [m for m in plans.mentorships(tenant_id, limit=1_000_000, cohort_id=cohort_id, status=domain.ACTIVE)
+                   if not any(s.kind == "kickoff" and s.status != "cancelled"
+                              for s in plans.sessions(tenant_id, limit=1000, mentorship_id=m.id))]
+        if not waiting:
+            return []
+        people = people_availability(uow.session, tenant_id, {p for m in waiting for p in (m.mentee_id, m.mentor_id)},
+                                     start, start + HORIZON)
+        results = []
+        for minutes in sorted({m.meeting_minutes for m in waiting}):
+            same_length = [m for m in waiting if m.meeting_minutes == minutes]
+            found = kickoff_slots([Pair(m.id, m.mentee_id, m.mentor_id) for m in same_length], people, minutes,
+                                  start, start + HORIZON)
+            results.extend(zip(same_length, found))
+        sessions = [Session(id=new_id(), tenant_id=tenant_id, mentorship_id=m.id, cohort_id=m.cohort_id,
+                            program_id=m.program_id, mentee_id=m.mentee_id, mentor_id=m.mentor_id, kind="kickoff",
+                            series_id=None, starts_at=result.start,
+                            ends_at=result.start + timedelta(minutes=m.meeting_minutes), status=SCHEDULED, version=1,
+                            sequence=0, confirmations=(), created_at=now, updated_at=now)
+                    for m, result in results if result.start is not None]
+        plans.add_sessions(sessions)
+        events = SessionEvents(uow.session, tenant_id, organizer)
+        uow.publish([events.scheduled(session) for session in sessions])
+        uow.commit()
+    return sorted(results, key=lambda item: item[0].id)
+
+
+def pause(tenant_id: str, mentorship_id: str, note: str | None, resume_on: date | None, actor,
+          organizer: Participant, uow: UnitOfWork) -> Mentorship:
+    """A break: sessions ahead are cancelled and none can be booked until it resumes."""
+    if resume_on is not None and resume_on <= _now().date():
+        raise InvalidField("resume_on", "must be a future date")
+    with uow:
+        plans = Plans(uow.session)
+        mentorship = _mentorship(plans, tenant_id, mentorship_id, actor, for_update=True)
+        actor.require_in(mentorship.mentee_id, mentorship.mentor_id)
+        paused = domain.pause(mentorship, note, resume_on)
+        plans.save_mentorship(paused)
+        cancel_future_sessions(uow, tenant_id, "paused", note, organizer, mentorship_id=mentorship.id)
+        uow.publish([_mentorship_event(contracts.MENTORSHIP_PAUSED_V1, paused, paused_by=actor.person_id, note=note,
+                                       resume_on=resume_on.isoformat() if resume_on else None)])
+        uow.commit()
+    return paused
+
+
+def resume(tenant_id: str, mentorship_id: str, actor, uow: UnitOfWork) -> Mentorship:
+    with uow:
+        plans = Plans(uow.session)
+        mentorship = _mentorship(plans, tenant_id, mentorship_id, actor, for_update=True)
+        actor.require_in(mentorship.mentee_id, mentorship.mentor_id)
+        resumed = domain.resume(mentorship)
+        plans.save_mentorship(resumed)
+        uow.publish([_mentorship_event(contracts.MENTORSHIP_RESUMED_V1, resumed, resumed_by=actor.person_id)])
+        uow.commit()
+    return resumed
+
+
+def _mentorship_event(event_type: str, mentorship: Mentorship, **extra) -> DomainEvent:
+    return DomainEvent(event_type, mentorship.tenant_id, mentorship.id, {
+        "mentorship_id": mentorship.id, "version": mentorship.version, "cohort_id": mentorship.cohort_id,
+        "program_id": mentorship.program_id, "mentee_id": mentorship.mentee_id, "mentor_id": mentorship.mentor_id,
+        **extra})
+
+
+def _time_zone(db: DbSession, tenant_id: str, person_id: str) -> str:
+    hours = working_hours_of(db, tenant_id, [person_id])[person_id]
+    return hours.time_zone if hours else "UTC"
+

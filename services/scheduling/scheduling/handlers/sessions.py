@@ -1,0 +1,157 @@
+"""Booking, moving, calling off and holding sessions. A booking must fit both people's working
+hours and calendars and overlap none of their sessions (no double booking)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from mentoring_shared.db.unit_of_work import UnitOfWork
+from mentoring_shared.errors import InvalidField, NotFound
+from mentoring_shared.ids import new_id
+
+from scheduling.availability import SessionRule, check_session
+from scheduling.availability_inputs import people_availability
+from scheduling.calendars.entries import Participant
+from scheduling.domain import mentorships as plan_rules
+from scheduling.domain import sessions as domain
+from scheduling.domain.sessions import Session
+from scheduling.repositories.plans import Plans
+from scheduling.session_events import SessionEvents
+
+MAX_SERIES = 26
+RULE_TEXT = {SessionRule.OUTSIDE_WORKING_HOURS: "outside working hours",
+             SessionRule.OVERLAPS_BUSY_TIME: "overlaps another session or a busy time in their calendar"}
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _mentorship(plans: Plans, tenant_id: str, mentorship_id: str, actor, for_update: bool = False):
+    mentorship = plans.mentorship(tenant_id, mentorship_id, for_update=for_update)
+    if mentorship is None or not actor.may_see(mentorship.mentee_id, mentorship.mentor_id):
+        raise NotFound(f"no mentorship {mentorship_id} in this tenant")
+    return mentorship
+
+
+def _session(plans: Plans, tenant_id: str, session_id: str, actor) -> Session:
+    session = plans.session(tenant_id, session_id, for_update=True)
+    if session is None or not actor.may_see(session.mentee_id, session.mentor_id):
+        raise NotFound(f"no session {session_id} in this tenant")
+    return session
+
+
+def check_fits(uow: UnitOfWork, session: Session, field: str = "starts_at", moving: str | None = None) -> None:
+    """Refuse a time outside either person's working hours or overlapping what makes them busy."""
+    people = people_availability(uow.session, session.tenant_id, session.attendees(),
+                                 session.starts_at - timedelta(days=1), session.ends_at + timedelta(days=1),
+                                 excluding_session=moving)
+    violations = check_session(people, session.starts_at, session.ends_at)
+    if violations:
+        who = {session.mentee_id: "the mentee", session.mentor_id: "the mentor"}
+        reasons = "; ".join(f"{who[v.person]}: {RULE_TEXT[v.rule]}" for v in violations)
+        raise InvalidField(field, f"the session does not fit: {reasons}")
+
+
+def book(tenant_id: str, mentorship_id: str, starts_at: list[datetime], kind: str, actor,
+         uow: UnitOfWork, organizer: Participant) -> list[Session]:
+    """Book one session, or a series (one start each), all or nothing."""
+    if not 1 <= len(starts_at) <= MAX_SERIES:
+        raise InvalidField("starts_at", f"give 1 to {MAX_SERIES} start times")
+    now = _now()
+    with uow:
+        plans = Plans(uow.session)
+        mentorship = _mentorship(plans, tenant_id, mentorship_id, actor, for_update=True)
+        actor.require_in(mentorship.mentee_id, mentorship.mentor_id)
+        plan_rules.require_active(mentorship)
+        series_id = new_id() if len(starts_at) > 1 else None
+        booked: list[Session] = []
+        events = SessionEvents(uow.session, tenant_id, organizer)
+        for index, start in enumerate(sorted(starts_at)):
+            if start <= now:
+                raise InvalidField(f"starts_at[{index}]", "must be in the future")
+            session = Session(
+                id=new_id(), tenant_id=tenant_id, mentorship_id=mentorship.id, cohort_id=mentorship.cohort_id,
+                program_id=mentorship.program_id, mentee_id=mentorship.mentee_id, mentor_id=mentorship.mentor_id,
+                kind=kind if index == 0 else "regular", series_id=series_id, starts_at=start,
+                ends_at=start + timedelta(minutes=mentorship.meeting_minutes), status=domain.SCHEDULED, version=1,
+                sequence=0, confirmations=(), created_at=now, updated_at=now)
+            check_fits(uow, session, f"starts_at[{index}]" if len(starts_at) > 1 else "starts_at")
+            plans.add_sessions([session])  # before the next check: a series never overlaps itself
+            booked.append(session)
+        uow.publish([events.scheduled(session) for session in booked])
+        uow.commit()
+    return booked
+
+
+def reschedule(tenant_id: str, session_id: str, starts_at: datetime, actor, uow: UnitOfWork,
+               organizer: Participant) -> Session:
+    with uow:
+        plans = Plans(uow.session)
+        session = _session(plans, tenant_id, session_id, actor)
+        actor.require_in(session.mentee_id, session.mentor_id)
+        moved = domain.reschedule(session, starts_at, _now())
+        check_fits(uow, moved, moving=session.id)
+        plans.save_session(moved)
+        events = SessionEvents(uow.session, tenant_id, organizer)
+        uow.publish([events.rescheduled(moved, session.starts_at, session.ends_at)])
+        uow.commit()
+    return moved
+
+
+def cancel(tenant_id: str, session_id: str, note: str | None, actor, uow: UnitOfWork,
+           organizer: Participant) -> Session:
+    with uow:
+        plans = Plans(uow.session)
+        session = _session(plans, tenant_id, session_id, actor)
+        actor.require_in(session.mentee_id, session.mentor_id)
+        cancelled = domain.cancel(session, "asked", note, actor.person_id, _now())
+        plans.save_session(cancelled)
+        uow.publish([SessionEvents(uow.session, tenant_id, organizer).cancelled(cancelled)])
+        uow.commit()
+    return cancelled
+
+
+def confirm_held(tenant_id: str, session_id: str, actor, uow: UnitOfWork, organizer: Participant) -> Session:
+    """Each participant confirms for themselves; an organizer confirms for both."""
+    with uow:
+        plans = Plans(uow.session)
+        session = _session(plans, tenant_id, session_id, actor)
+        actor.require_in(session.mentee_id, session.mentor_id)
+        now = _now()
+        confirmed = session
+        for person_id in ([actor.person_id] if actor.person_id else list(session.attendees())):
+            confirmed = domain.confirm_held(confirmed, person_id, now)
+        plans.save_session(confirmed)
+        if confirmed.status == domain.COMPLETED:
+            uow.publish([SessionEvents(uow.session, tenant_id, organizer).completed(confirmed)])
+        uow.commit()
+    return confirmed
+
+
+def report_no_show(tenant_id: str, session_id: str, note: str | None, actor, uow: UnitOfWork,
+                   organizer: Participant) -> Session:
+    with uow:
+        plans = Plans(uow.session)
+        session = _session(plans, tenant_id, session_id, actor)
+        actor.require_in(session.mentee_id, session.mentor_id)
+        missed = domain.no_show(session, actor.person_id, note, _now())
+        plans.save_session(missed)
+        uow.publish([SessionEvents(uow.session, tenant_id, organizer).cancelled(missed)])
+        uow.commit()
+    return missed
+
+
+def cancel_future_sessions(uow: UnitOfWork, tenant_id: str, reason: str, note: str | None, organizer: Participant,
+                           *, person_id: str | None = None, mentorship_id: str | None = None) -> int:
+    """Call off every session still ahead (a match ended, a person left, a pause) inside the caller's unit of work."""
+    plans = Plans(uow.session)
+    events = SessionEvents(uow.session, tenant_id, organizer)
+    now = _now()
+    cancelled = [domain.cancel(session, reason, note, None, now)
+                 for session in plans.future_sessions_of(tenant_id, now=now, person_id=person_id,
+                                                         mentorship_id=mentorship_id)]
+    for session in cancelled:
+        plans.save_session(session)
+    uow.publish([events.cancelled(session) for session in cancelled])
+    return len(cancelled)

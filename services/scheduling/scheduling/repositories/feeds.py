@@ -1,0 +1,70 @@
+"""Personal feed tokens (only each token's SHA-256 is stored) and the sessions a feed shows."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from scheduling import orm
+
+FEED_STATUSES = ("scheduled", "completed")
+MAX_FEED_SESSIONS = 2000  # a person's feed is bounded like any list: the nearest sessions first
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class FeedTokens:
+    def __init__(self, session: Session):
+        self._session = session
+
+    def add(self, token: str, token_id: str, tenant_id: str, person_id: str, created_at: datetime) -> dict:
+        row = {"token_hash": token_hash(token), "token_id": token_id, "tenant_id": tenant_id,
+               "person_id": person_id, "created_at": created_at, "revoked_at": None}
+        self._session.execute(insert(orm.feed_tokens).values(**row))
+        return row
+
+    def live(self, token: str) -> dict | None:
+        """The token's row if it is known and not revoked. The lookup is by hash, so comparing
+        secrets never takes a time that depends on how much of one matched."""
+        table = orm.feed_tokens
+        row = self._session.execute(select(table).where(table.c.token_hash == token_hash(token),
+                                                        table.c.revoked_at.is_(None))).mappings().first()
+        return None if row is None else dict(row)
+
+    def token(self, tenant_id: str, token_id: str) -> dict | None:
+        table = orm.feed_tokens
+        row = self._session.execute(select(table).where(table.c.tenant_id == tenant_id,
+                                                        table.c.token_id == token_id)).mappings().first()
+        return None if row is None else dict(row)
+
+    def tokens_of(self, tenant_id: str, person_id: str, *, limit: int, after: str | None = None) -> list[dict]:
+        table = orm.feed_tokens
+        query = select(table).where(table.c.tenant_id == tenant_id, table.c.person_id == person_id)
+        if after:
+            query = query.where(table.c.token_id > after)
+        return [dict(row) for row in self._session.execute(query.order_by(table.c.token_id).limit(limit)).mappings()]
+
+    def revoke(self, tenant_id: str, token_id: str, at: datetime) -> None:
+        table = orm.feed_tokens
+        self._session.execute(update(table).where(table.c.tenant_id == tenant_id, table.c.token_id == token_id,
+                                                  table.c.revoked_at.is_(None)).values(revoked_at=at))
+
+    def remove_all_of(self, tenant_id: str, person_id: str) -> int:
+        table = orm.feed_tokens
+        return self._session.execute(delete(table).where(table.c.tenant_id == tenant_id,
+                                                         table.c.person_id == person_id)).rowcount
+
+
+def feed_sessions(session: Session, tenant_id: str, person_id: str, since: datetime) -> list[dict]:
+    """The person's sessions (as mentee or mentor) held or to be held, starting from `since`."""
+    table = orm.sessions
+    rows = session.execute(select(table).where(
+        table.c.tenant_id == tenant_id, (table.c.mentee_id == person_id) | (table.c.mentor_id == person_id),
+        table.c.status.in_(FEED_STATUSES), table.c.starts_at >= since)
+        .order_by(table.c.starts_at, table.c.session_id).limit(MAX_FEED_SESSIONS)).mappings()
+    return [dict(row) for row in rows]

@@ -1,0 +1,47 @@
+"""Reading scheduling's copy of the people (from profiles' events): who a token names, and the
+name, email and time zone calendars need."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from scheduling import orm
+
+
+class People:
+    def __init__(self, session: Session):
+        self._session = session
+
+    def person_id_for(self, tenant_id: str, subject: str) -> str | None:
+        """The person a token's subject names: their person id, or their work email."""
+        table = orm.people
+        return self._session.execute(select(table.c.person_id).where(
+            table.c.tenant_id == tenant_id,
+            (table.c.person_id == subject) | (func.lower(table.c.email) == subject.lower()))).scalars().first()
+
+    def person(self, tenant_id: str, person_id: str, for_update: bool = False) -> dict | None:
+        query = select(orm.people).where(orm.people.c.tenant_id == tenant_id, orm.people.c.person_id == person_id)
+        row = self._session.execute(query.with_for_update() if for_update else query).mappings().first()
+        return None if row is None else dict(row)
+
+    def people(self, tenant_id: str, person_ids: Iterable[str]) -> dict[str, dict]:
+        wanted = sorted(set(person_ids))
+        found: dict[str, dict] = {}
+        for first in range(0, len(wanted), 1000):  # bounded IN lists
+            rows = self._session.execute(select(orm.people).where(
+                orm.people.c.tenant_id == tenant_id, orm.people.c.person_id.in_(wanted[first:first + 1000])))
+            found.update({row["person_id"]: dict(row) for row in rows.mappings()})
+        return found
+
+    def time_zone_of(self, tenant_id: str, person_id: str) -> str | None:
+        """The zone their calendars are read in: their scheduling profile's, else the directory's."""
+        table = orm.person_schedules
+        zone = self._session.execute(select(table.c.time_zone).where(
+            table.c.tenant_id == tenant_id, table.c.person_id == person_id)).scalar_one_or_none()
+        if zone:
+            return zone
+        person = self.person(tenant_id, person_id)
+        return None if person is None else person["time_zone"]
