@@ -8,20 +8,22 @@ from datetime import datetime, timezone
 import marshmallow as ma
 from flask.views import MethodView
 from mentoring_shared.web.blueprint import Blueprint
-from sqlalchemy import Column, Integer, MetaData, String, Table, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
+from sqlalchemy.orm import Session
 
 from mentoring_shared.contracts.profiles import (ERASED_PERSON_NAME, PERSON_ERASED_V1, PERSON_UPSERTED_V1,
                                                  erased_email)
 from mentoring_shared.db.replica import NewerSnapshotUpsert
 from mentoring_shared.db.types import UtcDateTime
 from mentoring_shared.db.unit_of_work import UnitOfWork
-from mentoring_shared.errors import NotFound
+from mentoring_shared.errors import Forbidden, NotFound
 from mentoring_shared.messaging.envelope import Envelope
 from mentoring_shared.web.current import current_runtime
 from mentoring_shared.web.auth import current_principal, requires_role
 from mentoring_shared.web.pagination import PageArgs, page, page_schema
 
 READER_ROLES = ("org_admin", "program_manager", "service")
+ORGANIZER_ROLES = ("org_admin", "program_manager")
 
 
 def add_people_replica_table(metadata: MetaData) -> Table:
@@ -65,6 +67,26 @@ def person_erased_handler(table: Table):
             "employee_id": None, "name": ERASED_PERSON_NAME, "email": erased_email(person_id),
             "time_zone": "UTC", "status": "terminated", "updated_at": datetime.now(timezone.utc)})
     return apply_person_erased
+
+
+def person_named_by(session: Session, table: Table, tenant_id: str, subject: str) -> str | None:
+    """The person a token's subject names: their person id, or their work email."""
+    return session.execute(select(table.c.person_id).where(
+        table.c.tenant_id == tenant_id,
+        (table.c.person_id == subject) | (func.lower(table.c.email) == subject.lower()))).scalars().first()
+
+
+def acting_person_id(table: Table) -> str | None:
+    """Who the caller acts as: None for an organizer (anyone in their tenant), else the person their
+    token names, as this service's replica knows them (Forbidden if it names nobody)."""
+    principal = current_principal()
+    if principal.has_any(ORGANIZER_ROLES):
+        return None
+    with current_runtime().sessions() as session:
+        person_id = person_named_by(session, table, principal.tenant_id, principal.subject)
+    if person_id is None:
+        raise Forbidden("the token's subject names no person this service knows in this tenant")
+    return person_id
 
 
 def people_replica_handlers(table: Table) -> dict:

@@ -11,6 +11,7 @@ import pytest
 from mentoring_shared.testing.polling import eventually
 from tests.integration.helpers import count_rows, new_person
 from tests.integration.test_tenant_isolation_matching import MATCHING_CASES
+from tests.integration.test_tenant_isolation_feedback import FEEDBACK_CASES
 from tests.integration.test_tenant_isolation_scheduling import SCHEDULING_CASES
 
 PUBLIC_ROUTES = {"/healthz", "/readyz", "/metrics", "/openapi.json", "/static/<path:filename>"}
@@ -92,7 +93,7 @@ READ_BACK = {"person": "/v1/people/{person}", "program": "/v1/programs/{program}
 def test_every_route_has_a_tenant_isolation_check(apps, service):
     served = {(method, rule.rule) for rule in apps[service].url_map.iter_rules()
               for method in rule.methods - {"HEAD", "OPTIONS"} if rule.rule not in PUBLIC_ROUTES}
-    assert served == {(method, route) for s, method, route, *_ in CASES + MATCHING_CASES + SCHEDULING_CASES
+    assert served == {(method, route) for s, method, route, *_ in CASES + MATCHING_CASES + SCHEDULING_CASES + FEEDBACK_CASES
                                           if s == service}
 
 

@@ -1,9 +1,8 @@
 """The event types feedback consumes, each mapped to its handler."""
 
-from mentoring_shared.people_replica import people_replica_handlers
+from feedback.handlers.upstream_events import upstream_event_handlers
+from feedback.settings import FeedbackSettings
 
-from feedback.orm import people
 
-HANDLERS = {
-    **people_replica_handlers(people),
-}
+def event_handlers(settings: FeedbackSettings) -> dict:
+    return upstream_event_handlers(settings)

@@ -1,4 +1,5 @@
-"""Composition root of the feedback worker: its event consumers and its outbox relay."""
+"""Composition root of the feedback worker: its event consumers, its outbox relay and the pair
+health clock."""
 
 from typing import Mapping
 
@@ -6,11 +7,16 @@ from mentoring_shared.runtime import ServiceRuntime
 from mentoring_shared.worker_process import WorkerProcess
 
 from feedback import SERVICE, orm
-from feedback.subscriptions import HANDLERS
+from feedback.pair_health import PairHealthClock
+from feedback.settings import load_feedback_settings
+from feedback.subscriptions import event_handlers
 
 
 def build_worker(environ: Mapping[str, str] | None = None) -> WorkerProcess:
-    return WorkerProcess(ServiceRuntime.from_environment(SERVICE, orm.metadata, environ, serves_http=False), HANDLERS)
+    runtime = ServiceRuntime.from_environment(SERVICE, orm.metadata, environ, serves_http=False)
+    health = PairHealthClock(runtime)
+    return WorkerProcess(runtime, event_handlers(load_feedback_settings(environ)),
+                         chores=[("pair-health", health.run)])
 
 
 def main() -> None:

@@ -8,6 +8,9 @@ MATCHING_MATCHES = "matching.matches"
 MATCHING_RUNS = "matching.runs"
 SCHEDULING_SESSIONS = "scheduling.sessions"
 SCHEDULING_MENTORSHIPS = "scheduling.mentorships"
+FEEDBACK_SUBMISSIONS = "feedback.submissions"
+FEEDBACK_GOALS = "feedback.goals"
+FEEDBACK_PAIRS = "feedback.pairs"
 
 DEAD_LETTER_SUFFIX = ".dlq"
 

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+from mentoring_shared.people_replica import person_named_by
 
 from matching import orm
 
@@ -103,10 +105,7 @@ class ReadModel:
 
     def person_id_for(self, tenant_id: str, subject: str) -> str | None:
         """The person a token's subject names: their person id, or their work email."""
-        table = orm.people
-        return self._session.execute(select(table.c.person_id).where(
-            table.c.tenant_id == tenant_id,
-            (table.c.person_id == subject) | (func.lower(table.c.email) == subject.lower()))).scalars().first()
+        return person_named_by(self._session, orm.people, tenant_id, subject)
 
     def reporting_lines(self, tenant_id: str) -> dict[str, str | None]:
         """Every employee id in the tenant and their manager's: chains pass through people who are

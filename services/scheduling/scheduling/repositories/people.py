@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+from mentoring_shared.people_replica import person_named_by
 
 from scheduling import orm
 
@@ -17,10 +19,7 @@ class People:
 
     def person_id_for(self, tenant_id: str, subject: str) -> str | None:
         """The person a token's subject names: their person id, or their work email."""
-        table = orm.people
-        return self._session.execute(select(table.c.person_id).where(
-            table.c.tenant_id == tenant_id,
-            (table.c.person_id == subject) | (func.lower(table.c.email) == subject.lower()))).scalars().first()
+        return person_named_by(self._session, orm.people, tenant_id, subject)
 
     def person(self, tenant_id: str, person_id: str, for_update: bool = False) -> dict | None:
         query = select(orm.people).where(orm.people.c.tenant_id == tenant_id, orm.people.c.person_id == person_id)

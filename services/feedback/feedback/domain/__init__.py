@@ -1,0 +1,1 @@
+"""Feedback's rules as plain Python: requests and submissions. No database, web or broker here."""
