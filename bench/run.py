@@ -1,6 +1,6 @@
 """`make bench`: every benchmark, each recording its section of bench/RESULTS.md."""
 
-from bench import feedback_health, hr_import, matching, pipeline, scheduling, scim
+from bench import feedback_health, feedback_reports, hr_import, matching, pipeline, scheduling, scim
 
 
 def main() -> None:
@@ -9,6 +9,7 @@ def main() -> None:
     scim.main()
     matching.main([])
     scheduling.main([])
+    feedback_reports.main([])
     feedback_health.main([])
 
 

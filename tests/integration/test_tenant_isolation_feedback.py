@@ -16,6 +16,9 @@ FEEDBACK_CASES = [
      "/v1/feedback-requests/{open_request}/feedback", {"rating": 1}),
     ("feedback", "GET", "/v1/feedback/<id:feedback_id>", "read", "/v1/feedback/{feedback}", None),
     ("feedback", "PATCH", "/v1/feedback/<id:feedback_id>", "change", "/v1/feedback/{feedback}", {"rating": 1}),
+    ("feedback", "GET", "/v1/cohorts/<id:cohort_id>/report", "read", "/v1/cohorts/{cohort}/report", None),
+    ("feedback", "GET", "/v1/programs/<id:program_id>/report", "read", "/v1/programs/{program}/report", None),
+    ("feedback", "GET", "/v1/report", "report", "/v1/report", None),
 ]
 
 
@@ -40,9 +43,14 @@ def tenant_a(apps):
             **common, feedback_id=feedback_id, request_id=answered, author_id=author, subject_id=subject, rating=5,
             recommend=None, text="A's words", goal_progress=[], submitted_at=now,
             editable_until=now + timedelta(days=3), version=1, anonymized=False))
+        db.execute(insert(tables["pairs"]).values(
+            match_id=common["match_id"], tenant_id=tenant, cohort_id=common["cohort_id"],
+            program_id=common["program_id"], mentee_id=author, mentor_id=subject, status="active", confirmed_at=now,
+            health="on_track", health_reasons=[]))
         db.commit()
     return {"api": ApiClient(apps["feedback"], tenant, ("org_admin",)),
-            "ids": {"open_request": open_request, "feedback": feedback_id}}
+            "ids": {"open_request": open_request, "feedback": feedback_id, "cohort": common["cohort_id"],
+                    "program": common["program_id"]}}
 
 
 def state_of(api, ids) -> dict:
@@ -65,4 +73,9 @@ def test_tenant_b_cannot_see_or_touch_tenant_as_feedback(apps, tenant_a, service
         assert api.get(url).get_json()["items"]
     elif kind == "change":
         assert other.request(method, url, json=body).status_code == 404
+    elif kind == "report":  # B's organization-wide report holds nothing of A's
+        assert other.get(url).status_code == 404
+        assert api.get(url).get_json()["total"]["participation"]["pairs"] == 1
+        csv = api.get(url, query_string={"format": "csv"})
+        assert csv.mimetype == "text/csv" and csv.data.count(b"\r\n") >= 2  # a header, the group, the total
     assert state_of(api, ids) == before
