@@ -16,7 +16,7 @@ from mentoring_shared.contracts.profiles import (ERASED_PERSON_NAME, PERSON_ERAS
 from mentoring_shared.db.replica import NewerSnapshotUpsert
 from mentoring_shared.db.types import UtcDateTime
 from mentoring_shared.db.unit_of_work import UnitOfWork
-from mentoring_shared.errors import Forbidden, NotFound
+from mentoring_shared.errors import Forbidden, InvalidField, NotFound
 from mentoring_shared.messaging.envelope import Envelope
 from mentoring_shared.web.current import current_runtime
 from mentoring_shared.web.auth import current_principal, requires_role
@@ -86,6 +86,17 @@ def acting_person_id(table: Table) -> str | None:
         person_id = person_named_by(session, table, principal.tenant_id, principal.subject)
     if person_id is None:
         raise Forbidden("the token's subject names no person this service knows in this tenant")
+    return person_id
+
+
+def listed_person(table: Table, requested: str | None) -> str | None:
+    """Whose items a list shows: organizers any person's (or everyone's), a mentor or mentee only
+    their own; asking for someone else's is a 422 naming `person_id`."""
+    person_id = acting_person_id(table)
+    if person_id is None:
+        return requested
+    if requested not in (None, person_id):
+        raise InvalidField("person_id", "mentors and mentees see only their own")
     return person_id
 
 

@@ -20,7 +20,7 @@ from mentoring_shared.runtime import ServiceRuntime
 from scheduling import orm
 from scheduling.calendars.entries import Participant
 from scheduling.domain import sessions as domain
-from scheduling.repositories.plans import _session
+from scheduling.repositories.plans import session_from_row
 from scheduling.session_events import SessionEvents
 
 log = logging.getLogger(__name__)
@@ -84,13 +84,15 @@ class SessionClock:
                 .order_by(sessions.c.ends_at).limit(BATCH).with_for_update(skip_locked=True)).mappings().all()
             if not rows:
                 return 0
-            completed = [domain.complete_automatically(_session(row), now) for row in rows]
-            events = []
+            completed = [domain.complete_automatically(session_from_row(row), now) for row in rows]
+            events, builders = [], {}
             for session in completed:
                 uow.session.execute(sessions.update().where(sessions.c.session_id == session.id).values(
                     status=session.status, completion=session.completion, completed_at=session.completed_at,
                     version=session.version, updated_at=now))
-                events.append(SessionEvents(uow.session, session.tenant_id, self._organizer).completed(session))
+                if session.tenant_id not in builders:
+                    builders[session.tenant_id] = SessionEvents(uow.session, session.tenant_id, self._organizer)
+                events.append(builders[session.tenant_id].completed(session))
             uow.publish(events)
             uow.commit()
             return len(completed)

@@ -4,8 +4,8 @@ organizers see requests and answers in their tenant (reports show only aggregate
 from flask import current_app
 from flask.views import MethodView
 
-from mentoring_shared.errors import InvalidField, NotFound
-from mentoring_shared.people_replica import acting_person_id
+from mentoring_shared.errors import NotFound
+from mentoring_shared.people_replica import acting_person_id, listed_person
 from mentoring_shared.web.auth import current_principal, requires_role
 from mentoring_shared.web.blueprint import Blueprint
 from mentoring_shared.web.current import current_runtime
@@ -32,12 +32,10 @@ class Requests(MethodView):
     @blueprint.response(200, schemas.RequestPageSchema)
     def get(self, args):
         """Requests: a person sees what they are asked; organizers anyone's."""
-        person_id = acting_person_id(orm.people)
-        if person_id is not None and args.get("person_id") not in (None, person_id):
-            raise InvalidField("person_id", "mentors and mentees see only their own")
+        author_id = listed_person(orm.people, args.get("person_id"))
         with current_runtime().sessions() as db:
             rows = Submissions(db).requests(_tenant(), limit=args["limit"] + 1, after=args.get("cursor"),
-                                            author_id=person_id or args.get("person_id"), status=args.get("status"))
+                                            author_id=author_id, status=args.get("status"))
         return page(rows, args["limit"], lambda request: request.id)
 
 

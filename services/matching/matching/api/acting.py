@@ -2,15 +2,14 @@
 
 from flask import current_app
 
-from mentoring_shared.errors import Forbidden
 from mentoring_shared.web.auth import current_principal
-from mentoring_shared.web.current import current_runtime
+from mentoring_shared.people_replica import ORGANIZER_ROLES, acting_person_id
 
+from matching import orm
 from matching.domain.actors import Actor
-from matching.repositories.read_model import ReadModel
 from matching.settings import MatchingSettings
 
-ORGANIZERS = ("org_admin", "program_manager")
+ORGANIZERS = ORGANIZER_ROLES
 PARTICIPANTS = ("mentor", "mentee")
 EVERYONE = ORGANIZERS + PARTICIPANTS
 
@@ -22,14 +21,8 @@ def tenant() -> str:
 def acting() -> Actor:
     """Organizers act for anyone in their tenant; a mentor or mentee only as themselves (the token's
     subject is their person id or work email)."""
-    principal = current_principal()
-    if principal.has_any(ORGANIZERS):
-        return Actor(person_id=None, organizer=True)
-    with current_runtime().sessions() as session:
-        person_id = ReadModel(session).person_id_for(principal.tenant_id, principal.subject)
-    if person_id is None:
-        raise Forbidden("the token's subject names no person matching knows in this tenant")
-    return Actor(person_id=person_id, organizer=False)
+    person_id = acting_person_id(orm.people)
+    return Actor(person_id=person_id, organizer=person_id is None)
 
 
 def settings() -> MatchingSettings:

@@ -145,9 +145,6 @@ class MatchingRecords:
             select(table.c.mentee_id, table.c.mentor_id, table.c.status, table.c.cohort_id)
             .where(table.c.tenant_id == tenant_id).order_by(table.c.match_id))]
 
-    def active_match_count(self, tenant_id: str, mentor_id: str) -> int:
-        return len([m for m in self.matches_of(tenant_id, mentor_id, active_only=True) if m.mentor_id == mentor_id])
-
     # --- requests ---
     def add_request(self, request: MatchRequest) -> None:
         self._session.execute(insert(orm.match_requests), [_row(request, _REQUEST_COLUMNS)])

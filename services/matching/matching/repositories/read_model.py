@@ -9,8 +9,6 @@ from typing import Any, Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mentoring_shared.people_replica import person_named_by
-
 from matching import orm
 
 
@@ -102,10 +100,6 @@ class ReadModel:
 
     def profile(self, tenant_id: str, person_id: str) -> ProfileView | None:
         return self.profiles(tenant_id, [person_id]).get(person_id)
-
-    def person_id_for(self, tenant_id: str, subject: str) -> str | None:
-        """The person a token's subject names: their person id, or their work email."""
-        return person_named_by(self._session, orm.people, tenant_id, subject)
 
     def reporting_lines(self, tenant_id: str) -> dict[str, str | None]:
         """Every employee id in the tenant and their manager's: chains pass through people who are

@@ -3,12 +3,15 @@ Mentors and mentees see and act on their own pairs; organizers on any in their t
 
 from flask.views import MethodView
 
-from mentoring_shared.errors import InvalidField, NotFound
+from mentoring_shared.errors import NotFound
 from mentoring_shared.web.auth import requires_role
 from mentoring_shared.web.blueprint import Blueprint
 from mentoring_shared.web.current import current_runtime
 from mentoring_shared.web.pagination import page
 
+from mentoring_shared.people_replica import listed_person
+
+from scheduling import orm
 from scheduling.api.acting import EVERYONE, ORGANIZERS, acting, settings, tenant
 from scheduling.handlers import mentorships as plan_handlers
 from scheduling.handlers import sessions as handlers
@@ -24,12 +27,7 @@ def _uow():
 
 
 def _whose(args) -> str | None:
-    actor = acting()
-    if actor.organizer:
-        return args.get("person_id")
-    if args.get("person_id") not in (None, actor.person_id):
-        raise InvalidField("person_id", "mentors and mentees see only their own")
-    return actor.person_id
+    return listed_person(orm.people, args.get("person_id"))
 
 
 @blueprint.route("/mentorships")
@@ -54,7 +52,7 @@ class MentorshipItem(MethodView):
     def get(self, mentorship_id):
         """One mentorship and its plan."""
         with current_runtime().sessions() as db:
-            return handlers._mentorship(Plans(db), tenant(), mentorship_id, acting())
+            return handlers.visible_mentorship(Plans(db), tenant(), mentorship_id, acting())
 
 
 @blueprint.route("/mentorships/<id:mentorship_id>/slots")
@@ -94,7 +92,7 @@ class MentorshipSessions(MethodView):
         """The pair's sessions."""
         with current_runtime().sessions() as db:
             plans = Plans(db)
-            handlers._mentorship(plans, tenant(), mentorship_id, acting())
+            handlers.visible_mentorship(plans, tenant(), mentorship_id, acting())
             rows = plans.sessions(tenant(), limit=args["limit"] + 1, after=args.get("cursor"),
                                   mentorship_id=mentorship_id)
         return page(rows, args["limit"], lambda session: session.id)

@@ -18,7 +18,7 @@ from scheduling.availability_inputs import people_availability, working_hours_of
 from scheduling.domain import mentorships as domain
 from scheduling.domain.mentorships import Mentorship
 from scheduling.domain.sessions import SCHEDULED, Session
-from scheduling.handlers.sessions import _mentorship, cancel_future_sessions
+from scheduling.handlers.sessions import cancel_future_sessions, visible_mentorship
 from scheduling.repositories.plans import Plans
 from scheduling.session_events import SessionEvents
 
@@ -34,7 +34,7 @@ def suggested_times(tenant_id: str, mentorship_id: str, count: int, not_before: 
                     db: DbSession) -> list[datetime]:
     """The next `count` starts on the pair's cadence that fit both people's hours and calendars."""
     plans = Plans(db)
-    mentorship = _mentorship(plans, tenant_id, mentorship_id, actor)
+    mentorship = visible_mentorship(plans, tenant_id, mentorship_id, actor)
     domain.require_active(mentorship)
     start = max(not_before or _now(), _now())
     end = start + timedelta(days=CADENCE_SPAN[mentorship.cadence] * count + 7)
@@ -51,9 +51,9 @@ def book_kickoffs(tenant_id: str, cohort_id: str, not_before: datetime | None, o
     start = max(not_before or now, now)
     with uow:
         plans = Plans(uow.session)
+        kicked_off = plans.mentorships_with_kickoff(tenant_id, cohort_id)
         waiting = [m for m in plans.mentorships(tenant_id, limit=1_000_000, cohort_id=cohort_id, status=domain.ACTIVE)
-                   if not any(s.kind == "kickoff" and s.status != "cancelled"
-                              for s in plans.sessions(tenant_id, limit=1000, mentorship_id=m.id))]
+                   if m.id not in kicked_off]
         if not waiting:
             return []
         people = people_availability(uow.session, tenant_id, {p for m in waiting for p in (m.mentee_id, m.mentor_id)},
@@ -84,7 +84,7 @@ def pause(tenant_id: str, mentorship_id: str, note: str | None, resume_on: date 
         raise InvalidField("resume_on", "must be a future date")
     with uow:
         plans = Plans(uow.session)
-        mentorship = _mentorship(plans, tenant_id, mentorship_id, actor, for_update=True)
+        mentorship = visible_mentorship(plans, tenant_id, mentorship_id, actor, for_update=True)
         actor.require_in(mentorship.mentee_id, mentorship.mentor_id)
         paused = domain.pause(mentorship, note, resume_on)
         plans.save_mentorship(paused)
@@ -98,7 +98,7 @@ def pause(tenant_id: str, mentorship_id: str, note: str | None, resume_on: date 
 def resume(tenant_id: str, mentorship_id: str, actor, uow: UnitOfWork) -> Mentorship:
     with uow:
         plans = Plans(uow.session)
-        mentorship = _mentorship(plans, tenant_id, mentorship_id, actor, for_update=True)
+        mentorship = visible_mentorship(plans, tenant_id, mentorship_id, actor, for_update=True)
         actor.require_in(mentorship.mentee_id, mentorship.mentor_id)
         resumed = domain.resume(mentorship)
         plans.save_mentorship(resumed)

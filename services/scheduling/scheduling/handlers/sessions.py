@@ -27,7 +27,7 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _mentorship(plans: Plans, tenant_id: str, mentorship_id: str, actor, for_update: bool = False):
+def visible_mentorship(plans: Plans, tenant_id: str, mentorship_id: str, actor, for_update: bool = False):
     mentorship = plans.mentorship(tenant_id, mentorship_id, for_update=for_update)
     if mentorship is None or not actor.may_see(mentorship.mentee_id, mentorship.mentor_id):
         raise NotFound(f"no mentorship {mentorship_id} in this tenant")
@@ -61,7 +61,7 @@ def book(tenant_id: str, mentorship_id: str, starts_at: list[datetime], kind: st
     now = _now()
     with uow:
         plans = Plans(uow.session)
-        mentorship = _mentorship(plans, tenant_id, mentorship_id, actor, for_update=True)
+        mentorship = visible_mentorship(plans, tenant_id, mentorship_id, actor, for_update=True)
         actor.require_in(mentorship.mentee_id, mentorship.mentor_id)
         plan_rules.require_active(mentorship)
         series_id = new_id() if len(starts_at) > 1 else None

@@ -8,18 +8,12 @@ from typing import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mentoring_shared.people_replica import person_named_by
-
 from scheduling import orm
 
 
 class People:
     def __init__(self, session: Session):
         self._session = session
-
-    def person_id_for(self, tenant_id: str, subject: str) -> str | None:
-        """The person a token's subject names: their person id, or their work email."""
-        return person_named_by(self._session, orm.people, tenant_id, subject)
 
     def person(self, tenant_id: str, person_id: str, for_update: bool = False) -> dict | None:
         query = select(orm.people).where(orm.people.c.tenant_id == tenant_id, orm.people.c.person_id == person_id)

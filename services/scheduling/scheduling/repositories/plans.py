@@ -16,14 +16,14 @@ from scheduling.domain.mentorships import Mentorship
 from scheduling.domain.sessions import SCHEDULED, Session
 
 
-def _session_row(session: Session) -> dict:
+def session_row(session: Session) -> dict:
     row = asdict(session)
     row["session_id"] = row.pop("id")
     row["confirmations"] = list(row["confirmations"])
     return row
 
 
-def _session(row) -> Session:
+def session_from_row(row) -> Session:
     values = dict(row)
     values["id"] = values.pop("session_id")
     values["confirmations"] = tuple(values["confirmations"])
@@ -84,17 +84,17 @@ class Plans:
 
     # --- sessions ---
     def add_sessions(self, sessions: list[Session]) -> None:
-        insert_many(self._db, orm.sessions, [_session_row(session) for session in sessions])
+        insert_many(self._db, orm.sessions, [session_row(session) for session in sessions])
 
     def save_session(self, session: Session) -> None:
         self._db.execute(update(orm.sessions).where(orm.sessions.c.session_id == session.id)
-                         .values(**_session_row(session)))
+                         .values(**session_row(session)))
 
     def session(self, tenant_id: str, session_id: str, for_update: bool = False) -> Session | None:
         table = orm.sessions
         query = select(table).where(table.c.tenant_id == tenant_id, table.c.session_id == session_id)
         row = self._db.execute(query.with_for_update() if for_update else query).mappings().first()
-        return None if row is None else _session(row)
+        return None if row is None else session_from_row(row)
 
     def sessions(self, tenant_id: str, *, limit: int, after: str | None = None, mentorship_id: str | None = None,
                  person_id: str | None = None) -> list[Session]:
@@ -107,7 +107,14 @@ class Plans:
         if after:
             query = query.where(table.c.session_id > after)
         rows = self._db.execute(query.order_by(table.c.session_id).limit(limit)).mappings()
-        return [_session(row) for row in rows]
+        return [session_from_row(row) for row in rows]
+
+    def mentorships_with_kickoff(self, tenant_id: str, cohort_id: str) -> set[str]:
+        """Mentorships of the cohort whose kickoff is booked or held (a cancelled one does not count)."""
+        table = orm.sessions
+        return set(self._db.execute(select(table.c.mentorship_id).where(
+            table.c.tenant_id == tenant_id, table.c.cohort_id == cohort_id, table.c.kind == "kickoff",
+            table.c.status != "cancelled")).scalars())
 
     def booked(self, tenant_id: str, person_ids: Iterable[str], start: datetime, end: datetime) -> list[Session]:
         """Scheduled sessions of these people overlapping [start, end): what makes them busy."""
@@ -120,7 +127,7 @@ class Plans:
                 table.c.tenant_id == tenant_id, table.c.status == SCHEDULED, table.c.starts_at < end,
                 table.c.ends_at > start, table.c.mentee_id.in_(chunk) | table.c.mentor_id.in_(chunk))).mappings()
             for row in rows:
-                found[row["session_id"]] = _session(row)
+                found[row["session_id"]] = session_from_row(row)
         return sorted(found.values(), key=lambda s: (s.starts_at, s.id))
 
     def future_sessions_of(self, tenant_id: str, *, now: datetime, person_id: str | None = None,
@@ -133,4 +140,4 @@ class Plans:
         if mentorship_id:
             query = query.where(table.c.mentorship_id == mentorship_id)
         rows = self._db.execute(query.order_by(table.c.starts_at).with_for_update()).mappings()
-        return [_session(row) for row in rows]
+        return [session_from_row(row) for row in rows]
