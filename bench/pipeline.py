@@ -23,7 +23,7 @@ import requests
 import sqlalchemy as sa
 
 from mentoring_shared.db.engine import normalize_url
-from mentoring_shared.testing.fixtures import TEST_JWT_SECRET, migrated_databases, platform_environment, token
+from mentoring_shared.testing.fixtures import migrated_databases, platform_environment, token
 from mentoring_shared.testing.servers import Broker, PostgresServer, free_port, wait_for_port
 
 CONSUMERS = ("matching", "scheduling", "feedback")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from datetime import datetime, timezone
 from typing import Callable
 
 from prometheus_client import start_http_server
@@ -17,6 +18,19 @@ from mentoring_shared.messaging.relay import OutboxRelay
 from mentoring_shared.runtime import ServiceRuntime
 
 log = logging.getLogger(__name__)
+
+
+def every(seconds: float, tick: Callable[[datetime], object], name: str) -> Callable[[threading.Event], None]:
+    """A chore that calls `tick(now)` every `seconds` until stopped. A failed tick (a database away, say)
+    is logged and tried again at the next one, so the chore's thread outlives passing outages."""
+    def run(stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                tick(datetime.now(timezone.utc))
+            except Exception:
+                log.exception("%s failed; trying again in %s s", name, seconds)
+            stop.wait(seconds)
+    return run
 
 
 class WorkerProcess:

@@ -17,7 +17,7 @@ def _tables(app):
     return app.extensions["runtime"].outbox.metadata.tables
 
 
-def _insert(app, table: str, row: dict) -> dict:
+def insert_row(app, table: str, row: dict) -> dict:
     runtime = app.extensions["runtime"]
     with runtime.sessions() as session:
         session.execute(insert(_tables(app)[table]).values(**row))
@@ -33,9 +33,9 @@ def insert_person(app, tenant_id: str, *, time_zone: str = "Europe/Berlin", sche
     row = {"tenant_id": tenant_id, "person_id": new_id(), "employee_id": f"E-{suffix}", "name": f"Person {suffix}",
            "email": f"person-{suffix}@example.com", "time_zone": time_zone, "status": status, "version": 1,
            "updated_at": datetime.now(UTC), **overrides}
-    _insert(app, "people", row)
+    insert_row(app, "people", row)
     if schedule_zone is not None:
-        _insert(app, "person_schedules", {"tenant_id": tenant_id, "person_id": row["person_id"], "version": 1,
+        insert_row(app, "person_schedules", {"tenant_id": tenant_id, "person_id": row["person_id"], "version": 1,
                                           "time_zone": schedule_zone, "working_hours": None, "status": status})
     return row
 
@@ -48,13 +48,13 @@ def insert_session(app, tenant_id: str, mentee_id: str, mentor_id: str, starts_a
            "starts_at": starts_at, "ends_at": starts_at + timedelta(minutes=minutes), "status": status,
            "version": 1, "sequence": sequence, "confirmations": [], "completion": None, "completed_at": None,
            "cancel_reason": None, "cancel_note": None, "cancelled_by": None, "created_at": now, "updated_at": now}
-    return _insert(app, "sessions", row)
+    return insert_row(app, "sessions", row)
 
 
 def insert_mentorship(app, tenant_id: str, session: dict, *, status: str = "active") -> dict:
     """The mentorship a session inserted by `insert_session` belongs to."""
     today = datetime.now(UTC).date()
-    return _insert(app, "mentorships", {
+    return insert_row(app, "mentorships", {
         "mentorship_id": session["mentorship_id"], "tenant_id": tenant_id, "cohort_id": session["cohort_id"],
         "program_id": session["program_id"], "mentee_id": session["mentee_id"], "mentor_id": session["mentor_id"],
         "status": status, "cadence": "monthly", "meeting_minutes": 45, "starts_on": today,

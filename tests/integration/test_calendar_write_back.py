@@ -10,7 +10,7 @@ would call them."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import icalendar
 import pytest

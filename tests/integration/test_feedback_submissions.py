@@ -14,11 +14,12 @@ from tests.integration.test_scheduling_sessions import PYTHON, confirmed_pairs, 
 PROBLEM = "application/problem+json"
 
 
-def completed_session(api, apps, tenant):
-    """A pair with one session that scheduling has completed; returns the pair and the requests."""
+def completed_session(api, apps, tenant, **cohort):
+    """A pair with one session that scheduling has completed; returns the pair and the session."""
     from scheduling.session_clock import SessionClock
 
-    _, [mentorship] = confirmed_pairs(api, apps, tenant, {"ada": {"skills": PYTHON}}, {"linus": {"goals": ["python"]}})
+    _, [mentorship] = confirmed_pairs(api, apps, tenant, {"ada": {"skills": PYTHON}}, {"linus": {"goals": ["python"]}},
+                                      **cohort)
     [session] = api("scheduling").post(f"/v1/mentorships/{mentorship['id']}/sessions", json={
         "starts_at": [next_weekday_at(9).isoformat()]}).get_json()["items"]
     app = apps["scheduling"]

@@ -1,8 +1,8 @@
-"""Tenant isolation on feedback's own routes: tenant B never sees or changes tenant A's requests
-or answers. `test_tenant_isolation` checks that every route is listed here or there."""
+"""Tenant isolation on feedback's own routes: tenant B never sees or changes tenant A's requests,
+answers, goals, check-ins, pairs or health rules. `test_tenant_isolation` checks that every route is listed here or there."""
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import insert
@@ -19,12 +19,31 @@ FEEDBACK_CASES = [
     ("feedback", "GET", "/v1/cohorts/<id:cohort_id>/report", "read", "/v1/cohorts/{cohort}/report", None),
     ("feedback", "GET", "/v1/programs/<id:program_id>/report", "read", "/v1/programs/{program}/report", None),
     ("feedback", "GET", "/v1/report", "report", "/v1/report", None),
+    ("feedback", "GET", "/v1/pairs/<id:match_id>/goals", "read", "/v1/pairs/{pair}/goals", None),
+    ("feedback", "POST", "/v1/pairs/<id:match_id>/goals", "change", "/v1/pairs/{pair}/goals",
+     {"title": "B's goal", "target_date": (date.today() + timedelta(days=30)).isoformat()}),
+    ("feedback", "GET", "/v1/goals/<id:goal_id>", "read", "/v1/goals/{goal}", None),
+    ("feedback", "PATCH", "/v1/goals/<id:goal_id>", "change", "/v1/goals/{goal}", {"progress": 90}),
+    ("feedback", "POST", "/v1/goals/<id:goal_id>/milestones", "change", "/v1/goals/{goal}/milestones",
+     {"title": "B's milestone"}),
+    ("feedback", "POST", "/v1/milestones/<id:milestone_id>/reached", "change", "/v1/milestones/{milestone}/reached",
+     None),
+    ("feedback", "GET", "/v1/pairs/<id:match_id>/check-ins", "read", "/v1/pairs/{pair}/check-ins", None),
+    ("feedback", "POST", "/v1/check-ins/<id:check_in_id>/completion", "change",
+     "/v1/check-ins/{check_in}/completion", {"note": "B was here"}),
+    ("feedback", "GET", "/v1/cohorts/<id:cohort_id>/pairs", "list", "/v1/cohorts/{cohort}/pairs", None),
+    ("feedback", "GET", "/v1/pairs/<id:match_id>", "read", "/v1/pairs/{pair}", None),
+    ("feedback", "GET", "/v1/programs/<id:program_id>/health-rules", "read", "/v1/programs/{program}/health-rules",
+     None),
+    ("feedback", "PUT", "/v1/programs/<id:program_id>/health-rules", "change", "/v1/programs/{program}/health-rules",
+     {"overrides": {"no_session_days_at_risk": 90}}),
 ]
 
 
 @pytest.fixture(scope="module")
 def tenant_a(apps):
-    """Tenant A: an open request and an answered one with its feedback, written straight into the database."""
+    """Tenant A: an open request and an answered one with its feedback, a pair with a goal, a milestone
+    and a check-in, and its program; written straight into the database."""
     tenant = f"tenant-a-{uuid.uuid4().hex[:12]}"
     runtime = apps["feedback"].extensions["runtime"]
     tables = runtime.outbox.metadata.tables
@@ -33,7 +52,7 @@ def tenant_a(apps):
               "cohort_id": new_id(), "program_id": new_id(), "direction": "mentee_to_mentor"}
     author, subject = new_id(), new_id()
     open_request, answered = new_id(), new_id()
-    feedback_id = new_id()
+    feedback_id, goal_id, milestone_id, check_in_id = new_id(), new_id(), new_id(), new_id()
     with runtime.sessions() as db:
         db.execute(insert(tables["feedback_requests"]), [
             {**common, "request_id": request_id, "author_id": author, "subject_id": subject, "status": status,
@@ -47,15 +66,32 @@ def tenant_a(apps):
             match_id=common["match_id"], tenant_id=tenant, cohort_id=common["cohort_id"],
             program_id=common["program_id"], mentee_id=author, mentor_id=subject, status="active", confirmed_at=now,
             health="on_track", health_reasons=[]))
+        db.execute(insert(tables["programs"]).values(
+            tenant_id=tenant, program_id=common["program_id"], version=1, name="A's program", privacy_threshold=5,
+            pulse_first_after_days=30, pulse_every_days=60))
+        db.execute(insert(tables["goals"]).values(
+            goal_id=goal_id, tenant_id=tenant, match_id=common["match_id"], cohort_id=common["cohort_id"],
+            program_id=common["program_id"], title="A's goal", description=None,
+            target_date=now.date() + timedelta(days=60), status="open", progress=10, created_at=now,
+            achieved_at=None, version=1))
+        db.execute(insert(tables["milestones"]).values(milestone_id=milestone_id, tenant_id=tenant, goal_id=goal_id,
+                                                       match_id=common["match_id"], title="A's step", reached_at=None))
+        db.execute(insert(tables["check_ins"]).values(check_in_id=check_in_id, tenant_id=tenant,
+                                                      match_id=common["match_id"], due_on=now.date(), label="1 month",
+                                                      completed_at=None, note=None))
         db.commit()
     return {"api": ApiClient(apps["feedback"], tenant, ("org_admin",)),
             "ids": {"open_request": open_request, "feedback": feedback_id, "cohort": common["cohort_id"],
-                    "program": common["program_id"]}}
+                    "program": common["program_id"], "pair": common["match_id"], "goal": goal_id,
+                    "milestone": milestone_id, "check_in": check_in_id}}
 
 
 def state_of(api, ids) -> dict:
     return {"requests": api.get("/v1/feedback-requests").get_json(),
-            "feedback": api.get("/v1/feedback/{feedback}".format(**ids)).get_json()}
+            "feedback": api.get("/v1/feedback/{feedback}".format(**ids)).get_json(),
+            "goals": api.get("/v1/pairs/{pair}/goals".format(**ids)).get_json(),
+            "check_ins": api.get("/v1/pairs/{pair}/check-ins".format(**ids)).get_json(),
+            "health_rules": api.get("/v1/programs/{program}/health-rules".format(**ids)).get_json()}
 
 
 @pytest.mark.parametrize("service,method,route,kind,path,body", FEEDBACK_CASES,

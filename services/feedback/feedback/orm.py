@@ -104,6 +104,8 @@ feedback = Table(
     Column("editable_until", UtcDateTime, nullable=False),
     Column("version", Integer, nullable=False),
     Column("anonymized", Boolean, nullable=False),
+    # A random stand-in for an erased author, linked to nobody: distinct respondents still count right.
+    Column("anonymous_author", String(36), nullable=True),
 )
 Index("ix_feedback_cohort", feedback.c.tenant_id, feedback.c.cohort_id)
 Index("ix_feedback_match", feedback.c.tenant_id, feedback.c.match_id)
@@ -149,6 +151,16 @@ check_ins = Table(
     Column("note", Text, nullable=True),
 )
 Index("ix_check_ins_match", check_ins.c.tenant_id, check_ins.c.match_id)
+
+# A program's own thresholds for pair health, over the defaults (feedback.health.HealthRules).
+health_rules = Table(
+    "health_rules", metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("program_id", String(36), primary_key=True),
+    Column("overrides", JSON, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("updated_by", String(320), nullable=False),
+)
 
 outbox = add_outbox_table(metadata)
 inbox = add_inbox_table(metadata)

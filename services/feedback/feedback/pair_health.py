@@ -1,13 +1,12 @@
 """Pair health over time: a worker chore gathers every active pair's facts (sessions held and
-called off, ratings, unanswered requests), evaluates the rules, stores each pair's status and
-reasons, and publishes pair-at-risk and pair-recovered when a pair crosses that line."""
+called off, ratings, unanswered requests), evaluates its program's rules, stores each pair's status
+and reasons, and publishes pair-at-risk and pair-recovered when a pair crosses that line."""
 
 from __future__ import annotations
 
 import logging
-import threading
-from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 
@@ -15,41 +14,38 @@ from mentoring_shared.contracts import feedback as contracts
 from mentoring_shared.domain_events import DomainEvent
 from mentoring_shared.runtime import ServiceRuntime
 
-from feedback import orm
-from feedback.health import HealthRules, PairFacts, PairFactsTable, evaluate, transitions
+from feedback import metrics, orm
+from feedback.health import HealthRules, InvalidRule, PairFacts, PairFactsTable, evaluate, transitions
+from feedback.health.evaluate import Status
+from feedback.repositories.pairs import Pairs
 
 log = logging.getLogger(__name__)
 
 
 class PairHealthClock:
-    def __init__(self, runtime: ServiceRuntime, rules: HealthRules = HealthRules(), every_s: float = 300.0):
+    def __init__(self, runtime: ServiceRuntime, defaults: HealthRules = HealthRules()):
         self._runtime = runtime
-        self._rules = rules
-        self._every_s = every_s
+        self._defaults = defaults
 
-    def run(self, stop: threading.Event) -> None:
-        while not stop.is_set():
-            try:
-                self.evaluate_all(datetime.now(timezone.utc))
-            except Exception:  # a database away: try again at the next round
-                log.exception("pair health evaluation failed")
-            stop.wait(self._every_s)
-
-    def evaluate_all(self, now: datetime) -> dict[str, int]:
+    def tick(self, now: datetime) -> dict[str, int]:
         """Evaluate every active pair of every tenant; returns how many pairs are in each status."""
         with self._runtime.unit_of_work() as uow:
             db = uow.session
             pairs = db.execute(select(orm.pairs).where(orm.pairs.c.status == "active")
                                .order_by(orm.pairs.c.match_id).with_for_update()).mappings().all()
-            if not pairs:
-                return {}
-            facts = self._facts(db, pairs, now)
-            results = evaluate(PairFactsTable.from_rows(facts), self._rules, now)
-            previous = {pair["match_id"]: pair["health"] for pair in pairs}
-            became_at_risk, recovered = transitions(previous, results)
+            groups = self._by_rules(Pairs(db).all_health_overrides(), pairs)
+            results, became_at_risk, recovered = [], [], []
+            for rules, group in groups.items():
+                facts = self._facts(db, group, rules, now)
+                judged = evaluate(PairFactsTable.from_rows(facts), rules, now)
+                worse, better = transitions({pair["match_id"]: pair["health"] for pair in group}, judged)
+                results += judged
+                became_at_risk += worse
+                recovered += better
             by_id = {pair["match_id"]: pair for pair in pairs}
             for health in results:
-                if health.status != previous[health.match_id] or by_id[health.match_id]["health_evaluated_at"] is None:
+                pair = by_id[health.match_id]
+                if health.status != pair["health"] or pair["health_evaluated_at"] is None:
                     db.execute(update(orm.pairs).where(orm.pairs.c.match_id == health.match_id).values(
                         health=str(health.status), health_reasons=_reasons(health), health_evaluated_at=now))
             uow.publish([_event(contracts.PAIR_AT_RISK_V1, by_id[h.match_id], now, reasons=_reasons(h))
@@ -57,26 +53,44 @@ class PairHealthClock:
                         [_event(contracts.PAIR_RECOVERED_V1, by_id[h.match_id], now, status=str(h.status))
                          for h in recovered])
             uow.commit()
-        counts: dict[str, int] = defaultdict(int)
-        for health in results:
-            counts[str(health.status)] += 1
+        counts = Counter(str(health.status) for health in results)
+        for status in Status:
+            metrics.PAIRS_BY_HEALTH.labels(str(status)).set(counts.get(str(status), 0))
+        metrics.PAIRS_BECAME_AT_RISK.inc(len(became_at_risk))
         return dict(counts)
 
-    def _facts(self, db, pairs, now: datetime) -> list[PairFacts]:
+    def _by_rules(self, overrides: dict, pairs) -> dict[HealthRules, list]:
+        """Pairs grouped by the rules of their program: most programs keep the defaults, so usually one group."""
+        rules_of: dict[tuple[str, str], HealthRules] = {}
+        groups: dict[HealthRules, list] = defaultdict(list)
+        for pair in pairs:
+            key = (pair["tenant_id"], pair["program_id"])
+            if key not in rules_of:
+                try:
+                    rules_of[key] = HealthRules.from_mapping(overrides.get(key, {}), base=self._defaults)
+                except InvalidRule:  # checked when set; a setting retired since then falls back to the defaults
+                    log.exception("program %s of tenant %s has unusable health rules; using the defaults", *key[::-1])
+                    rules_of[key] = self._defaults
+            groups[rules_of[key]].append(pair)
+        return groups
+
+    def _facts(self, db, pairs, rules: HealthRules, now: datetime) -> list[PairFacts]:
         sessions, requests, feedback = orm.sessions, orm.feedback_requests, orm.feedback
-        window_start = now - timedelta(days=self._rules.cancellations_window_days)
+        active = select(orm.pairs.c.match_id).where(orm.pairs.c.status == "active")
+        window_start = now - timedelta(days=rules.cancellations_window_days)
         last_held = dict(db.execute(select(sessions.c.match_id, func.max(sessions.c.starts_at)).where(
-            sessions.c.status == "completed").group_by(sessions.c.match_id)).all())
+            sessions.c.status == "completed", sessions.c.match_id.in_(active)).group_by(sessions.c.match_id)).all())
         called_off = dict(db.execute(select(sessions.c.match_id, func.count()).where(
-            sessions.c.status.in_(("cancelled", "no_show")), sessions.c.starts_at >= window_start)
-            .group_by(sessions.c.match_id)).all())
+            sessions.c.status.in_(("cancelled", "no_show")), sessions.c.starts_at >= window_start,
+            sessions.c.match_id.in_(active)).group_by(sessions.c.match_id)).all())
         unanswered = dict(db.execute(select(requests.c.match_id, func.count()).where(
-            requests.c.status == "open",
-            requests.c.created_at <= now - timedelta(days=self._rules.unanswered_feedback_days))
+            requests.c.status == "open", requests.c.match_id.in_(active),
+            requests.c.created_at <= now - timedelta(days=rules.unanswered_feedback_days))
             .group_by(requests.c.match_id)).all())
         ratings: dict[str, list[int]] = defaultdict(list)
         for match_id, rating in db.execute(select(feedback.c.match_id, feedback.c.rating).where(
-                feedback.c.rating.is_not(None)).order_by(feedback.c.match_id, feedback.c.submitted_at)):
+                feedback.c.rating.is_not(None), feedback.c.match_id.in_(active))
+                .order_by(feedback.c.match_id, feedback.c.submitted_at)):
             ratings[match_id].append(rating)
         return [PairFacts(match_id=pair["match_id"], confirmed_at=pair["confirmed_at"],
                           last_completed_session_at=last_held.get(pair["match_id"]),

@@ -13,6 +13,7 @@ from mentoring_shared.config import Environment
 class FeedbackSettings:
     edit_window: timedelta      # how long a submission can still be edited
     answer_within: timedelta    # after this, an open request counts as unanswered
+    chore_interval_s: float     # how often the worker evaluates pair health and sends pulse surveys
 
 
 def load_feedback_settings(environ: Mapping[str, str] | None = None) -> FeedbackSettings:
@@ -21,4 +22,6 @@ def load_feedback_settings(environ: Mapping[str, str] | None = None) -> Feedback
         edit_window=timedelta(hours=env.integer("FEEDBACK_EDIT_WINDOW_HOURS", default=72, minimum=0,
                                                 maximum=24 * 90)),
         answer_within=timedelta(days=env.integer("FEEDBACK_ANSWER_WITHIN_DAYS", default=14, minimum=1,
-                                                 maximum=365)))
+                                                 maximum=365)),
+        chore_interval_s=float(env.integer("FEEDBACK_CHORE_INTERVAL_SECONDS", default=300, minimum=1,
+                                           maximum=86_400)))

@@ -116,6 +116,10 @@ matches = Table(
     Column("ended_at", UtcDateTime, nullable=True),
     Column("end_reason", String(40), nullable=True),
     Column("end_note", Text, nullable=True),
+    # feedback's latest verdict on the pair, for the organizers who decide on a rematch
+    Column("health", String(20), nullable=False, server_default="on_track"),
+    Column("health_reasons", JSON, nullable=False, server_default="[]"),
+    Column("health_evaluated_at", UtcDateTime, nullable=True),
 )
 Index("ix_matches_mentor", matches.c.tenant_id, matches.c.mentor_id, matches.c.status)
 Index("ix_matches_mentee", matches.c.tenant_id, matches.c.mentee_id, matches.c.status)

@@ -6,8 +6,7 @@ reminder is emitted exactly once, across restarts and replicas, because its row 
 from __future__ import annotations
 
 import logging
-import threading
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, exists, select
 
@@ -20,7 +19,7 @@ from mentoring_shared.runtime import ServiceRuntime
 from scheduling import orm
 from scheduling.calendars.entries import Participant
 from scheduling.domain import sessions as domain
-from scheduling.repositories.plans import session_from_row
+from scheduling.repositories.plans import SESSIONS
 from scheduling.session_events import SessionEvents
 
 log = logging.getLogger(__name__)
@@ -29,20 +28,11 @@ BATCH = 500
 
 class SessionClock:
     def __init__(self, runtime: ServiceRuntime, lead_minutes: tuple[int, ...], organizer: Participant,
-                 every_s: float = 15.0, completion_grace: timedelta = timedelta(minutes=30)):
+                 completion_grace: timedelta = timedelta(minutes=30)):
         self._runtime = runtime
         self._organizer = organizer
         self._leads = lead_minutes
-        self._every_s = every_s
         self._grace = completion_grace
-
-    def run(self, stop: threading.Event) -> None:
-        while not stop.is_set():
-            try:
-                self.tick(datetime.now(timezone.utc))
-            except Exception:  # a database away: try again at the next tick
-                log.exception("session clock tick failed")
-            stop.wait(self._every_s)
 
     def tick(self, now: datetime) -> tuple[int, int]:
         """Emit the reminders now due and complete the sessions now over; (reminders, completions)."""
@@ -84,7 +74,7 @@ class SessionClock:
                 .order_by(sessions.c.ends_at).limit(BATCH).with_for_update(skip_locked=True)).mappings().all()
             if not rows:
                 return 0
-            completed = [domain.complete_automatically(session_from_row(row), now) for row in rows]
+            completed = [domain.complete_automatically(SESSIONS.record(row), now) for row in rows]
             events, builders = [], {}
             for session in completed:
                 uow.session.execute(sessions.update().where(sessions.c.session_id == session.id).values(

@@ -16,7 +16,7 @@ from scheduling.calendar_entries import entry_for_session
 from scheduling.calendars import itip
 from scheduling.calendars.entries import Participant
 from scheduling.domain.sessions import Session
-from scheduling.repositories.plans import session_row
+from scheduling.repositories.plans import SESSIONS
 
 
 def _payload(session: Session) -> dict:
@@ -36,7 +36,7 @@ class SessionEvents:
         self._people: dict[str, dict] = {}
 
     def _entry(self, session: Session, cancelled: bool = False):
-        return entry_for_session(session_row(session), self._person(session.mentee_id),
+        return entry_for_session(SESSIONS.row(session), self._person(session.mentee_id),
                                  self._person(session.mentor_id), cancelled=cancelled, organizer=self._organizer)
 
     def _person(self, person_id: str) -> dict:

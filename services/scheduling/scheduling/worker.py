@@ -4,7 +4,7 @@ session clock (reminders, automatic completion)."""
 from typing import Mapping
 
 from mentoring_shared.runtime import ServiceRuntime
-from mentoring_shared.worker_process import WorkerProcess
+from mentoring_shared.worker_process import WorkerProcess, every
 
 from scheduling import SERVICE, orm
 from scheduling.session_clock import SessionClock
@@ -16,7 +16,8 @@ def build_worker(environ: Mapping[str, str] | None = None) -> WorkerProcess:
     runtime = ServiceRuntime.from_environment(SERVICE, orm.metadata, environ, serves_http=False)
     settings = load_scheduling_settings(environ)
     clock = SessionClock(runtime, settings.reminder_lead_minutes, settings.organizer)
-    return WorkerProcess(runtime, event_handlers(settings), chores=[("session-clock", clock.run)])
+    return WorkerProcess(runtime, event_handlers(settings),
+                         chores=[("session-clock", every(15.0, clock.tick, "session clock"))])
 
 
 def main() -> None:

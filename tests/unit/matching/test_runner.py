@@ -62,6 +62,12 @@ def test_suggestions_rank_eligible_mentors_with_capacity_best_first():
     assert suggestions[0].score > suggestions[1].score
 
 
+def test_a_cohort_without_mentors_suggests_no_one_rather_than_failing():
+    # a leaver's mentee is offered a rematch in a cohort whose only mentor just left
+    lonely = problem([person("m1", goals_text="grow as an engineering manager")], [])
+    assert suggest_mentors(lonely, "m1", limit=1) == []
+
+
 def test_the_distribution_counts_pairs_per_tenth():
     distribution = score_distribution([50, 950, 1000, 500])
     assert distribution["histogram"] == [1, 0, 0, 0, 0, 1, 0, 0, 0, 2]

@@ -53,6 +53,7 @@ class Feedback:
     editable_until: datetime
     version: int
     anonymized: bool = False
+    anonymous_author: str | None = None  # an erased author's random stand-in, for counting respondents
 
 
 def requests_for_pair(*, ids, tenant_id: str, kind: str, match_id: str, session_id: str | None, cohort_id: str,
@@ -109,9 +110,15 @@ def edit(given: Feedback, author_id: str | None, changes: dict[str, Any], now: d
     return edited, [_submitted(edited)]
 
 
-def anonymize(given: Feedback) -> Feedback:
-    """The author or subject was erased: the words and the names go, the numbers stay in the figures."""
-    return replace(given, author_id=None, subject_id=None, text=None, goal_progress=(), anonymized=True)
+def anonymize(given: Feedback, erased_person_id: str, stand_in: str) -> Feedback:
+    """The author or the subject was erased: the words (which may name them) and the erased person's id go;
+    the numbers stay in the figures. An erased author is replaced by `stand_in`, a random id shared by all
+    of that person's answers and linked to nobody, so each respondent is still counted once."""
+    erased_author = given.author_id == erased_person_id
+    return replace(given, text=None, goal_progress=(), anonymized=True,
+                   author_id=None if erased_author else given.author_id,
+                   subject_id=None if given.subject_id == erased_person_id else given.subject_id,
+                   anonymous_author=stand_in if erased_author else given.anonymous_author)
 
 
 def _submitted(given: Feedback) -> DomainEvent:

@@ -38,12 +38,14 @@ def upstream_event_handlers(settings: FeedbackSettings) -> dict:
         people[profiles.PERSON_ERASED_V1](event, uow)
         person_id = event.data["person_id"]
         submissions = Submissions(uow.session)
-        submissions.close_open_requests_of(event.tenant_id, person_id)
+        submissions.close_open_requests(event.tenant_id, person_id, about_them_too=True)
+        stand_in = new_id()
         for given in submissions.feedback_involving(event.tenant_id, person_id):
-            submissions.save_feedback(anonymize(given))
+            submissions.save_feedback(anonymize(given, person_id, stand_in))
 
     def person_deactivated(event: Envelope, uow: UnitOfWork) -> None:
-        Submissions(uow.session).close_open_requests_of(event.tenant_id, event.data["person_id"])
+        # what others were asked about a leaver stays open: their view of past sessions still counts
+        Submissions(uow.session).close_open_requests(event.tenant_id, event.data["person_id"], about_them_too=False)
 
     def program_upserted(event: Envelope, uow: UnitOfWork) -> None:
         data = event.data
@@ -74,7 +76,7 @@ def upstream_event_handlers(settings: FeedbackSettings) -> dict:
             status="ended", ended_at=data["ended_at"], end_reason=data["reason"]).returning(orm.pairs.c.match_id))
         if ended.first() is None or data["reason"] in ("person_erased",):
             return
-        Submissions(uow.session).add_requests(requests_for_pair(
+        Submissions(uow.session).add_requests_to_present(requests_for_pair(
             ids=_ids(), tenant_id=event.tenant_id, kind="exit", match_id=data["match_id"], session_id=None,
             cohort_id=data["cohort_id"], program_id=data["program_id"], mentee_id=data["mentee_id"],
             mentor_id=data["mentor_id"], now=datetime.now(timezone.utc), answer_within=settings.answer_within))
@@ -90,7 +92,7 @@ def upstream_event_handlers(settings: FeedbackSettings) -> dict:
             "version": data["version"]})
         submissions = Submissions(uow.session)
         if status == "completed" and not submissions.has_requests_for_session(event.tenant_id, data["session_id"]):
-            submissions.add_requests(requests_for_pair(
+            submissions.add_requests_to_present(requests_for_pair(
                 ids=_ids(), tenant_id=event.tenant_id, kind="session", match_id=data["mentorship_id"],
                 session_id=data["session_id"], cohort_id=data["cohort_id"], program_id=data["program_id"],
                 mentee_id=data["mentee_id"], mentor_id=data["mentor_id"], now=datetime.now(timezone.utc),

@@ -5,6 +5,7 @@ pair-at-risk / pair-recovered events."""
 
 from feedback.health.evaluate import PairHealth, Reason, Status, evaluate, transitions
 from feedback.health.facts import PairFacts, PairFactsTable
-from feedback.health.rules import HealthRules
+from feedback.health.rules import HealthRules, InvalidRule
 
-__all__ = ["HealthRules", "PairFacts", "PairFactsTable", "PairHealth", "Reason", "Status", "evaluate", "transitions"]
+__all__ = ["HealthRules", "InvalidRule", "PairFacts", "PairFactsTable", "PairHealth", "Reason", "Status", "evaluate",
+           "transitions"]

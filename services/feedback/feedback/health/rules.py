@@ -8,6 +8,14 @@ from typing import Any, Mapping
 RATING_BASES = ("latest", "mean")
 
 
+class InvalidRule(ValueError):
+    """A threshold that cannot be used, naming the setting at fault."""
+
+    def __init__(self, setting: str, message: str):
+        super().__init__(message)
+        self.setting = setting
+
+
 @dataclass(frozen=True)
 class HealthRules:
     """Each rule has a needs-check-in threshold and a stricter at-risk one; days and counts are inclusive
@@ -39,25 +47,28 @@ class HealthRules:
             value = getattr(self, field.name)
             if field.name == "rating_basis":
                 if value not in RATING_BASES:
-                    raise ValueError(f"rating_basis must be one of {', '.join(RATING_BASES)}, not {value!r}")
+                    raise InvalidRule(field.name,
+                                      f"rating_basis must be one of {', '.join(RATING_BASES)}, not {value!r}")
                 continue
             numeric = (int, float) if field.name in ("low_rating", "low_rating_at_risk") else (int,)
             if isinstance(value, bool) or not isinstance(value, numeric):
                 kind = "a number" if float in numeric else "an integer"
-                raise ValueError(f"{field.name} must be {kind}, not {value!r}")
+                raise InvalidRule(field.name, f"{field.name} must be {kind}, not {value!r}")
             minimum = 0 if field.name == "grace_days_after_match" else 1
             if value < minimum:
-                raise ValueError(f"{field.name} must be at least {minimum}, not {value!r}")
+                raise InvalidRule(field.name, f"{field.name} must be at least {minimum}, not {value!r}")
         self._require_order("no_session_days_check_in", "no_session_days_at_risk")
         self._require_order("cancellations_check_in", "cancellations_at_risk")
         self._require_order("unanswered_check_in", "unanswered_at_risk")
         self._require_order("low_rating_at_risk", "low_rating")  # lower is worse for ratings
         if self.low_rating >= self.rating_scale:
-            raise ValueError(f"low_rating must be below rating_scale ({self.rating_scale}), not {self.low_rating!r}")
+            raise InvalidRule("low_rating", f"low_rating must be below rating_scale ({self.rating_scale}), "
+                                            f"not {self.low_rating!r}")
 
     def _require_order(self, lower: str, upper: str) -> None:
         if getattr(self, lower) > getattr(self, upper):
-            raise ValueError(f"{upper} ({getattr(self, upper)}) must not be below {lower} ({getattr(self, lower)})")
+            raise InvalidRule(upper, f"{upper} ({getattr(self, upper)}) must not be below "
+                                     f"{lower} ({getattr(self, lower)})")
 
     @classmethod
     def from_mapping(cls, overrides: Mapping[str, Any], base: HealthRules | None = None) -> HealthRules:
@@ -66,5 +77,5 @@ class HealthRules:
         known = {field.name for field in fields(cls)}
         unknown = sorted(set(overrides) - known)
         if unknown:
-            raise ValueError(f"unknown health rule setting(s): {', '.join(map(str, unknown))}")
+            raise InvalidRule(unknown[0], f"unknown health rule setting(s): {', '.join(map(str, unknown))}")
         return cls(**{**asdict(base or cls()), **overrides})

@@ -81,7 +81,7 @@ def session_counts(session: Session, scope: Scope, group_by: str | None) -> dict
     })
 
 
-def _per_author(session: Session, table, scope: Scope, group_by: str | None, per_author: dict[str, Any],
+def _per_author(session: Session, table, author, scope: Scope, group_by: str | None, per_author: dict[str, Any],
                 totals: dict[str, Any]) -> dict:
     """Two steps, for figures that count distinct people: per (group, author) first, then per group.
     Hashing authors once was 2-4x faster on PostgreSQL at 200,000 rows than COUNT(DISTINCT CASE ...),
@@ -90,9 +90,9 @@ def _per_author(session: Session, table, scope: Scope, group_by: str | None, per
     if group_by is not None and group_by not in GROUP_COLUMNS:
         raise ValueError(f"cannot group a report by {group_by!r}")
     key = table.c[group_by] if group_by else literal(None)
-    inner = select(key.label("group_id"), table.c.author_id,
+    inner = select(key.label("group_id"), author.label("author_id"),
                    *(column.label(name) for name, column in per_author.items())) \
-        .where(*scope.where(table)).group_by(*([table.c[group_by]] if group_by else []), table.c.author_id).subquery()
+        .where(*scope.where(table)).group_by(*([table.c[group_by]] if group_by else []), author).subquery()
     outer_key = inner.c.group_id if group_by else literal(None).label("group_id")
     statement = select(outer_key, *(build(inner).label(name) for name, build in totals.items()))
     if group_by:
@@ -111,8 +111,7 @@ def _sum(name: str):
 
 
 def _people_with(name: str):
-    """Distinct authors with at least one of `name`; feedback whose author was erased has none and
-    is not counted as a respondent, which can only withhold more, never less."""
+    """Distinct authors with at least one of `name` (an erased author through their stand-in)."""
     return lambda inner: _count_if(and_(inner.c.author_id.isnot(None), inner.c[name] > 0))
 
 
@@ -121,7 +120,7 @@ def request_counts(session: Session, scope: Scope, group_by: str | None, now: da
     Requests still open before their due date are not yet a non-response."""
     requests = feedback_requests
     due = or_(requests.c.status == "answered", requests.c.due_at <= now)
-    return _per_author(session, requests, scope, group_by, {
+    return _per_author(session, requests, requests.c.author_id, scope, group_by, {
         "requests": func.count(),
         "requests_due": _count_if(due),
         "requests_answered": _count_if(requests.c.status == "answered"),
@@ -135,7 +134,9 @@ def request_counts(session: Session, scope: Scope, group_by: str | None, now: da
 
 def feedback_counts(session: Session, scope: Scope, group_by: str | None) -> dict:
     """Ratings and the NPS question (`recommend`, 0-10), with the distinct people behind each."""
-    return _per_author(session, feedback, scope, group_by, {
+    # an erased author counts through their stand-in, so each respondent is still counted once
+    author = func.coalesce(feedback.c.author_id, feedback.c.anonymous_author)
+    return _per_author(session, feedback, author, scope, group_by, {
         "ratings": func.count(feedback.c.rating),
         "rating_sum": func.coalesce(func.sum(feedback.c.rating), 0),
         "recommend_responses": func.count(feedback.c.recommend),

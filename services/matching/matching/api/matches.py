@@ -1,20 +1,22 @@
 """/v1/matches, /v1/match-requests and /v1/cohorts/{id}/suggestions: pairs, and mentees choosing
 mentors. Mentors and mentees see and act on their own; organizers on anyone's in their tenant."""
 
+from dataclasses import replace
+
 from flask.views import MethodView
 
 from mentoring_shared.errors import InvalidField, NotFound
+from mentoring_shared.people_replica import listed_person
 from mentoring_shared.web.auth import requires_role
 from mentoring_shared.web.blueprint import Blueprint
 from mentoring_shared.web.current import current_runtime
 from mentoring_shared.web.pagination import page
 
-from mentoring_shared.people_replica import listed_person
-
 from matching import orm
 from matching.api.acting import EVERYONE, ORGANIZERS, acting, settings, tenant
 from matching.handlers import matches as match_handlers
 from matching.handlers import self_match as handlers
+from matching.domain.matches import Match
 from matching.repositories.matching import MatchingRecords
 from matching.schemas import matches as schemas
 
@@ -31,6 +33,13 @@ def _visible_to_caller(item) -> bool:
     return actor.organizer or actor.person_id in (item.mentee_id, item.mentor_id)
 
 
+def _shown(match: Match) -> Match:
+    """Pair health is the organizers' to see: its reasons can reveal how the other side rated you."""
+    if acting().organizer:
+        return match
+    return replace(match, health=None, health_reasons=(), health_evaluated_at=None)
+
+
 def _whose(args) -> str | None:
     return listed_person(orm.people, args.get("person_id"))
 
@@ -42,11 +51,13 @@ class Matches(MethodView):
     @blueprint.response(200, schemas.MatchPageSchema)
     def get(self, args):
         """Matches, filtered by cohort, person or status."""
+        if args.get("health") and not acting().organizer:
+            raise InvalidField("health", "only organizers see pair health")
         with current_runtime().sessions() as session:
             rows = MatchingRecords(session).matches(
                 tenant(), limit=args["limit"] + 1, after=args.get("cursor"), cohort_id=args.get("cohort_id"),
-                person_id=_whose(args), status=args.get("status"))
-        return page(rows, args["limit"], lambda match: match.id)
+                person_id=_whose(args), status=args.get("status"), health=args.get("health"))
+        return page([_shown(match) for match in rows], args["limit"], lambda match: match.id)
 
 
 @blueprint.route("/matches/<id:match_id>")
@@ -60,7 +71,7 @@ class MatchItem(MethodView):
             match = MatchingRecords(session).match(tenant(), match_id)
         if match is None or not _visible_to_caller(match):
             raise NotFound(f"no match {match_id} in this tenant")
-        return match
+        return _shown(match)
 
 
 @blueprint.route("/matches/<id:match_id>/end")
@@ -76,7 +87,7 @@ class MatchEnd(MethodView):
         ended, proposal = match_handlers.end_match_on_request(
             tenant(), match_id, body["reason"], body["note"], body["rematch"], acting(),
             settings().request_time_to_live, _uow())
-        return {"match": ended, "rematch_proposal": proposal}
+        return {"match": _shown(ended), "rematch_proposal": proposal}
 
 
 @blueprint.route("/cohorts/<id:cohort_id>/suggestions")

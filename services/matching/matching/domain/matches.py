@@ -33,6 +33,9 @@ class Match:
     ended_at: datetime | None = None
     end_reason: str | None = None
     end_note: str | None = None
+    health: str = "on_track"  # feedback's verdict: on_track | needs_check_in | at_risk
+    health_reasons: tuple[dict[str, str], ...] = ()
+    health_evaluated_at: datetime | None = None
 
     @property
     def active(self) -> bool:

@@ -47,6 +47,8 @@ def _vectorizer() -> TfidfVectorizer:
 def _unit_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
     matrix = sp.csr_matrix(matrix, dtype=np.float32)
     matrix.sort_indices()
+    if matrix.shape[0] == 0:  # no mentors left (a leaver's cohort, say): scikit-learn refuses empty input
+        return matrix
     return normalize(matrix, norm="l2", copy=False)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any, Iterable
 
@@ -10,44 +9,16 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from mentoring_shared.db.bulk import insert_many
+from mentoring_shared.db.records import RecordMapping
 
 from matching import orm
 from matching.domain.matches import Match
 from matching.domain.requests import OPEN, MatchRequest
 from matching.domain.runs import MatchingRun
 
-_MATCH_COLUMNS = {"id": "match_id"}
-_REQUEST_COLUMNS = {"id": "request_id"}
-_RUN_COLUMNS = {"id": "run_id"}
-
-
-def _row(item, renames: dict[str, str]) -> dict[str, Any]:
-    row = asdict(item)
-    for attribute, column in renames.items():
-        row[column] = row.pop(attribute)
-    if "factors" in row:
-        row["factors"] = list(row["factors"])
-    return row
-
-
-def _match(row) -> Match:
-    values = dict(row)
-    values["id"] = values.pop("match_id")
-    values["factors"] = tuple(values["factors"])
-    return Match(**values)
-
-
-def _request(row) -> MatchRequest:
-    values = dict(row)
-    values["id"] = values.pop("request_id")
-    values["factors"] = tuple(values["factors"])
-    return MatchRequest(**values)
-
-
-def _run(row) -> MatchingRun:
-    values = dict(row)
-    values["id"] = values.pop("run_id")
-    return MatchingRun(**values)
+_MATCHES = RecordMapping(Match, "match_id", sequences=("factors", "health_reasons"))
+_REQUESTS = RecordMapping(MatchRequest, "request_id", sequences=("factors",))
+_RUNS = RecordMapping(MatchingRun, "run_id")
 
 
 class MatchingRecords:
@@ -56,7 +27,7 @@ class MatchingRecords:
 
     # --- runs ---
     def add_run(self, run: MatchingRun, pairs: list[dict[str, Any]]) -> None:
-        self._session.execute(insert(orm.matching_runs), [_row(run, _RUN_COLUMNS)])
+        self._session.execute(insert(orm.matching_runs), [_RUNS.row(run)])
         insert_many(self._session, orm.run_pairs, [{"run_id": run.id, "tenant_id": run.tenant_id, **pair}
                                                    for pair in pairs])
 
@@ -73,14 +44,14 @@ class MatchingRecords:
         query = select(orm.matching_runs).where(orm.matching_runs.c.tenant_id == tenant_id,
                                                 orm.matching_runs.c.run_id == run_id)
         row = self._session.execute(query.with_for_update() if for_update else query).mappings().first()
-        return None if row is None else _run(row)
+        return None if row is None else _RUNS.record(row)
 
     def runs(self, tenant_id: str, cohort_id: str, limit: int, after: str | None) -> list[MatchingRun]:
         table = orm.matching_runs
         query = select(table).where(table.c.tenant_id == tenant_id, table.c.cohort_id == cohort_id)
         if after:
             query = query.where(table.c.run_id > after)
-        return [_run(row) for row in self._session.execute(query.order_by(table.c.run_id).limit(limit)).mappings()]
+        return [_RUNS.record(row) for row in self._session.execute(query.order_by(table.c.run_id).limit(limit)).mappings()]
 
     def run_pairs(self, run_id: str) -> list[dict]:
         table = orm.run_pairs
@@ -104,21 +75,23 @@ class MatchingRecords:
 
     # --- matches ---
     def add_matches(self, matches: list[Match]) -> None:
-        insert_many(self._session, orm.matches, [_row(match, _MATCH_COLUMNS) for match in matches])
+        insert_many(self._session, orm.matches, [_MATCHES.row(match) for match in matches])
 
     def save_match(self, match: Match) -> None:
-        row = _row(match, _MATCH_COLUMNS)
+        row = _MATCHES.row(match)
         self._session.execute(update(orm.matches).where(orm.matches.c.match_id == match.id).values(**row))
 
     def match(self, tenant_id: str, match_id: str, for_update: bool = False) -> Match | None:
         query = select(orm.matches).where(orm.matches.c.tenant_id == tenant_id, orm.matches.c.match_id == match_id)
         row = self._session.execute(query.with_for_update() if for_update else query).mappings().first()
-        return None if row is None else _match(row)
+        return None if row is None else _MATCHES.record(row)
 
     def matches(self, tenant_id: str, *, limit: int, after: str | None = None, cohort_id: str | None = None,
-                person_id: str | None = None, status: str | None = None) -> list[Match]:
+                person_id: str | None = None, status: str | None = None, health: str | None = None) -> list[Match]:
         table = orm.matches
         query = select(table).where(table.c.tenant_id == tenant_id)
+        if health:
+            query = query.where(table.c.health == health)
         if cohort_id:
             query = query.where(table.c.cohort_id == cohort_id)
         if person_id:
@@ -127,7 +100,18 @@ class MatchingRecords:
             query = query.where(table.c.status == status)
         if after:
             query = query.where(table.c.match_id > after)
-        return [_match(row) for row in self._session.execute(query.order_by(table.c.match_id).limit(limit)).mappings()]
+        rows = self._session.execute(query.order_by(table.c.match_id).limit(limit)).mappings()
+        return [_MATCHES.record(row) for row in rows]
+
+    def record_health(self, tenant_id: str, match_id: str, health: str, reasons: list[dict[str, str]],
+                      evaluated_at: datetime) -> bool:
+        """Feedback's verdict on an active match, unless a later one is already recorded; False if not applied."""
+        table = orm.matches
+        applied = self._session.execute(update(table).where(
+            table.c.tenant_id == tenant_id, table.c.match_id == match_id, table.c.status == "active",
+            (table.c.health_evaluated_at.is_(None)) | (table.c.health_evaluated_at < evaluated_at))
+            .values(health=health, health_reasons=reasons, health_evaluated_at=evaluated_at))
+        return applied.rowcount == 1
 
     def matches_of(self, tenant_id: str, person_id: str, *, active_only: bool, for_update: bool = False) -> list[Match]:
         table = orm.matches
@@ -136,7 +120,7 @@ class MatchingRecords:
         if active_only:
             query = query.where(table.c.status == "active")
         query = query.order_by(table.c.match_id)
-        return [_match(row) for row in self._session.execute(query.with_for_update() if for_update else query).mappings()]
+        return [_MATCHES.record(row) for row in self._session.execute(query.with_for_update() if for_update else query).mappings()]
 
     def pairings(self, tenant_id: str) -> list[tuple[str, str, str, str]]:
         """(mentee, mentor, status, cohort) of every match in the tenant: previous pairs and load."""
@@ -147,10 +131,10 @@ class MatchingRecords:
 
     # --- requests ---
     def add_request(self, request: MatchRequest) -> None:
-        self._session.execute(insert(orm.match_requests), [_row(request, _REQUEST_COLUMNS)])
+        self._session.execute(insert(orm.match_requests), [_REQUESTS.row(request)])
 
     def save_request(self, request: MatchRequest) -> None:
-        row = _row(request, _REQUEST_COLUMNS)
+        row = _REQUESTS.row(request)
         self._session.execute(update(orm.match_requests).where(orm.match_requests.c.request_id == request.id)
                               .values(**row))
 
@@ -158,7 +142,7 @@ class MatchingRecords:
         table = orm.match_requests
         query = select(table).where(table.c.tenant_id == tenant_id, table.c.request_id == request_id)
         row = self._session.execute(query.with_for_update() if for_update else query).mappings().first()
-        return None if row is None else _request(row)
+        return None if row is None else _REQUESTS.record(row)
 
     def requests(self, tenant_id: str, *, limit: int, after: str | None = None, cohort_id: str | None = None,
                  person_id: str | None = None) -> list[MatchRequest]:
@@ -171,7 +155,7 @@ class MatchingRecords:
         if after:
             query = query.where(table.c.request_id > after)
         query = query.order_by(table.c.request_id).limit(limit)
-        return [_request(row) for row in self._session.execute(query).mappings()]
+        return [_REQUESTS.record(row) for row in self._session.execute(query).mappings()]
 
     def open_requests_of(self, tenant_id: str, person_id: str, now: datetime) -> list[MatchRequest]:
         table = orm.match_requests
@@ -179,7 +163,7 @@ class MatchingRecords:
             table.c.tenant_id == tenant_id, table.c.status == OPEN,
             (table.c.mentee_id == person_id) | (table.c.mentor_id == person_id))
             .order_by(table.c.request_id)).mappings()
-        return [request for request in map(_request, rows) if request.is_open(now)]
+        return [request for request in map(_REQUESTS.record, rows) if request.is_open(now)]
 
     # --- erasure ---
     def scrub_explanations(self, tenant_id: str, person_id: str) -> None:

@@ -29,12 +29,19 @@ class MatchSchema(ma.Schema):
     ended_at = ma.fields.AwareDateTime(allow_none=True)
     end_reason = ma.fields.String(allow_none=True, metadata={"description": ", ".join(END_REASONS)})
     end_note = ma.fields.String(allow_none=True)
+    health = ma.fields.String(allow_none=True, metadata={
+        "description": "feedback's verdict (on_track, needs_check_in, at_risk); organizers only, else null"})
+    health_reasons = ma.fields.List(ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String()),
+                                    metadata={"description": "why, in numbers; organizers only, else empty"})
+    health_evaluated_at = ma.fields.AwareDateTime(allow_none=True)
 
 
 class MatchQuerySchema(PageArgs):
     cohort_id = PersonId()
     person_id = PersonId()
     status = ma.fields.String(validate=ma.validate.OneOf(["active", "ended"]))
+    health = ma.fields.String(validate=ma.validate.OneOf(["on_track", "needs_check_in", "at_risk"]),
+                              metadata={"description": "organizers only: e.g. at_risk, the pairs to act on"})
 
 
 class EndMatchSchema(ma.Schema):

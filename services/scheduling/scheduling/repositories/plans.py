@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime
 from typing import Iterable
 
@@ -10,36 +9,15 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from mentoring_shared.db.bulk import insert_many
+from mentoring_shared.db.records import RecordMapping
 
 from scheduling import orm
 from scheduling.domain.mentorships import Mentorship
 from scheduling.domain.sessions import SCHEDULED, Session
 
 
-def session_row(session: Session) -> dict:
-    row = asdict(session)
-    row["session_id"] = row.pop("id")
-    row["confirmations"] = list(row["confirmations"])
-    return row
-
-
-def session_from_row(row) -> Session:
-    values = dict(row)
-    values["id"] = values.pop("session_id")
-    values["confirmations"] = tuple(values["confirmations"])
-    return Session(**values)
-
-
-def _mentorship_row(mentorship: Mentorship) -> dict:
-    row = asdict(mentorship)
-    row["mentorship_id"] = row.pop("id")
-    return row
-
-
-def _mentorship(row) -> Mentorship:
-    values = dict(row)
-    values["id"] = values.pop("mentorship_id")
-    return Mentorship(**values)
+SESSIONS = RecordMapping(Session, "session_id", sequences=("confirmations",))
+_MENTORSHIPS = RecordMapping(Mentorship, "mentorship_id")
 
 
 class Plans:
@@ -51,18 +29,18 @@ class Plans:
         """False if it is already there (a redelivered match-confirmed)."""
         if self.mentorship(mentorship.tenant_id, mentorship.id) is not None:
             return False
-        self._db.execute(insert(orm.mentorships), [_mentorship_row(mentorship)])
+        self._db.execute(insert(orm.mentorships), [_MENTORSHIPS.row(mentorship)])
         return True
 
     def save_mentorship(self, mentorship: Mentorship) -> None:
         self._db.execute(update(orm.mentorships).where(orm.mentorships.c.mentorship_id == mentorship.id)
-                         .values(**_mentorship_row(mentorship)))
+                         .values(**_MENTORSHIPS.row(mentorship)))
 
     def mentorship(self, tenant_id: str, mentorship_id: str, for_update: bool = False) -> Mentorship | None:
         table = orm.mentorships
         query = select(table).where(table.c.tenant_id == tenant_id, table.c.mentorship_id == mentorship_id)
         row = self._db.execute(query.with_for_update() if for_update else query).mappings().first()
-        return None if row is None else _mentorship(row)
+        return None if row is None else _MENTORSHIPS.record(row)
 
     def mentorships(self, tenant_id: str, *, limit: int, after: str | None = None, cohort_id: str | None = None,
                     person_id: str | None = None, status: str | None = None) -> list[Mentorship]:
@@ -77,24 +55,24 @@ class Plans:
         if after:
             query = query.where(table.c.mentorship_id > after)
         rows = self._db.execute(query.order_by(table.c.mentorship_id).limit(limit)).mappings()
-        return [_mentorship(row) for row in rows]
+        return [_MENTORSHIPS.record(row) for row in rows]
 
     def mentorships_of(self, tenant_id: str, person_id: str) -> list[Mentorship]:
         return self.mentorships(tenant_id, limit=10_000, person_id=person_id)
 
     # --- sessions ---
     def add_sessions(self, sessions: list[Session]) -> None:
-        insert_many(self._db, orm.sessions, [session_row(session) for session in sessions])
+        insert_many(self._db, orm.sessions, [SESSIONS.row(session) for session in sessions])
 
     def save_session(self, session: Session) -> None:
         self._db.execute(update(orm.sessions).where(orm.sessions.c.session_id == session.id)
-                         .values(**session_row(session)))
+                         .values(**SESSIONS.row(session)))
 
     def session(self, tenant_id: str, session_id: str, for_update: bool = False) -> Session | None:
         table = orm.sessions
         query = select(table).where(table.c.tenant_id == tenant_id, table.c.session_id == session_id)
         row = self._db.execute(query.with_for_update() if for_update else query).mappings().first()
-        return None if row is None else session_from_row(row)
+        return None if row is None else SESSIONS.record(row)
 
     def sessions(self, tenant_id: str, *, limit: int, after: str | None = None, mentorship_id: str | None = None,
                  person_id: str | None = None) -> list[Session]:
@@ -107,7 +85,7 @@ class Plans:
         if after:
             query = query.where(table.c.session_id > after)
         rows = self._db.execute(query.order_by(table.c.session_id).limit(limit)).mappings()
-        return [session_from_row(row) for row in rows]
+        return [SESSIONS.record(row) for row in rows]
 
     def mentorships_with_kickoff(self, tenant_id: str, cohort_id: str) -> set[str]:
         """Mentorships of the cohort whose kickoff is booked or held (a cancelled one does not count)."""
@@ -127,7 +105,7 @@ class Plans:
                 table.c.tenant_id == tenant_id, table.c.status == SCHEDULED, table.c.starts_at < end,
                 table.c.ends_at > start, table.c.mentee_id.in_(chunk) | table.c.mentor_id.in_(chunk))).mappings()
             for row in rows:
-                found[row["session_id"]] = session_from_row(row)
+                found[row["session_id"]] = SESSIONS.record(row)
         return sorted(found.values(), key=lambda s: (s.starts_at, s.id))
 
     def future_sessions_of(self, tenant_id: str, *, now: datetime, person_id: str | None = None,
@@ -140,4 +118,4 @@ class Plans:
         if mentorship_id:
             query = query.where(table.c.mentorship_id == mentorship_id)
         rows = self._db.execute(query.order_by(table.c.starts_at).with_for_update()).mappings()
-        return [session_from_row(row) for row in rows]
+        return [SESSIONS.record(row) for row in rows]

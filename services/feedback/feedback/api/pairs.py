@@ -1,0 +1,97 @@
+"""/v1/cohorts/{id}/pairs and /v1/pairs/{id}: each pair's health, with the reasons, for the organizers
+who act on it; /v1/programs/{id}/health-rules: a program's own thresholds."""
+
+from dataclasses import asdict
+from datetime import datetime, timezone
+
+from flask.views import MethodView
+from sqlalchemy import select
+
+from mentoring_shared.errors import InvalidField, NotFound
+from mentoring_shared.web.auth import current_principal, requires_role
+from mentoring_shared.web.blueprint import Blueprint
+from mentoring_shared.web.current import current_runtime
+from mentoring_shared.web.pagination import page
+
+from feedback import orm
+from feedback.health import HealthRules, InvalidRule
+from feedback.repositories.pairs import Pairs
+from feedback.schemas import goals as schemas
+from feedback.schemas.health_rules import HealthRulesInSchema, ProgramHealthRulesSchema
+
+ORGANIZERS = ("org_admin", "program_manager")
+
+blueprint = Blueprint("pairs", __name__, url_prefix="/v1", description="Pair health, and the rules that judge it.")
+
+
+def _tenant() -> str:
+    return current_principal().tenant_id
+
+
+@blueprint.route("/cohorts/<id:cohort_id>/pairs")
+class CohortPairs(MethodView):
+    @requires_role(*ORGANIZERS)
+    @blueprint.arguments(schemas.PairQuerySchema, location="query")
+    @blueprint.response(200, schemas.PairPageSchema)
+    def get(self, args, cohort_id):
+        """The cohort's pairs with their health: `?health=at_risk` for those that need attention now."""
+        with current_runtime().sessions() as db:
+            rows = Pairs(db).pairs_of_cohort(_tenant(), cohort_id, limit=args["limit"] + 1, after=args.get("cursor"),
+                                             health=args.get("health"), status=args.get("status"))
+        return page(rows, args["limit"], lambda row: row["match_id"])
+
+
+@blueprint.route("/pairs/<id:match_id>")
+class PairItem(MethodView):
+    @requires_role(*ORGANIZERS)
+    @blueprint.response(200, schemas.PairSchema)
+    @blueprint.alt_response(404, description="No such pair in this tenant.")
+    def get(self, match_id):
+        """One pair's health and the reasons for it."""
+        with current_runtime().sessions() as db:
+            row = db.execute(select(orm.pairs).where(orm.pairs.c.tenant_id == _tenant(),
+                                                     orm.pairs.c.match_id == match_id)).mappings().first()
+        if row is None:
+            raise NotFound(f"no pair {match_id} in this tenant")
+        return row
+
+
+def _program_rules(program_id: str, overrides: dict) -> dict:
+    return {"program_id": program_id, "overrides": overrides, "rules": asdict(HealthRules.from_mapping(overrides))}
+
+
+def _require_program(db, program_id: str) -> None:
+    known = db.execute(select(orm.programs.c.program_id).where(orm.programs.c.tenant_id == _tenant(),
+                                                               orm.programs.c.program_id == program_id)).first()
+    if known is None:
+        raise NotFound(f"no program {program_id} in this tenant")
+
+
+@blueprint.route("/programs/<id:program_id>/health-rules")
+class ProgramHealthRules(MethodView):
+    @requires_role(*ORGANIZERS)
+    @blueprint.response(200, ProgramHealthRulesSchema)
+    @blueprint.alt_response(404, description="No such program in this tenant.")
+    def get(self, program_id):
+        """The thresholds that judge this program's pairs."""
+        with current_runtime().sessions() as db:
+            _require_program(db, program_id)
+            return _program_rules(program_id, Pairs(db).health_overrides(_tenant(), program_id))
+
+    @requires_role(*ORGANIZERS)
+    @blueprint.arguments(HealthRulesInSchema)
+    @blueprint.response(200, ProgramHealthRulesSchema)
+    @blueprint.alt_response(404, description="No such program in this tenant.")
+    def put(self, body, program_id):
+        """Set this program's thresholds; the next evaluation (within minutes) uses them."""
+        overrides = body["overrides"]
+        try:
+            HealthRules.from_mapping(overrides)
+        except InvalidRule as error:  # thresholds out of order, say
+            raise InvalidField(f"overrides.{error.setting}", str(error)) from None
+        with current_runtime().unit_of_work() as uow:
+            _require_program(uow.session, program_id)
+            Pairs(uow.session).set_health_overrides(_tenant(), program_id, overrides, datetime.now(timezone.utc),
+                                                    current_principal().subject)
+            uow.commit()
+        return _program_rules(program_id, overrides)

@@ -1,0 +1,122 @@
+"""Goals, milestones and check-ins of a pair: its two people and the organizers act on them; anyone
+else is told there is no such pair (404), so pairs do not leak across people."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from mentoring_shared.db.unit_of_work import UnitOfWork
+from mentoring_shared.errors import NotFound
+from mentoring_shared.ids import new_id
+
+from feedback.domain import goals as domain
+from feedback.repositories.goals import Goals
+from feedback.repositories.pairs import Pairs
+
+
+def _ids():
+    while True:
+        yield new_id()
+
+
+def visible_pair(db, tenant_id: str, match_id: str, person_id: str | None) -> domain.Pair:
+    """`person_id` None: an organizer, who sees every pair of the tenant."""
+    pair = Pairs(db).pair(tenant_id, match_id)
+    if pair is None or (person_id is not None and not pair.member(person_id)):
+        raise NotFound(f"no pair {match_id} in this tenant")
+    return pair
+
+
+def _pair_of(db, item, what: str, item_id: str, person_id: str | None) -> domain.Pair:
+    """The pair a goal, milestone or check-in belongs to; a 404 naming the item when it is missing or
+    the caller is not one of the pair (so the item's existence does not leak)."""
+    missing = NotFound(f"no {what} {item_id} in this tenant")
+    if item is None:
+        raise missing
+    try:
+        return visible_pair(db, item.tenant_id, item.match_id, person_id)
+    except NotFound:
+        raise missing from None
+
+
+def _goal_and_pair(db, tenant_id: str, goal_id: str, person_id: str | None,
+                   for_update: bool = False) -> tuple[domain.Goal, domain.Pair]:
+    goal = Goals(db).goal(tenant_id, goal_id, for_update=for_update)
+    return goal, _pair_of(db, goal, "goal", goal_id, person_id)
+
+
+def goals_with_milestones(db, tenant_id: str, match_id: str, person_id: str | None) -> list[dict]:
+    visible_pair(db, tenant_id, match_id, person_id)
+    goals = Goals(db)
+    found = goals.goals_of_pair(tenant_id, match_id)
+    milestones = goals.milestones_of_goals(tenant_id, [goal.id for goal in found])
+    return [{**vars(goal), "milestones": milestones[goal.id]} for goal in found]
+
+
+def goal_with_milestones(db, tenant_id: str, goal_id: str, person_id: str | None) -> dict:
+    goal, _ = _goal_and_pair(db, tenant_id, goal_id, person_id)
+    return {**vars(goal), "milestones": Goals(db).milestones_of_goals(tenant_id, [goal.id])[goal.id]}
+
+
+def set_goal(tenant_id: str, match_id: str, person_id: str | None, body: dict, uow: UnitOfWork) -> dict:
+    with uow:
+        pair = visible_pair(uow.session, tenant_id, match_id, person_id)
+        goal, milestones = domain.new_goal(
+            pair, goal_id=new_id(), title=body["title"], description=body.get("description"),
+            target_date=body["target_date"], milestone_ids=_ids(),
+            milestone_titles=[milestone["title"] for milestone in body.get("milestones", [])],
+            now=datetime.now(timezone.utc))
+        Goals(uow.session).add_goal(goal, milestones)
+        uow.commit()
+    return {**vars(goal), "milestones": milestones}
+
+
+def change_goal(tenant_id: str, goal_id: str, person_id: str | None, changes: dict, uow: UnitOfWork) -> dict:
+    with uow:
+        goal, pair = _goal_and_pair(uow.session, tenant_id, goal_id, person_id, for_update=True)
+        changed = domain.update_goal(pair, goal, changes, datetime.now(timezone.utc))
+        goals = Goals(uow.session)
+        goals.save_goal(changed)
+        milestones = goals.milestones_of_goals(tenant_id, [goal.id])[goal.id]
+        uow.commit()
+    return {**vars(changed), "milestones": milestones}
+
+
+def add_milestone(tenant_id: str, goal_id: str, person_id: str | None, title: str,
+                  uow: UnitOfWork) -> domain.Milestone:
+    with uow:
+        goal, pair = _goal_and_pair(uow.session, tenant_id, goal_id, person_id, for_update=True)
+        milestone = domain.new_milestone(pair, goal, milestone_id=new_id(), title=title)
+        Goals(uow.session).add_milestone(milestone)
+        uow.commit()
+    return milestone
+
+
+def reach_milestone(tenant_id: str, milestone_id: str, person_id: str | None,
+                    uow: UnitOfWork) -> domain.Milestone:
+    with uow:
+        goals = Goals(uow.session)
+        milestone = goals.milestone(tenant_id, milestone_id, for_update=True)
+        pair = _pair_of(uow.session, milestone, "milestone", milestone_id, person_id)
+        reached, events = domain.reach_milestone(pair, milestone, datetime.now(timezone.utc))
+        goals.save_milestone(reached)
+        uow.publish(events)
+        uow.commit()
+    return reached
+
+
+def check_ins(db, tenant_id: str, match_id: str, person_id: str | None) -> list[domain.CheckIn]:
+    visible_pair(db, tenant_id, match_id, person_id)
+    return Goals(db).check_ins_of_pair(tenant_id, match_id)
+
+
+def complete_check_in(tenant_id: str, check_in_id: str, person_id: str | None, note: str | None,
+                      uow: UnitOfWork) -> domain.CheckIn:
+    with uow:
+        goals = Goals(uow.session)
+        check_in = goals.check_in(tenant_id, check_in_id, for_update=True)
+        _pair_of(uow.session, check_in, "check-in", check_in_id, person_id)
+        completed = domain.complete_check_in(check_in, note, datetime.now(timezone.utc))
+        goals.save_check_in(completed)
+        uow.commit()
+    return completed

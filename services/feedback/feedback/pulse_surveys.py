@@ -1,0 +1,65 @@
+"""Pulse surveys on each program's schedule: the first `pulse_first_after_days` after the match, then
+every `pulse_every_days`, both sides are asked how the relationship is going. A worker chore; each
+round is asked once, because the pair's row is locked while its requests are written, and a round
+already asked (any pulse request created since the round fell due) is not asked again. A pair seen
+late (after an outage, say) is asked the current round only, not every round it missed."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from mentoring_shared.ids import new_id
+from mentoring_shared.runtime import ServiceRuntime
+
+from feedback import metrics, orm
+from feedback.domain.submissions import requests_for_pair
+from feedback.repositories.submissions import Submissions
+
+
+def round_due_since(confirmed_at: datetime, first_after_days: int, every_days: int, now: datetime) -> datetime | None:
+    """When the latest pulse round fell due, or None before the first one."""
+    first = confirmed_at + timedelta(days=first_after_days)
+    if now < first:
+        return None
+    rounds_since_first = (now - first) // timedelta(days=every_days)
+    return first + rounds_since_first * timedelta(days=every_days)
+
+
+def _ids():
+    while True:
+        yield new_id()
+
+
+class PulseSurveys:
+    def __init__(self, runtime: ServiceRuntime, answer_within: timedelta):
+        self._runtime = runtime
+        self._answer_within = answer_within
+
+    def tick(self, now: datetime) -> int:
+        """Ask every active pair whose pulse round is due and not yet asked; returns pairs asked."""
+        pairs, programs, requests = orm.pairs, orm.programs, orm.feedback_requests
+        with self._runtime.unit_of_work() as uow:
+            db = uow.session
+            rows = db.execute(
+                select(pairs, programs.c.pulse_first_after_days, programs.c.pulse_every_days)
+                .join(programs, (programs.c.tenant_id == pairs.c.tenant_id)
+                      & (programs.c.program_id == pairs.c.program_id))
+                .where(pairs.c.status == "active").order_by(pairs.c.match_id).with_for_update(of=pairs)).mappings().all()
+            last_asked = dict(db.execute(select(requests.c.match_id, func.max(requests.c.created_at)).where(
+                requests.c.kind == "pulse").group_by(requests.c.match_id)).all())
+            due = []
+            for pair in rows:
+                since = round_due_since(pair["confirmed_at"], pair["pulse_first_after_days"],
+                                        pair["pulse_every_days"], now)
+                asked = last_asked.get(pair["match_id"])
+                if since is not None and (asked is None or asked < since):
+                    due.append(pair)
+            Submissions(db).add_requests([request for pair in due for request in requests_for_pair(
+                ids=_ids(), tenant_id=pair["tenant_id"], kind="pulse", match_id=pair["match_id"], session_id=None,
+                cohort_id=pair["cohort_id"], program_id=pair["program_id"], mentee_id=pair["mentee_id"],
+                mentor_id=pair["mentor_id"], now=now, answer_within=self._answer_within)])
+            uow.commit()
+        metrics.PULSE_SURVEYS_SENT.inc(2 * len(due))
+        return len(due)

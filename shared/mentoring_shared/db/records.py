@@ -1,0 +1,31 @@
+"""Frozen domain dataclasses to table rows and back. Domain objects call their key `id` and hold
+sequences as tuples (so they stay hashable and immutable); tables name the key after the entity
+(`match_id`) and store sequences as JSON lists."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any, Generic, Mapping, TypeVar
+
+Record = TypeVar("Record")
+
+
+class RecordMapping(Generic[Record]):
+    def __init__(self, record_type: type[Record], id_column: str, sequences: tuple[str, ...] = ()):
+        self._type = record_type
+        self._id_column = id_column
+        self._sequences = sequences
+
+    def row(self, record: Record) -> dict[str, Any]:
+        row = asdict(record)
+        row[self._id_column] = row.pop("id")
+        for name in self._sequences:
+            row[name] = list(row[name])
+        return row
+
+    def record(self, row: Mapping[str, Any]) -> Record:
+        values = dict(row)
+        values["id"] = values.pop(self._id_column)
+        for name in self._sequences:
+            values[name] = tuple(values[name])
+        return self._type(**values)
