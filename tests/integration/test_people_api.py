@@ -117,6 +117,21 @@ def test_health_and_readiness_answer_without_a_token(apps):
         assert ready.get_json()["checks"] == {"database": "ok", "broker": "ok"}
 
 
+def test_an_api_stays_ready_while_the_broker_is_away_but_not_without_its_database(service_databases):
+    from mentoring_shared.testing.fixtures import platform_environment
+    from mentoring_shared.testing.servers import free_port
+    from profiles.app import create_app
+
+    no_broker = create_app(platform_environment(service_databases, f"127.0.0.1:{free_port()}")).test_client()
+    ready = no_broker.get("/readyz")  # writes wait in the outbox: keep taking traffic
+    assert ready.status_code == 200 and ready.get_json()["checks"] == {"database": "ok", "broker": "unavailable"}
+    no_database = platform_environment({**service_databases,
+                                        "profiles": f"postgresql://postgres@127.0.0.1:{free_port()}/gone"},
+                                       f"127.0.0.1:{free_port()}")
+    unready = create_app(no_database).test_client().get("/readyz")
+    assert unready.status_code == 503 and unready.get_json()["checks"]["database"] == "unavailable"
+
+
 def test_nul_characters_are_refused_naming_the_field(api, apps, tenant):
     profiles = api("profiles")
     response = profiles.post("/v1/people", json=new_person(name="Ada\x00Lovelace"))
