@@ -11,9 +11,10 @@ TENANT ?= acme
 ROLE   ?= org_admin
 SUB    ?= admin@acme.example
 
-.PHONY: install system-packages run test token bench clean help
+.PHONY: install system-packages run demo test token bench clean help
 help:
 	@echo "make run    start the whole platform on embedded defaults (Ctrl-C stops it)"
+	@echo "make demo   a program's whole journey through the public APIs, on the running platform or its own"
 	@echo "make test   run the test suite against PostgreSQL and a Kafka-protocol broker"
 	@echo "make token  TENANT=acme ROLE=org_admin SUB=me   print a bearer token"
 	@echo "make bench  run the benchmarks and record them in bench/RESULTS.md"
@@ -32,6 +33,9 @@ system-packages:
 
 run: install
 	scripts/run-embedded
+
+demo: install
+	scripts/demo
 
 test: install system-packages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -7,6 +7,8 @@
     mentoring token --tenant T --role R --sub S   print a bearer token (embedded default)
     mentoring replay-dead-letters TOPIC       republish a topic's dead letters
     mentoring import-people --tenant T --preset workday FILE   import an HR file (progress bar)
+    mentoring admin ...                       program chores through the public HTTP APIs (admin --help)
+    mentoring demo                            a program's whole journey on the running platform (`make demo`)
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from mentoring_shared.admin.commands import add_admin_parser
+from mentoring_shared.demo.command import add_demo_parser
 from mentoring_shared.config import DEFAULT_PORTS, ConfigError, Environment, load_service_settings
 
 SERVICES = tuple(DEFAULT_PORTS)
@@ -145,6 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("--mapping", help="a JSON file: our field -> the file's column header")
     importing.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
     importing.set_defaults(run=cmd_import_people)
+
+    add_admin_parser(commands)
+    add_demo_parser(commands)
     return parser
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 from typing import TextIO
 
+from mentoring_shared.admin.output import ProgressBar
 from mentoring_shared.errors import ApplicationError
 from mentoring_shared.runtime import ServiceRuntime
 
@@ -16,25 +16,6 @@ from profiles.handlers.hr_import import import_people
 from profiles.hr_import import PRESETS, ColumnMapping, InvalidColumnMapping
 
 ERRORS_SHOWN = 50
-
-
-class ProgressBar:
-    """One line, redrawn at most ten times a second: `[#####.....]  52% 52,000/100,000 people`."""
-
-    def __init__(self, out: TextIO, width: int = 30):
-        self._out, self._width, self._drawn_at = out, width, 0.0
-
-    def update(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if done < total and now - self._drawn_at < 0.1:
-            return
-        self._drawn_at = now
-        filled = self._width * done // max(total, 1)
-        self._out.write(f"\r[{'#' * filled}{'.' * (self._width - filled)}] {100 * done // max(total, 1):3d}% "
-                        f"{done:,}/{total:,} people")
-        if done >= total:
-            self._out.write("\n")
-        self._out.flush()
 
 
 def import_people_file(path: str, tenant_id: str, preset: str | None, mapping_file: str | None, dry_run: bool,
@@ -50,7 +31,7 @@ def import_people_file(path: str, tenant_id: str, preset: str | None, mapping_fi
     runtime = ServiceRuntime.from_environment(SERVICE, orm.metadata, serves_http=False)
     try:
         report = import_people(tenant_id, Path(path).read_bytes(), mapping, dry_run, runtime.unit_of_work(),
-                               progress=ProgressBar(sys.stderr).update)
+                               progress=ProgressBar(sys.stderr, lambda done, total: f"{done:,}/{total:,} people").update)
     except ApplicationError as error:
         raise ValueError(error.detail + "".join(f"\n  {e['field']}: {e['message']}"
                                                 for e in error.extensions.get("errors", []))) from None

@@ -1,0 +1,1 @@
+"""The demo: the whole journey of a mentoring program on the running platform (`make demo`)."""
