@@ -8,7 +8,7 @@ import logging
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from mentoring_shared.contracts import feedback as contracts
 from mentoring_shared.domain_events import DomainEvent
@@ -17,6 +17,7 @@ from mentoring_shared.runtime import ServiceRuntime
 from feedback import metrics, orm
 from feedback.health import HealthRules, InvalidRule, PairFacts, PairFactsTable, evaluate, transitions
 from feedback.health.evaluate import Status
+from feedback.health.facts import RATINGS_KEPT
 from feedback.repositories.pairs import Pairs
 
 log = logging.getLogger(__name__)
@@ -43,11 +44,14 @@ class PairHealthClock:
                 became_at_risk += worse
                 recovered += better
             by_id = {pair["match_id"]: pair for pair in pairs}
-            for health in results:
-                pair = by_id[health.match_id]
-                if health.status != pair["health"] or pair["health_evaluated_at"] is None:
-                    db.execute(update(orm.pairs).where(orm.pairs.c.match_id == health.match_id).values(
-                        health=str(health.status), health_reasons=_reasons(health), health_evaluated_at=now))
+            changed = [{"changed_id": health.match_id, "new_health": str(health.status),
+                        "new_reasons": _reasons(health)} for health in results
+                       if health.status != by_id[health.match_id]["health"]
+                       or by_id[health.match_id]["health_evaluated_at"] is None]
+            if changed:  # one statement, many parameter sets: a round that changes every verdict stays fast
+                db.execute(update(orm.pairs).where(orm.pairs.c.match_id == bindparam("changed_id")).values(
+                    health=bindparam("new_health"), health_reasons=bindparam("new_reasons"),
+                    health_evaluated_at=now), changed)
             uow.publish([_event(contracts.PAIR_AT_RISK_V1, by_id[h.match_id], now, reasons=_reasons(h))
                          for h in became_at_risk] +
                         [_event(contracts.PAIR_RECOVERED_V1, by_id[h.match_id], now, status=str(h.status))
@@ -87,15 +91,19 @@ class PairHealthClock:
             requests.c.status == "open", requests.c.match_id.in_(active),
             requests.c.created_at <= now - timedelta(days=rules.unanswered_feedback_days))
             .group_by(requests.c.match_id)).all())
+        # only each pair's last ratings (the rules read at most the latest few), oldest first
+        newest_first = func.row_number().over(partition_by=feedback.c.match_id,
+                                              order_by=feedback.c.submitted_at.desc()).label("newest_first")
+        recent = select(feedback.c.match_id, feedback.c.rating, feedback.c.submitted_at, newest_first).where(
+            feedback.c.rating.is_not(None), feedback.c.match_id.in_(active)).subquery()
         ratings: dict[str, list[int]] = defaultdict(list)
-        for match_id, rating in db.execute(select(feedback.c.match_id, feedback.c.rating).where(
-                feedback.c.rating.is_not(None), feedback.c.match_id.in_(active))
-                .order_by(feedback.c.match_id, feedback.c.submitted_at)):
+        for match_id, rating in db.execute(select(recent.c.match_id, recent.c.rating).where(
+                recent.c.newest_first <= RATINGS_KEPT).order_by(recent.c.match_id, recent.c.submitted_at)):
             ratings[match_id].append(rating)
         return [PairFacts(match_id=pair["match_id"], confirmed_at=pair["confirmed_at"],
                           last_completed_session_at=last_held.get(pair["match_id"]),
                           cancellations_in_window=called_off.get(pair["match_id"], 0),
-                          recent_ratings=tuple(ratings.get(pair["match_id"], ())[-10:]),
+                          recent_ratings=tuple(ratings.get(pair["match_id"], ())),
                           unanswered_feedback_requests=unanswered.get(pair["match_id"], 0)) for pair in pairs]
 
 

@@ -5,7 +5,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from feedback.health import HealthRules, PairFacts, PairFactsTable, PairHealth, Reason, Status, evaluate, transitions
+from feedback.health import (HealthRules, InvalidRule, PairFacts, PairFactsTable, PairHealth, Reason, Status, evaluate,
+                             transitions)
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=timezone.utc)
 RULES = HealthRules()
@@ -235,10 +236,12 @@ def test_transitions_carry_the_current_reasons_for_the_event():
     ({"low_rating": 5, "low_rating_at_risk": 1}, "low_rating"),  # every rating would be low
     ({"rating_basis": "median"}, "rating_basis"),
     ({"ratings_in_mean": 0}, "ratings_in_mean"),
+    ({"ratings_in_mean": 11}, "ratings_in_mean"),  # more than a pair's facts keep
 ])
 def test_invalid_rules_are_refused_naming_the_field(overrides, field):
-    with pytest.raises(ValueError, match=field):
+    with pytest.raises(InvalidRule, match=field) as refused:
         HealthRules.from_mapping(overrides)
+    assert refused.value.setting == field
 
 
 def test_an_unknown_setting_is_refused_by_name():

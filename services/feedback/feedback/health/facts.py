@@ -14,6 +14,8 @@ import numpy as np
 NO_TIME = np.iinfo(np.int64).min  # stands for "no completed session yet" in the columnar form
 
 
+RATINGS_KEPT = 10  # the latest ratings a pair is judged on; HealthRules.ratings_in_mean is at most this
+
 @dataclass(frozen=True)
 class PairFacts:
     match_id: str
@@ -54,7 +56,7 @@ class PairFactsTable:
         return len(self.match_ids)
 
     @classmethod
-    def from_rows(cls, rows: Iterable[PairFacts], keep_ratings: int = 10) -> PairFactsTable:
+    def from_rows(cls, rows: Iterable[PairFacts], keep_ratings: int = RATINGS_KEPT) -> PairFactsTable:
         """Columns from per-pair facts; only each pair's latest `keep_ratings` ratings are kept."""
         rows = list(rows)
         if len({row.match_id for row in rows}) != len(rows):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Mapping
 
+from feedback.health.facts import RATINGS_KEPT
+
 RATING_BASES = ("latest", "mean")
 
 
@@ -57,6 +59,9 @@ class HealthRules:
             minimum = 0 if field.name == "grace_days_after_match" else 1
             if value < minimum:
                 raise InvalidRule(field.name, f"{field.name} must be at least {minimum}, not {value!r}")
+        if self.ratings_in_mean > RATINGS_KEPT:
+            raise InvalidRule("ratings_in_mean", f"ratings_in_mean must be at most {RATINGS_KEPT}, "
+                                                 f"not {self.ratings_in_mean!r}")
         self._require_order("no_session_days_check_in", "no_session_days_at_risk")
         self._require_order("cancellations_check_in", "cancellations_at_risk")
         self._require_order("unanswered_check_in", "unanswered_at_risk")
