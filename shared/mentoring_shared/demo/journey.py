@@ -240,11 +240,12 @@ class Journey:
     def _report(self) -> None:
         program = self.outcome.program_id
 
-        def report_with_the_ended_pair():
+        def report_with_the_rematch():
             report = self._manager.get("feedback", f"/v1/programs/{program}/report")
-            return report if report["total"]["participation"]["ended_pairs"] >= 1 else None
+            pairs = report["total"]["participation"]
+            return report if pairs["ended_pairs"] >= 1 and pairs["pairs"] > self.outcome.pairs else None
 
-        self.outcome.report = self._until(report_with_the_ended_pair, "the report to count the ended pair")
+        self.outcome.report = self._until(report_with_the_rematch, "the report to count the ended pair and the new one")
         self._say("11. The program report:\n")
         self._say(render_report(self.outcome.report))
 
