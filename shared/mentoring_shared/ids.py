@@ -4,6 +4,7 @@ import os
 import threading
 import time
 import uuid
+from typing import Iterator
 
 _lock = threading.Lock()
 _last_millis = 0
@@ -29,3 +30,9 @@ def new_id() -> str:
     value |= 0b10 << 62                     # RFC 4122 variant
     value |= int.from_bytes(os.urandom(8), "big") & ((1 << 62) - 1)
     return str(uuid.UUID(int=value))
+
+
+def new_ids() -> Iterator[str]:
+    """An endless supply of new ids, for domain code that makes as many as it needs."""
+    while True:
+        yield new_id()

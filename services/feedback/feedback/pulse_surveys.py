@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from mentoring_shared.ids import new_id
+from mentoring_shared.ids import new_ids
 from mentoring_shared.runtime import ServiceRuntime
 
 from feedback import metrics, orm
@@ -25,11 +25,6 @@ def round_due_since(confirmed_at: datetime, first_after_days: int, every_days: i
         return None
     rounds_since_first = (now - first) // timedelta(days=every_days)
     return first + rounds_since_first * timedelta(days=every_days)
-
-
-def _ids():
-    while True:
-        yield new_id()
 
 
 class PulseSurveys:
@@ -47,8 +42,9 @@ class PulseSurveys:
                 .join(programs, (programs.c.tenant_id == pairs.c.tenant_id)
                       & (programs.c.program_id == pairs.c.program_id))
                 .where(pairs.c.status == "active").order_by(pairs.c.match_id).with_for_update(of=pairs)).mappings().all()
+            active = select(pairs.c.match_id).where(pairs.c.status == "active")
             last_asked = dict(db.execute(select(requests.c.match_id, func.max(requests.c.created_at)).where(
-                requests.c.kind == "pulse").group_by(requests.c.match_id)).all())
+                requests.c.kind == "pulse", requests.c.match_id.in_(active)).group_by(requests.c.match_id)).all())
             due = []
             for pair in rows:
                 since = round_due_since(pair["confirmed_at"], pair["pulse_first_after_days"],
@@ -57,7 +53,7 @@ class PulseSurveys:
                 if since is not None and (asked is None or asked < since):
                     due.append(pair)
             Submissions(db).add_requests([request for pair in due for request in requests_for_pair(
-                ids=_ids(), tenant_id=pair["tenant_id"], kind="pulse", match_id=pair["match_id"], session_id=None,
+                ids=new_ids(), tenant_id=pair["tenant_id"], kind="pulse", match_id=pair["match_id"], session_id=None,
                 cohort_id=pair["cohort_id"], program_id=pair["program_id"], mentee_id=pair["mentee_id"],
                 mentor_id=pair["mentor_id"], now=now, answer_within=self._answer_within)])
             uow.commit()

@@ -10,10 +10,10 @@ from mentoring_shared.web.blueprint import Blueprint
 from mentoring_shared.web.current import current_runtime
 
 from feedback import orm
+from feedback.api.roles import EVERYONE
 from feedback.handlers import goals as handlers
 from feedback.schemas import goals as schemas
 
-EVERYONE = ("org_admin", "program_manager", "mentor", "mentee")
 
 blueprint = Blueprint("goals", __name__, url_prefix="/v1", description="Goals, milestones and check-ins of a pair.")
 

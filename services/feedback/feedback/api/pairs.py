@@ -5,7 +5,6 @@ from dataclasses import asdict
 from datetime import datetime, timezone
 
 from flask.views import MethodView
-from sqlalchemy import select
 
 from mentoring_shared.errors import InvalidField, NotFound
 from mentoring_shared.web.auth import current_principal, requires_role
@@ -13,13 +12,12 @@ from mentoring_shared.web.blueprint import Blueprint
 from mentoring_shared.web.current import current_runtime
 from mentoring_shared.web.pagination import page
 
-from feedback import orm
+from feedback.api.roles import ORGANIZERS
 from feedback.health import HealthRules, InvalidRule
 from feedback.repositories.pairs import Pairs
 from feedback.schemas import goals as schemas
 from feedback.schemas.health_rules import HealthRulesInSchema, ProgramHealthRulesSchema
 
-ORGANIZERS = ("org_admin", "program_manager")
 
 blueprint = Blueprint("pairs", __name__, url_prefix="/v1", description="Pair health, and the rules that judge it.")
 
@@ -49,8 +47,7 @@ class PairItem(MethodView):
     def get(self, match_id):
         """One pair's health and the reasons for it."""
         with current_runtime().sessions() as db:
-            row = db.execute(select(orm.pairs).where(orm.pairs.c.tenant_id == _tenant(),
-                                                     orm.pairs.c.match_id == match_id)).mappings().first()
+            row = Pairs(db).pair_with_health(_tenant(), match_id)
         if row is None:
             raise NotFound(f"no pair {match_id} in this tenant")
         return row
@@ -61,9 +58,7 @@ def _program_rules(program_id: str, overrides: dict) -> dict:
 
 
 def _require_program(db, program_id: str) -> None:
-    known = db.execute(select(orm.programs.c.program_id).where(orm.programs.c.tenant_id == _tenant(),
-                                                               orm.programs.c.program_id == program_id)).first()
-    if known is None:
+    if not Pairs(db).program_known(_tenant(), program_id):
         raise NotFound(f"no program {program_id} in this tenant")
 
 

@@ -12,10 +12,10 @@ from mentoring_shared.web.auth import current_principal, requires_role
 from mentoring_shared.web.blueprint import Blueprint
 from mentoring_shared.web.current import current_runtime
 
+from feedback.api.roles import ORGANIZERS
 from feedback.reports.csv_export import report_csv
 from feedback.reports.report import cohort_report, program_report, tenant_report
 
-ORGANIZERS = ("org_admin", "program_manager")
 
 blueprint = Blueprint("reports", __name__, url_prefix="/v1",
                       description="Program reports: participation, sessions, feedback, NPS, goals, pairs at risk.")

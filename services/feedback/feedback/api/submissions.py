@@ -12,11 +12,11 @@ from mentoring_shared.web.current import current_runtime
 from mentoring_shared.web.pagination import page
 
 from feedback import orm
+from feedback.api.roles import EVERYONE
 from feedback.handlers import submissions as handlers
 from feedback.repositories.submissions import Submissions
 from feedback.schemas import submissions as schemas
 
-EVERYONE = ("org_admin", "program_manager", "mentor", "mentee")
 
 blueprint = Blueprint("feedback", __name__, url_prefix="/v1", description="Feedback requests and answers.")
 

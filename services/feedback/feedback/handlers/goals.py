@@ -7,16 +7,11 @@ from datetime import datetime, timezone
 
 from mentoring_shared.db.unit_of_work import UnitOfWork
 from mentoring_shared.errors import NotFound
-from mentoring_shared.ids import new_id
+from mentoring_shared.ids import new_id, new_ids
 
 from feedback.domain import goals as domain
 from feedback.repositories.goals import Goals
 from feedback.repositories.pairs import Pairs
-
-
-def _ids():
-    while True:
-        yield new_id()
 
 
 def visible_pair(db, tenant_id: str, match_id: str, person_id: str | None) -> domain.Pair:
@@ -63,7 +58,7 @@ def set_goal(tenant_id: str, match_id: str, person_id: str | None, body: dict, u
         pair = visible_pair(uow.session, tenant_id, match_id, person_id)
         goal, milestones = domain.new_goal(
             pair, goal_id=new_id(), title=body["title"], description=body.get("description"),
-            target_date=body["target_date"], milestone_ids=_ids(),
+            target_date=body["target_date"], milestone_ids=new_ids(),
             milestone_titles=[milestone["title"] for milestone in body.get("milestones", [])],
             now=datetime.now(timezone.utc))
         Goals(uow.session).add_goal(goal, milestones)

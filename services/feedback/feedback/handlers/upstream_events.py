@@ -11,7 +11,7 @@ from sqlalchemy import insert, update
 from mentoring_shared.contracts import matching, profiles, scheduling
 from mentoring_shared.db.replica import NewerSnapshotUpsert
 from mentoring_shared.db.unit_of_work import UnitOfWork
-from mentoring_shared.ids import new_id
+from mentoring_shared.ids import new_id, new_ids
 from mentoring_shared.messaging.envelope import Envelope
 from mentoring_shared.people_replica import people_replica_handlers
 
@@ -24,11 +24,6 @@ CHECK_INS = ((30, "1 month"), (91, "3 months"))
 
 _programs = NewerSnapshotUpsert(orm.programs, ["tenant_id", "program_id"])
 _sessions = NewerSnapshotUpsert(orm.sessions, ["session_id"])
-
-
-def _ids():
-    while True:
-        yield new_id()
 
 
 def upstream_event_handlers(settings: FeedbackSettings) -> dict:
@@ -77,7 +72,7 @@ def upstream_event_handlers(settings: FeedbackSettings) -> dict:
         if ended.first() is None or data["reason"] in ("person_erased",):
             return
         Submissions(uow.session).add_requests_to_present(requests_for_pair(
-            ids=_ids(), tenant_id=event.tenant_id, kind="exit", match_id=data["match_id"], session_id=None,
+            ids=new_ids(), tenant_id=event.tenant_id, kind="exit", match_id=data["match_id"], session_id=None,
             cohort_id=data["cohort_id"], program_id=data["program_id"], mentee_id=data["mentee_id"],
             mentor_id=data["mentor_id"], now=datetime.now(timezone.utc), answer_within=settings.answer_within))
 
@@ -93,7 +88,7 @@ def upstream_event_handlers(settings: FeedbackSettings) -> dict:
         submissions = Submissions(uow.session)
         if status == "completed" and not submissions.has_requests_for_session(event.tenant_id, data["session_id"]):
             submissions.add_requests_to_present(requests_for_pair(
-                ids=_ids(), tenant_id=event.tenant_id, kind="session", match_id=data["mentorship_id"],
+                ids=new_ids(), tenant_id=event.tenant_id, kind="session", match_id=data["mentorship_id"],
                 session_id=data["session_id"], cohort_id=data["cohort_id"], program_id=data["program_id"],
                 mentee_id=data["mentee_id"], mentor_id=data["mentor_id"], now=datetime.now(timezone.utc),
                 answer_within=settings.answer_within))

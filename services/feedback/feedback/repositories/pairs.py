@@ -26,6 +26,17 @@ class Pairs:
             table.c.tenant_id == tenant_id, table.c.match_id == match_id)).mappings().first()
         return None if row is None else Pair(**row)
 
+    def pair_with_health(self, tenant_id: str, match_id: str) -> dict[str, Any] | None:
+        table = orm.pairs
+        row = self._db.execute(select(table).where(table.c.tenant_id == tenant_id, table.c.match_id == match_id)
+                               ).mappings().first()
+        return None if row is None else dict(row)
+
+    def program_known(self, tenant_id: str, program_id: str) -> bool:
+        table = orm.programs
+        return self._db.execute(select(table.c.program_id).where(
+            table.c.tenant_id == tenant_id, table.c.program_id == program_id)).first() is not None
+
     def pairs_of_cohort(self, tenant_id: str, cohort_id: str, *, limit: int, after: str | None,
                         health: str | None, status: str | None) -> list[dict[str, Any]]:
         """Each pair with its latest health verdict and the reasons, in match id order."""
