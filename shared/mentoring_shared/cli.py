@@ -6,6 +6,7 @@
     mentoring broker --listen 127.0.0.1:19092 run the embedded Kafka-compatible broker (tansu)
     mentoring token --tenant T --role R --sub S   print a bearer token (embedded default)
     mentoring replay-dead-letters TOPIC       republish a topic's dead letters
+    mentoring outbox status|republish ...     a service's outbox; send sent events again (outbox --help)
     mentoring import-people --tenant T --preset workday FILE   import an HR file (progress bar)
     mentoring admin ...                       program chores through the public HTTP APIs (admin --help)
     mentoring demo                            a program's whole journey on the running platform (`make demo`)
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from mentoring_shared.admin.commands import add_admin_parser
 from mentoring_shared.demo.command import add_demo_parser
+from mentoring_shared.outbox_command import add_outbox_parser
 from mentoring_shared.config import DEFAULT_PORTS, ConfigError, Environment, load_service_settings
 
 SERVICES = tuple(DEFAULT_PORTS)
@@ -150,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
     importing.set_defaults(run=cmd_import_people)
 
+    add_outbox_parser(commands, SERVICES)
     add_admin_parser(commands)
     add_demo_parser(commands)
     return parser

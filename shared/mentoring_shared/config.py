@@ -101,6 +101,8 @@ class ServiceSettings:
     max_body_bytes: int = 1_048_576
     consumer_max_attempts: int = 5
     log_level: str = "INFO"
+    outbox_retention_days: int = 7  # sent outbox rows are kept this long, to republish after a broker loses its log
+    inbox_retention_days: int = 8   # longer: a republished event must still find its inbox row
 
 
 DEFAULT_PORTS = {"profiles": 8001, "matching": 8002, "scheduling": 8003, "feedback": 8004}
@@ -118,6 +120,17 @@ def load_auth_settings(env: Environment) -> AuthSettings:
                         issuer=env.raw("AUTH_ISSUER"), audience=env.raw("AUTH_AUDIENCE"))
 
 
+def load_retention_days(env: Environment) -> tuple[int, int]:
+    """(outbox, inbox) retention in days. The inbox must remember an event longer than the outbox
+    keeps it: a republished event older than the inbox's memory would be applied twice."""
+    outbox = env.integer("OUTBOX_RETENTION_DAYS", 7, minimum=1, maximum=3650)
+    inbox = env.integer("INBOX_RETENTION_DAYS", 8, minimum=1, maximum=3650)
+    if inbox <= outbox:
+        raise ConfigError("INBOX_RETENTION_DAYS", f"must be greater than OUTBOX_RETENTION_DAYS ({outbox}), "
+                          f"got {inbox}: a republished event older than the inbox remembers would apply twice")
+    return outbox, inbox
+
+
 def load_service_settings(service: str, environ: Mapping[str, str] | None = None,
                           serves_http: bool = True) -> ServiceSettings:
     """Read a service's settings; variables specific to one service carry its name as a prefix.
@@ -128,6 +141,7 @@ def load_service_settings(service: str, environ: Mapping[str, str] | None = None
     log_level = env.string("LOG_LEVEL", "INFO").upper()
     if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise ConfigError("LOG_LEVEL", f"must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}")
+    outbox_retention_days, inbox_retention_days = load_retention_days(env)
     return ServiceSettings(
         service=service,
         database_url=env.database_url(f"{prefix}_DATABASE_URL"),
@@ -144,4 +158,6 @@ def load_service_settings(service: str, environ: Mapping[str, str] | None = None
         max_body_bytes=env.integer("HTTP_MAX_BODY_BYTES", 1_048_576, minimum=1024),
         consumer_max_attempts=env.integer("CONSUMER_MAX_ATTEMPTS", 5, minimum=1, maximum=100),
         log_level=log_level,
+        outbox_retention_days=outbox_retention_days,
+        inbox_retention_days=inbox_retention_days,
     )

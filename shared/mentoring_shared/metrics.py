@@ -37,3 +37,33 @@ CONSUMER_LAG = Gauge(
     "consumer_lag_events", "Events on a partition not yet processed by this service's group.",
     ["service", "topic", "partition"], multiprocess_mode="livemax",
 )
+BROKER_LOG_LOSSES = Counter(
+    "broker_log_losses_total",
+    "Times the relay found that the broker lost events it had acknowledged on a topic (recreated topic, "
+    "log ending below what was acknowledged); each is repaired by a republish from the outbox.",
+    ["service", "topic"],
+)
+OUTBOX_REPUBLISHED = Counter(
+    "outbox_republished_events_total", "Sent events the relay sent again (after a broker lost its log, or on request).",
+    ["service"],
+)
+OUTBOX_REPUBLISH_REMAINING = Gauge(
+    "outbox_republish_remaining_events", "Events a republish in progress has still to send again.",
+    ["service"], multiprocess_mode="livemax",
+)
+CONSUMER_LOG_RESETS = Counter(
+    "consumer_log_resets_total",
+    "Times a consumer found its position on a log the broker no longer has (topic recreated, offset beyond "
+    "the log end) and went back to the new log's beginning.",
+    ["service", "topic"],
+)
+CONSUMER_RETRIES = Counter(
+    "consumer_retries_total",
+    "Times a consumer held a partition back and retried its events later, by reason: the database "
+    "away (database_unavailable), the database refusing one try such as a deadlock or lock timeout "
+    "(database_transient), or dead letters unpublishable (dead_letter_publish). Never dead-lettered.",
+    ["service", "reason"],
+)
+INBOX_PRUNED = Counter(
+    "inbox_pruned_events_total", "Inbox rows deleted after INBOX_RETENTION_DAYS.", ["service"],
+)

@@ -25,12 +25,16 @@ class ServiceRuntime:
     outbox: Table
     inbox: Table
     events: EventRegistry
+    broker_log_marks: Table
+    outbox_republishes: Table
 
     @classmethod
     def build(cls, settings: ServiceSettings, metadata: MetaData) -> "ServiceRuntime":
         engine = make_engine(settings.database_url)
         return cls(settings=settings, engine=engine, sessions=make_session_factory(engine),
-                   outbox=metadata.tables["outbox"], inbox=metadata.tables["inbox"], events=platform_events())
+                   outbox=metadata.tables["outbox"], inbox=metadata.tables["inbox"], events=platform_events(),
+                   broker_log_marks=metadata.tables["broker_log_marks"],
+                   outbox_republishes=metadata.tables["outbox_republishes"])
 
     @classmethod
     def from_environment(cls, service: str, metadata: MetaData, environ: Mapping[str, str] | None = None,

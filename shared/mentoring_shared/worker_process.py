@@ -6,18 +6,22 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from prometheus_client import start_http_server
 
+from mentoring_shared import metrics
 from mentoring_shared.contracts.topics import dead_letter_topic
+from mentoring_shared.db.inbox import prune_inbox
 from mentoring_shared.messaging import kafka
 from mentoring_shared.messaging.consumer import ConsumerRunner, EventHandler
 from mentoring_shared.messaging.relay import OutboxRelay
 from mentoring_shared.runtime import ServiceRuntime
 
 log = logging.getLogger(__name__)
+
+INBOX_PRUNING_INTERVAL_S = 3600.0
 
 
 def every(seconds: float, tick: Callable[[datetime], object], name: str) -> Callable[[threading.Event], None]:
@@ -40,13 +44,27 @@ class WorkerProcess:
                  chores: list[tuple[str, Callable[[threading.Event], None]]] | None = None):
         self.runtime = runtime
         settings = runtime.settings
-        self.relay = OutboxRelay(runtime.service, runtime.sessions, runtime.outbox, settings.kafka)
+        self.relay = OutboxRelay(runtime.service, runtime.sessions, runtime.outbox, settings.kafka,
+                                 retention=timedelta(days=settings.outbox_retention_days))
         self.consumer = ConsumerRunner(
             runtime.service, group or runtime.service, handlers, runtime.events, runtime.unit_of_work,
             runtime.inbox, settings.kafka, max_attempts=settings.consumer_max_attempts,
         ) if handlers else None
         self.chores = list(chores or [])
+        if self.consumer is not None:
+            self.chores.append(("inbox-pruning", every(INBOX_PRUNING_INTERVAL_S, self.prune_inbox, "inbox pruning")))
         self._threads: list[threading.Thread] = []
+
+    def prune_inbox(self, now: datetime) -> int:
+        """Forget events applied more than INBOX_RETENTION_DAYS ago: longer than the outbox keeps them
+        for a republish, so nothing can deliver them again."""
+        cutoff = now - timedelta(days=self.runtime.settings.inbox_retention_days)
+        with self.runtime.sessions() as session:
+            pruned = prune_inbox(session, self.runtime.inbox, cutoff)
+        metrics.INBOX_PRUNED.labels(self.runtime.service).inc(pruned)
+        if pruned:
+            log.info("inbox pruned", extra={"pruned": pruned})
+        return pruned
 
     def start(self, stop: threading.Event) -> None:
         """Start the relay and consumer threads (after making sure the topics exist)."""

@@ -30,4 +30,4 @@ def test_relay_drains_and_purges_a_sqlite_outbox(tmp_path, broker, tenant):
         assert count_rows(app, "outbox") == 0
         assert count_rows(app, "people", tenant_id=tenant) == 3
     finally:
-        relay._discard_producer()
+        relay.close()

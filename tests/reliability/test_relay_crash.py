@@ -64,4 +64,4 @@ def test_relay_killed_between_ack_and_mark_delivers_twice_and_applies_once(isola
     assert sorted(ours()) == ["applied"] * 5 + ["duplicate"] * 5
     counts = times_applied(matching.engine, tenant)
     assert len(counts) == 5 and set(counts.values()) == {1}
-    relay._discard_producer()
+    relay.close()

@@ -30,3 +30,32 @@ def test_one_relay_is_active_and_another_takes_over_when_it_stops(isolated_env):
             stop.set()
         for thread in threads:
             thread.join(30)
+
+
+def test_a_relay_whose_lock_connection_dies_stands_down_before_its_next_batch(isolated_env):
+    from sqlalchemy import text
+
+    runtime = importlib.import_module("profiles.app").create_app(isolated_env).extensions["runtime"]
+    relay = OutboxRelay("profiles", runtime.sessions, runtime.outbox, runtime.settings.kafka)
+    terms = []  # one entry per time the relay won the election and relayed
+    lead = relay._relay_while_leading
+    relay._relay_while_leading = lambda stop_event, leadership: (terms.append(leadership), lead(stop_event, leadership))
+    stop = threading.Event()
+    thread = threading.Thread(target=relay.run, args=(stop,))
+    thread.start()
+    try:
+        eventually(lambda: relay.active and len(terms) == 1, message="the relay never became active")
+        # The lock lives on a connection of its own; ending that backend ends the leadership.
+        with runtime.engine.connect() as admin:
+            ended = admin.execute(text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                " AND pid <> pg_backend_pid() AND objid = CAST(:key AS oid)"
+                " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"),
+                {"key": relay._lock_key}).scalar()
+            admin.commit()
+        assert ended == 1
+        eventually(lambda: len(terms) == 2 and relay.active, timeout_s=15,
+                   message="the relay did not stand down and win the lock again on a new connection")
+    finally:
+        stop.set()
+        thread.join(30)

@@ -32,4 +32,31 @@ def test_a_refused_event_is_parked_and_the_rest_flow(isolated_env, tenant):
         assert relay.relay_once() == 0  # parked: no longer tried
         assert count_rows(profiles, "outbox", tenant_id=tenant, attempts=MAX_REJECTIONS) == 1
     finally:
-        relay._discard_producer()
+        relay.close()
+
+
+def test_later_events_of_a_refused_aggregate_wait_behind_it(isolated_env, tenant):
+    profiles = importlib.import_module("profiles.app").create_app(isolated_env)
+    runtime = profiles.extensions["runtime"]
+
+    def snapshot(version: int, name: str) -> dict:
+        return {"person_id": "ada", "version": version, "employee_id": None, "name": name,
+                "email": "ada@example.com", "time_zone": "UTC", "status": "active"}
+
+    with runtime.unit_of_work() as uow:
+        uow.emit(PERSON_UPSERTED_V1, tenant, "ada", snapshot(1, "x" * 2_000_000))  # refused: > 1 MiB
+        uow.emit(PERSON_UPSERTED_V1, tenant, "ada", snapshot(2, "Ada"))             # must not overtake it
+        uow.emit(PERSON_UPSERTED_V1, tenant, "bob", {**snapshot(1, "Bob"), "person_id": "bob"})
+        uow.commit()
+
+    relay = OutboxRelay("profiles", runtime.sessions, runtime.outbox, runtime.settings.kafka)
+    try:
+        for _ in range(MAX_REJECTIONS + 1):
+            relay.relay_once()
+        assert relay.parked() == 1
+        assert count_rows(profiles, "outbox", tenant_id=tenant, message_key="bob", sent_at=None) == 0
+        assert count_rows(profiles, "outbox", tenant_id=tenant, message_key="ada", sent_at=None) == 2, \
+            "ada's second version was sent before her first"
+        assert relay.backlog()[0] == 1  # the held event is waiting, and the stalled-outbox alert sees it
+    finally:
+        relay.close()

@@ -54,3 +54,28 @@ def test_jwks_url_switches_to_rs256_without_a_secret():
     settings = load_service_settings("profiles", with_env(AUTH_JWT_SECRET=None, AUTH_JWKS_URL="https://idp/jwks"))
     assert settings.auth.algorithm == "RS256"
     assert settings.auth.jwt_secret is None
+
+
+def test_retention_defaults_keep_the_inbox_longer_than_the_outbox():
+    settings = load_service_settings("profiles", VALID)
+    assert (settings.outbox_retention_days, settings.inbox_retention_days) == (7, 8)
+
+
+@pytest.mark.parametrize("outbox,inbox", [("7", "7"), ("10", "8"), (None, "5")])
+def test_an_inbox_retention_not_longer_than_the_outbox_retention_is_refused(outbox, inbox):
+    with pytest.raises(ConfigError) as raised:
+        load_service_settings("profiles", with_env(OUTBOX_RETENTION_DAYS=outbox, INBOX_RETENTION_DAYS=inbox))
+    assert raised.value.variable == "INBOX_RETENTION_DAYS"
+    assert "OUTBOX_RETENTION_DAYS" in str(raised.value)
+
+
+def test_retentions_are_read_from_the_environment():
+    settings = load_service_settings("profiles", with_env(OUTBOX_RETENTION_DAYS="14", INBOX_RETENTION_DAYS="15"))
+    assert (settings.outbox_retention_days, settings.inbox_retention_days) == (14, 15)
+
+
+@pytest.mark.parametrize("variable", ["OUTBOX_RETENTION_DAYS", "INBOX_RETENTION_DAYS"])
+def test_a_malformed_retention_names_its_variable(variable):
+    with pytest.raises(ConfigError) as raised:
+        load_service_settings("profiles", with_env(**{variable: "a week"}))
+    assert raised.value.variable == variable

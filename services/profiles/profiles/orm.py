@@ -4,7 +4,7 @@ tables, kept in step by the repository."""
 
 from sqlalchemy import JSON, Column, Date, Index, Integer, MetaData, String, Table, Text, text
 
-from mentoring_shared.db.tables import add_inbox_table, add_outbox_table
+from mentoring_shared.db.tables import add_inbox_table, add_outbox_table, add_relay_tables
 from mentoring_shared.db.types import UtcDateTime
 
 metadata = MetaData()
@@ -152,3 +152,4 @@ Index("ix_scim_group_members_person", scim_group_members.c.tenant_id, scim_group
 
 outbox = add_outbox_table(metadata)
 inbox = add_inbox_table(metadata)
+broker_log_marks, outbox_republishes = add_relay_tables(metadata)

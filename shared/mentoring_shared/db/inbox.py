@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, delete, insert, select, tuple_
 from sqlalchemy.orm import Session
 
+from mentoring_shared.db.engine import for_writing
 from mentoring_shared.messaging.envelope import Envelope
 
 
@@ -24,3 +25,22 @@ def record_applied(session: Session, inbox: Table, group: str, envelopes: list[E
     session.execute(insert(inbox), [
         {"consumer_group": group, "event_id": envelope.id, "event_type": envelope.type,
          "tenant_id": envelope.tenant_id, "processed_at": now} for envelope in envelopes])
+
+
+def prune_inbox(session: Session, inbox: Table, older_than: datetime, batch: int = 5000) -> int:
+    """Delete the rows of events applied before `older_than`, oldest first, committing every `batch`
+    rows so no transaction grows with the backlog. Returns how many were deleted. Rows another
+    pruner holds are skipped (PostgreSQL), so replicas pruning at once neither wait nor deadlock."""
+    deleted = 0
+    while True:
+        oldest = (select(inbox.c.consumer_group, inbox.c.event_id)
+                  .where(inbox.c.processed_at < older_than)
+                  .order_by(inbox.c.processed_at)
+                  .limit(batch)
+                  .with_for_update(skip_locked=True))
+        count = for_writing(session).execute(
+            delete(inbox).where(tuple_(inbox.c.consumer_group, inbox.c.event_id).in_(oldest))).rowcount or 0
+        session.commit()
+        deleted += count
+        if count < batch:
+            return deleted

@@ -72,3 +72,47 @@ def create_outbox_and_inbox_v1() -> None:
         sa.Column("tenant_id", sa.String(64), nullable=False),
         sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
     )
+
+
+def add_delivery_repair_v2() -> None:
+    """Broker log marks and outbox republishes (relay), the refused-rows index (per-aggregate order
+    behind a refused event) and the inbox's pruning index. Frozen, like v1."""
+    import sqlalchemy as sa
+    from alembic import op
+
+    big = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+    op.create_table(
+        "broker_log_marks",
+        sa.Column("topic", sa.String(200), primary_key=True),
+        sa.Column("topic_id", sa.String(64), nullable=True),
+        sa.Column("cluster_id", sa.String(200), nullable=True),
+        sa.Column("partitions", sa.Integer, nullable=False),
+        sa.Column("end_floors", sa.JSON, nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_table(
+        "outbox_republishes",
+        sa.Column("republish_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("reason", sa.Text, nullable=False),
+        sa.Column("topics", sa.JSON, nullable=True),
+        sa.Column("from_seq", big, nullable=False),
+        sa.Column("to_seq", big, nullable=False),
+        sa.Column("next_seq", big, nullable=False),
+        sa.Column("events_total", sa.Integer, nullable=False),
+        sa.Column("events_sent", sa.Integer, nullable=False, server_default=sa.text("0")),
+        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+    )
+    refused = sa.text("sent_at IS NULL AND attempts > 0")
+    op.create_index("ix_outbox_refused", "outbox", ["topic", "message_key", "seq"],
+                    postgresql_where=refused, sqlite_where=refused)
+    op.create_index("ix_inbox_processed_at", "inbox", ["processed_at"])
+
+
+def drop_delivery_repair_v2() -> None:
+    from alembic import op
+
+    op.drop_index("ix_inbox_processed_at", "inbox")
+    op.drop_index("ix_outbox_refused", "outbox")
+    op.drop_table("outbox_republishes")
+    op.drop_table("broker_log_marks")

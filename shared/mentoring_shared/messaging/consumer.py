@@ -11,7 +11,6 @@ import threading
 import time
 from typing import Callable
 
-import marshmallow as ma
 from sqlalchemy import Table
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
@@ -21,8 +20,9 @@ from mentoring_shared.contracts.registry import EventRegistry
 from mentoring_shared.db.inbox import applied_among, record_applied
 from mentoring_shared.db.unit_of_work import UnitOfWork
 from mentoring_shared.messaging import kafka
+from mentoring_shared.messaging.consumer_log_watch import ConsumerLogWatch
 from mentoring_shared.messaging.dead_letters import dead_letter
-from mentoring_shared.messaging.envelope import Envelope, MalformedEnvelope
+from mentoring_shared.messaging.envelope import Envelope
 
 log = logging.getLogger(__name__)
 
@@ -43,33 +43,91 @@ def _peek_type(raw: bytes) -> str:
 
 
 class InfrastructureDown(Exception):
-    """The database or the broker is away: retry the same event later, never dead-letter it."""
+    """The database is away or refused this try, or dead letters cannot be published: retry the same
+    events later, never count them towards the bounded tries, never dead-letter them.
+    `reason` labels consumer_retries_total."""
 
+    def __init__(self, message: str, reason: str = "database_unavailable"):
+        super().__init__(message)
+        self.reason = reason
+
+
+# What a failure says about the record being applied (see classify_failure).
+UNAVAILABLE = "unavailable"  # the database is away: hold the partition and retry later
+TRANSIENT = "transient"      # the database refused this try only (a lost race or wait): hold and retry later
+EVENT = "event"              # this event failed: bounded tries, then dead letters
 
 # SQLSTATE classes of a database that is away or out of resources, not of a bad statement or row:
 # 08 connection exception, 53 insufficient resources, 57P0x shutdown / cannot connect now.
 _UNAVAILABLE_SQLSTATES = ("08", "53", "57P")
+# SQLSTATEs of a try that lost a race or a wait, which the same statements win later: 40001
+# serialization failure, 40P01 deadlock, 55P03 lock not available (lock_timeout), 57014 query
+# cancelled (statement_timeout).
+_TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03", "57014"})
 
 
-def _is_infrastructure_fault(error: BaseException) -> bool:
-    """True if the database is away (retry the same event later), False if this event failed."""
+def classify_failure(error: BaseException) -> str:
+    """UNAVAILABLE or TRANSIENT for a database fault that says nothing about the event (retry it
+    later, however long that takes), EVENT for anything else: a bad statement, a constraint (maybe a
+    concurrent duplicate, which the next try absorbs), bad data, a bug."""
     if not isinstance(error, DBAPIError):
-        return False
-    if error.connection_invalidated:
-        return True
+        return EVENT
     sqlstate = getattr(error.orig, "sqlstate", None)
+    if sqlstate in _TRANSIENT_SQLSTATES:
+        return TRANSIENT
+    if error.connection_invalidated:
+        return UNAVAILABLE
     if sqlstate:
-        return sqlstate.startswith(_UNAVAILABLE_SQLSTATES)
+        return UNAVAILABLE if sqlstate.startswith(_UNAVAILABLE_SQLSTATES) else EVENT
     if isinstance(error, InterfaceError):
-        return True
-    # SQLite reports both a busy database and a bad statement as OperationalError.
-    return isinstance(error, OperationalError) and ("locked" in str(error.orig) or "busy" in str(error.orig))
+        return UNAVAILABLE
+    if isinstance(error, OperationalError) and _sqlite_busy(error.orig):
+        return TRANSIENT
+    return EVENT
+
+
+def _sqlite_busy(orig: BaseException) -> bool:
+    """SQLite reports both a busy database and a bad statement as OperationalError; only the first
+    says "database ... locked/busy" ("database is locked", "database table is locked")."""
+    message = str(orig)
+    return message.startswith("database ") and ("locked" in message or "busy" in message)
+
+
+class _PartitionBackoff:
+    """Partitions held back after an infrastructure fault. A held partition is paused, so the others
+    keep flowing; its wait doubles (up to `max_s`) while its retries keep failing, and starts again
+    from `first_s` once a batch of it is applied."""
+
+    def __init__(self, first_s: float = 0.5, max_s: float = 30.0):
+        self._first_s, self._max_s = first_s, max_s
+        self._waits: dict = {}  # partition -> its last wait
+        self._due: dict = {}    # paused partition -> when to resume it (monotonic)
+
+    def hold(self, consumer, partition) -> float:
+        wait = min(self._max_s, self._waits[partition] * 2) if partition in self._waits else self._first_s
+        self._waits[partition] = wait
+        self._due[partition] = time.monotonic() + wait
+        consumer.pause(partition)
+        return wait
+
+    def release_due(self, consumer) -> None:
+        now = time.monotonic()
+        assigned = consumer.assignment()  # a rebalance may have taken a held partition away
+        due = [partition for partition, at in self._due.items() if at <= now or partition not in assigned]
+        for partition in due:
+            del self._due[partition]
+        due = [partition for partition in due if partition in assigned]
+        if due:
+            consumer.resume(*due)
+
+    def applied(self, partition) -> None:
+        self._waits.pop(partition, None)
 
 
 class ConsumerRunner:
     def __init__(self, service: str, group: str, handlers: dict[str, EventHandler], events: EventRegistry,
                  uow_factory: Callable[[], UnitOfWork], inbox: Table, kafka_settings: KafkaSettings,
-                 max_attempts: int = 5, retry_backoff_s: float = 0.2, lag_interval_s: float = 5.0):
+                 max_attempts: int = 5, retry_backoff_s: float = 0.2, watch_interval_s: float = 1.0):
         self.service = service
         self.group = group
         self._handlers = handlers
@@ -79,9 +137,8 @@ class ConsumerRunner:
         self._kafka_settings = kafka_settings
         self._max_attempts = max_attempts
         self._retry_backoff_s = retry_backoff_s
-        self._lag_interval_s = lag_interval_s
         self._producer = None
-        self._last_lag = 0.0
+        self._log_watch = ConsumerLogWatch(service, self.topics, kafka_settings, interval_s=watch_interval_s)
         self._pause = threading.Event()  # the run's stop event: retry pauses end when it is set
 
     @property
@@ -106,29 +163,36 @@ class ConsumerRunner:
                 backoff = min(30.0, backoff * 2)
             finally:
                 consumer.close()
+        self._log_watch.close()
         if self._producer is not None:
             self._producer.close(timeout=5)
 
     def _consume(self, consumer, stop: threading.Event) -> None:
+        held = _PartitionBackoff()
         while not stop.is_set():
+            held.release_due(consumer)
             batch = consumer.poll(timeout_ms=500)
+            for partition in self._log_watch.check_new_assignment(consumer):
+                batch.pop(partition, None)  # fetched from an offset of the topic's earlier log
             done: dict = {}
-            stalled = False
             for partition, records in batch.items():
                 if stop.is_set():
                     break  # uncommitted records come back after a restart
                 try:
                     self.process_batch(records)
                 except InfrastructureDown as error:
-                    log.warning("cannot apply events now, will retry: %s", error)
                     consumer.seek(partition, records[0].offset)
-                    stalled = True
+                    self._note_retry(error, held.hold(consumer, partition))
                     continue
+                held.applied(partition)
                 done[partition] = kafka.OffsetAndMetadata(records[-1].offset + 1, None, -1)
             self._commit(consumer, done)
-            self._refresh_lag(consumer)
-            if stalled:
-                stop.wait(2.0)
+            self._log_watch.look_if_due(consumer)
+
+    def _note_retry(self, error: InfrastructureDown, wait_s: float) -> None:
+        log.warning("cannot apply events now, retrying them in %.1fs: %s", wait_s, error,
+                    extra={"reason": error.reason})
+        metrics.CONSUMER_RETRIES.labels(self.service, error.reason).inc()
 
     def process_batch(self, records: list) -> list[str]:
         """Apply one partition's records in order, in ONE transaction: their inbox rows and effects
@@ -163,17 +227,19 @@ class ConsumerRunner:
 
     def _prepare(self, record) -> tuple[str, str | tuple[Envelope, EventHandler]]:
         """Decode and validate a record. Returns its type (for metrics) and either (event, handler)
-        to apply or the outcome already reached."""
+        to apply or the outcome already reached. Decoding reads only the record's bytes, so a retry
+        would fail the same way: any error here (a MalformedEnvelope or ValidationError, or a custom
+        field's TypeError or KeyError) dead-letters the record at once, and the partition flows on."""
         try:
             envelope = Envelope.from_json(record.value)
-        except MalformedEnvelope as error:
+        except Exception as error:
             return _peek_type(record.value), self._dead_letter(record, error)
         handler = self._handlers.get(envelope.type)
         if handler is None:
             return _label(envelope.type), "ignored"
         try:
             payload = self._events.contract(envelope.type).load_payload(envelope.data)
-        except ma.ValidationError as error:
+        except Exception as error:
             return envelope.type, self._dead_letter(record, error)
         return envelope.type, (dataclasses.replace(envelope, data=payload), handler)
 
@@ -195,8 +261,9 @@ class ConsumerRunner:
                     record_applied(uow.session, self._inbox, self.group, applied)
                 uow.commit()
         except Exception as error:
-            if _is_infrastructure_fault(error):
-                raise InfrastructureDown(str(error)) from error
+            failure = classify_failure(error)
+            if failure != EVENT:  # not this event's fault: the whole batch waits and comes back
+                raise InfrastructureDown(str(error), reason=f"database_{failure}") from error
             raise
         return outcomes
 
@@ -227,7 +294,8 @@ class ConsumerRunner:
                 self._producer = kafka.make_producer(self._kafka_settings, client_id=f"{self.group}-dlq")
             dead_letter(self._producer, record, self.group, error)
         except Exception as publish_error:
-            raise InfrastructureDown(f"dead-letter publish failed: {publish_error}") from publish_error
+            raise InfrastructureDown(f"dead-letter publish failed: {publish_error}",
+                                     reason="dead_letter_publish") from publish_error
         metrics.DEAD_LETTERS.labels(self.service, record.topic).inc()
         return "dead_lettered"
 
@@ -246,22 +314,7 @@ class ConsumerRunner:
         if not offsets:
             return
         try:
-            consumer.commit(offsets)
+            kafka.commit_offsets(consumer, {tp: meta.offset for tp, meta in offsets.items()}, self._log_watch.log_ids)
         except kafka.KafkaError as error:
             # A rebalance took the partition away: its new owner re-reads these, and its inbox skips them.
             log.warning("offset commit failed: %s", error)
-
-    def _refresh_lag(self, consumer) -> None:
-        now = time.monotonic()
-        if now - self._last_lag < self._lag_interval_s:
-            return
-        self._last_lag = now
-        try:
-            assigned = list(consumer.assignment())
-            if not assigned:
-                return
-            for partition, end in consumer.end_offsets(assigned).items():
-                lag = max(0, end - consumer.position(partition))
-                metrics.CONSUMER_LAG.labels(self.service, partition.topic, str(partition.partition)).set(lag)
-        except Exception as error:
-            log.debug("lag not measured: %s", error)

@@ -7,7 +7,16 @@ in outbox order and one aggregate's events stay in order. The rows of a batch st
 (`FOR UPDATE SKIP LOCKED`) until they are marked. SQLite, the single-process embedded default,
 instead reads, sends and marks in separate short transactions, so the API is never kept waiting
 on the broker. A row the broker refuses outright (too large, say) is retried a few times and then
-parked, so one bad row cannot block the service's outbox; an outage never counts against a row."""
+parked, so one bad row cannot block the service's outbox, while its aggregate's later events wait
+behind it (they must not overtake it); an outage never counts against a row.
+
+A broker can lose events it acknowledged (tansu keeps topics in memory; a Kafka topic can be
+deleted or a volume wiped). The relay remembers how far its acknowledged sends reached in each
+topic's log, and which log that was (the broker's topic id), and looks at the broker every second
+and after every failure: a topic recreated or a log ending below that mark means consumers may
+never see some events. It then recreates the topic with the configured partitions if the broker
+brought it back otherwise, and republishes every sent row of that topic still in the outbox (kept
+for the retention window), in outbox order, before anything newer; inboxes absorb the repeats."""
 
 from __future__ import annotations
 
@@ -19,13 +28,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
-from sqlalchemy import Table, delete, func, select, text, update
+from sqlalchemy import Table, and_, delete, func, not_, or_, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from mentoring_shared import metrics
 from mentoring_shared.config import KafkaSettings
 from mentoring_shared.db.engine import for_writing
+from mentoring_shared.db.relay_state import RelayState, Republish
 from mentoring_shared.messaging import kafka
+from mentoring_shared.messaging.broker_log import LogMark, advanced, lost_log
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +54,21 @@ class _Outcome:
     acknowledged: list[int] = field(default_factory=list)
     rejected: list[int] = field(default_factory=list)     # the broker will never take these as they are
     retriable: list[int] = field(default_factory=list)    # the broker is away or busy: try again later
+    held: list[int] = field(default_factory=list)         # behind a refused event of their aggregate
+    # Per topic and partition, one past the batch's first acknowledged event: a log end every broker
+    # must report from now on (see broker_log).
+    reached: dict[str, dict[int, int]] = field(default_factory=dict)
+
+
+class LostLeadership(Exception):
+    """The relay's advisory lock (or the connection holding it) is gone: another relay may be active."""
 
 
 class OutboxRelay:
     def __init__(self, service: str, session_factory: sessionmaker[Session], outbox: Table,
                  kafka_settings: KafkaSettings, batch_size: int = 500, idle_wait_s: float = 0.05,
                  max_backoff_s: float = 5.0, retention: timedelta = timedelta(days=7),
-                 after_acknowledged: AckHook | None = None):
+                 after_acknowledged: AckHook | None = None, watch_interval_s: float = 1.0):
         self.service = service
         self._sessions = session_factory
         self._outbox = outbox
@@ -61,54 +80,105 @@ class OutboxRelay:
         # Seam for tests that kill the relay between the broker's ack and the database commit.
         self._after_acknowledged = after_acknowledged
         self._producer = None
+        self._admin: kafka.BrokerAdmin | None = None
         self._last_gauges = 0.0
         self._last_purge = 0.0
         engine = session_factory.kw["bind"]
         self._locks_rows = engine.dialect.name == "postgresql"
         self._engine = engine
+        tables = outbox.metadata.tables
+        self._state = RelayState(outbox, tables["broker_log_marks"], tables["outbox_republishes"])
+        self._watch_interval_s = watch_interval_s
+        self._last_watch: float | None = None  # never looked at the broker yet
+        self._marks: dict[str, LogMark] | None = None  # loaded from the database at the first look
+        self._cluster_id: str | None = None
+        self._topic_logs: dict[str, kafka.TopicLog] = {}
+        self._shapes_kept: set[tuple[str, str | None]] = set()  # topics holding events in another shape
         self.active = False  # this relay is the service's elected one
 
     def run(self, stop: threading.Event) -> None:
-        leadership = self._lead(stop)
-        if leadership is None:
-            return
-        self.active = True
+        """Relay while elected; stand by while another relay is; stand down if the lock is lost."""
+        while not stop.is_set():
+            leadership = self._lead(stop)
+            if leadership is None:
+                return
+            self.active = True
+            try:
+                self._relay_while_leading(stop, leadership)
+            except LostLeadership as error:
+                log.error("outbox relay lost its leadership, standing by: %s", error)
+            finally:
+                self.active = False
+                self._discard_clients()
+                if leadership is not True:
+                    _close_quietly(leadership)  # releases the advisory lock if the connection still lives
+
+    def _relay_while_leading(self, stop: threading.Event, leadership) -> None:
         backoff = 0.0
-        try:
-            while not stop.is_set():
-                try:
-                    sent = self.relay_once()
-                    backoff = 0.0
-                    if sent < self._batch_size:
-                        stop.wait(self._idle_wait_s)
-                except Exception as error:  # broker or database away: back off and keep trying
-                    backoff = min(self._max_backoff_s, max(0.2, backoff * 2))
-                    log.warning("outbox relay failed, retrying in %.1fs: %s", backoff, error)
-                    self._discard_producer()
-                    stop.wait(backoff)
-                self._refresh_gauges()
-        finally:
-            self.active = False
-            self._discard_producer()
-            if leadership is not True:
-                leadership.close()  # releases the advisory lock
+        while not stop.is_set():
+            self._confirm_leadership(leadership)
+            try:
+                sent = self.relay_once()
+                backoff = 0.0
+                if sent < self._batch_size:
+                    stop.wait(self._idle_wait_s)
+            except Exception as error:  # broker or database away: back off and keep trying
+                backoff = min(self._max_backoff_s, max(0.2, backoff * 2))
+                log.warning("outbox relay failed, retrying in %.1fs: %s", backoff, error)
+                self._discard_clients()
+                self._last_watch = None  # look at the broker again before the next send
+                stop.wait(backoff)
+            self._refresh_gauges()
 
     def relay_once(self) -> int:
-        """Send one batch. Returns how many rows were acknowledged and marked sent."""
+        """Look at the broker if due (repairing a lost log), then send one batch: what a republish
+        owes first, else unsent rows. Returns how many rows were acknowledged."""
+        self._watch_broker_if_due()
+        with self._sessions() as session:
+            republish = self._state.next_republish(session)
+        if republish is not None:
+            return self._republish_once(republish)
+        blocked = self._refused_aggregates()
         if self._locks_rows:
             with self._sessions() as session, session.begin():
-                rows = session.execute(self._unsent().with_for_update(skip_locked=True)).all()
+                rows = session.execute(self._unsent(blocked).with_for_update(skip_locked=True)).all()
                 outcome = self._send(rows)
                 self._mark(session, outcome)
         else:
             with self._sessions() as session, session.begin():
-                rows = session.execute(self._unsent()).all()
+                rows = session.execute(self._unsent(blocked)).all()
             outcome = self._send(rows)
             with for_writing(self._sessions()) as session:
                 self._mark(session, outcome)
                 session.commit()
         if outcome.retriable:
             raise kafka.KafkaError(f"{len(outcome.retriable)} of {len(rows)} events not acknowledged")
+        return len(outcome.acknowledged)
+
+    def request_republish(self, reason: str, since: datetime | None = None,
+                          topics: list[str] | None = None) -> Republish | None:
+        """Owe a resend of the sent rows still in the outbox (created since `since`, of `topics`)."""
+        with for_writing(self._sessions()) as session:
+            republish = self._state.request_republish(session, reason, since, topics)
+            session.commit()
+        return republish
+
+    def _republish_once(self, republish: Republish) -> int:
+        with self._sessions() as session:
+            rows = session.execute(self._state.republish_rows(republish, self._batch_size)).all()
+        outcome = self._send(rows)
+        if outcome.retriable:
+            raise kafka.KafkaError(f"{len(outcome.retriable)} of {len(rows)} republished events not acknowledged")
+        for seq in outcome.rejected + outcome.held:  # it was taken once; what it is now refused stays as sent
+            log.error("broker refused a republished event", extra={"seq": seq})
+        with for_writing(self._sessions()) as session:
+            self._mark(session, outcome, republishing=True)
+            self._state.advance_republish(session, republish, rows[-1].seq if rows else None, len(outcome.acknowledged))
+            session.commit()
+        metrics.OUTBOX_REPUBLISHED.labels(self.service).inc(len(outcome.acknowledged))
+        if not rows or rows[-1].seq >= republish.to_seq:
+            log.warning("republish finished", extra={"republish_id": republish.id,
+                                                     "events": republish.events_sent + len(outcome.acknowledged)})
         return len(outcome.acknowledged)
 
     def backlog(self) -> tuple[int, float]:
@@ -141,51 +211,224 @@ class OutboxRelay:
             if count < PURGE_BATCH:
                 return deleted
 
-    def _unsent(self):
-        return (select(self._outbox.c.seq, self._outbox.c.topic, self._outbox.c.message_key,
-                       self._outbox.c.event_type, self._outbox.c.envelope)
-                .where(self._outbox.c.sent_at.is_(None), self._outbox.c.attempts < MAX_REJECTIONS)
-                .order_by(self._outbox.c.seq)
-                .limit(self._batch_size))
+    def _refused_aggregates(self) -> dict[tuple[str, str], int]:
+        """(topic, key) -> seq of the first unsent event the broker refused: that aggregate's later
+        events wait behind it, so none overtakes it (a small partial index finds them)."""
+        outbox = self._outbox
+        with self._sessions() as session:
+            rows = session.execute(select(outbox.c.topic, outbox.c.message_key, func.min(outbox.c.seq))
+                                   .where(outbox.c.sent_at.is_(None), outbox.c.attempts > 0)
+                                   .group_by(outbox.c.topic, outbox.c.message_key)).all()
+        return {(topic, key): seq for topic, key, seq in rows}
+
+    def _unsent(self, blocked: dict[tuple[str, str], int]):
+        outbox = self._outbox
+        behind_refused = [and_(outbox.c.topic == topic, outbox.c.message_key == key, outbox.c.seq > seq)
+                          for (topic, key), seq in blocked.items()]
+        query = (select(outbox.c.seq, outbox.c.topic, outbox.c.message_key, outbox.c.event_type, outbox.c.envelope)
+                 .where(outbox.c.sent_at.is_(None), outbox.c.attempts < MAX_REJECTIONS))
+        if behind_refused:
+            query = query.where(not_(or_(*behind_refused)))
+        return query.order_by(outbox.c.seq).limit(self._batch_size)
 
     def _send(self, rows) -> _Outcome:
         outcome = _Outcome()
         if not rows:
             return outcome
+        self._prepare_topics({row.topic for row in rows})
         producer = self._ensure_producer()
         futures = []
+        refused_now: set[tuple[str, str]] = set()
         for row in rows:
+            if (row.topic, row.message_key) in refused_now:
+                outcome.held.append(row.seq)  # must not overtake the event just refused
+                continue
             try:
                 futures.append((row, producer.send(row.topic, key=row.message_key.encode(),
                                                    value=row.envelope.encode())))
             except kafka.KafkaError as error:
-                self._record_failure(outcome, row, error)
+                if self._record_failure(outcome, row, error):
+                    refused_now.add((row.topic, row.message_key))
         producer.flush(timeout=FLUSH_TIMEOUT_S)
         for row, future in futures:
             if future.succeeded():
                 outcome.acknowledged.append(row.seq)
+                floors = outcome.reached.setdefault(row.topic, {})
+                sent = future.value  # the record's place in the log
+                floors[sent.partition] = min(floors.get(sent.partition, sent.offset + 1), sent.offset + 1)
                 metrics.EVENTS_PUBLISHED.labels(self.service, row.event_type, "sent").inc()
             else:
                 self._record_failure(outcome, row, future.exception)
         return outcome
 
-    def _record_failure(self, outcome: _Outcome, row, error) -> None:
+    def _record_failure(self, outcome: _Outcome, row, error) -> bool:
+        """Sort a failed send; True if the broker refused the event itself."""
         metrics.EVENTS_PUBLISHED.labels(self.service, row.event_type, "failed").inc()
         if isinstance(error, kafka.RECORD_REFUSED):
             log.error("broker refused an event: %s", error, extra={"event_type": row.event_type})
             outcome.rejected.append(row.seq)
-        else:  # anything else may be an outage: never held against the row
-            outcome.retriable.append(row.seq)
+            return True
+        outcome.retriable.append(row.seq)  # anything else may be an outage: never held against the row
+        return False
 
-    def _mark(self, session: Session, outcome: _Outcome) -> None:
+    def _mark(self, session: Session, outcome: _Outcome, republishing: bool = False) -> None:
         if self._after_acknowledged:
             self._after_acknowledged(outcome.acknowledged)
-        if outcome.acknowledged:
+        if outcome.acknowledged and not republishing:
             session.execute(update(self._outbox).where(self._outbox.c.seq.in_(outcome.acknowledged))
                             .values(sent_at=datetime.now(timezone.utc)))
-        if outcome.rejected:
+        if outcome.rejected and not republishing:
             session.execute(update(self._outbox).where(self._outbox.c.seq.in_(outcome.rejected))
                             .values(attempts=self._outbox.c.attempts + 1))
+        self._advance_marks(session, outcome.reached)
+
+    # -- the broker's logs ----------------------------------------------------------------------
+
+    def _advance_marks(self, session: Session, reached: dict[str, dict[int, int]]) -> None:
+        """Raise the marks to what was just acknowledged, in the transaction that marks the rows.
+        An acknowledgement below a mark means the log restarted: look at the broker next time."""
+        if not reached:
+            return
+        marks = self._loaded_marks()
+        moved = []
+        for topic, offsets in reached.items():
+            known = self._topic_logs.get(topic)
+            mark = marks.get(topic) or LogMark(topic, known.topic_id if known else None, self._cluster_id,
+                                               known.partitions if known else 0)
+            mark, went_back = advanced(mark, offsets)
+            if went_back:
+                log.error("the broker acknowledged events below what it had acknowledged before; looking at its logs",
+                          extra={"topic": topic, "partitions": went_back})
+                self._last_watch = None
+            marks[topic] = mark
+            moved.append(mark)
+        self._state.save_marks(session, moved)
+
+    def _loaded_marks(self) -> dict[str, LogMark]:
+        if self._marks is None:
+            with self._sessions() as session:
+                self._marks = self._state.marks(session)
+        return self._marks
+
+    def _watch_broker_if_due(self) -> None:
+        now = time.monotonic()
+        if self._last_watch is not None and now - self._last_watch < self._watch_interval_s:
+            return
+        self.watch_broker()
+        self._last_watch = now
+
+    def watch_broker(self) -> dict[str, str]:
+        """Compare the broker's logs with the marks; repair every topic that lost acknowledged
+        events. Returns {topic: why it was found lost}."""
+        admin = self._ensure_admin()
+        cluster_id, topic_logs = admin.describe()
+        marks = self._loaded_marks()
+        present = {topic: topic_logs[topic].partitions for topic in marks if topic in topic_logs}
+        ends = admin.log_ends(present)
+        lost = {}
+        for topic, mark in marks.items():
+            current = topic_logs.get(topic)
+            reason = lost_log(mark, cluster_id, current.topic_id if current else None,
+                              current.partitions if current else None, ends.get(topic, {}))
+            if reason:
+                lost[topic] = reason
+        self._cluster_id, self._topic_logs = cluster_id, topic_logs
+        if lost:
+            self._repair(admin, lost)
+        self._note_log_identities(marks)
+        return lost
+
+    def _repair(self, admin: kafka.BrokerAdmin, lost: dict[str, str]) -> None:
+        """Bring the lost topics back with the configured partitions, forget the old logs' marks,
+        and owe a republish of everything the outbox still holds for those topics."""
+        log.error("the broker lost events it had acknowledged; republishing them from the outbox",
+                  extra={"lost_topics": lost})
+        for topic in lost:
+            metrics.BROKER_LOG_LOSSES.labels(self.service, topic).inc()
+        wanted = self._kafka_settings.topic_partitions
+        admin.recreate([t for t in lost if t in self._topic_logs and self._topic_logs[t].partitions != wanted])
+        admin.create_missing(list(lost))
+        self._cluster_id, self._topic_logs = admin.describe()
+        reason = "the broker lost acknowledged events: " + "; ".join(f"{t}: {why}" for t, why in sorted(lost.items()))
+        fresh = [self._fresh_mark(topic) for topic in lost]
+        with for_writing(self._sessions()) as session:
+            self._state.request_republish(session, reason, topics=sorted(lost))
+            self._state.save_marks(session, fresh)
+            session.commit()
+        self._marks = {**self._loaded_marks(), **{mark.topic: mark for mark in fresh}}
+
+    def _fresh_mark(self, topic: str) -> LogMark:
+        current = self._topic_logs.get(topic)
+        return LogMark(topic, current.topic_id if current else None, self._cluster_id,
+                       current.partitions if current else self._kafka_settings.topic_partitions)
+
+    def _note_log_identities(self, marks: dict[str, LogMark]) -> None:
+        """Marks holding no events follow the broker's current logs (ids, cluster, partitions)."""
+        changed = []
+        for topic, mark in marks.items():
+            current = self._topic_logs.get(topic)
+            if current and (mark.topic_id, mark.cluster_id, mark.partitions) != \
+                    (current.topic_id, self._cluster_id, current.partitions):
+                changed.append(LogMark(topic, current.topic_id, self._cluster_id, current.partitions,
+                                       mark.end_floors))
+        if changed:
+            with for_writing(self._sessions()) as session:
+                self._state.save_marks(session, changed)
+                session.commit()
+            marks.update({mark.topic: mark for mark in changed})
+
+    def _prepare_topics(self, topics: set[str]) -> None:
+        """Before sending: a missing topic is created with the configured partitions; an empty one
+        a broker created with another count (tansu does, on any request naming it) is recreated,
+        so keys land where they always did. A client naming the topic between the delete and the
+        create can win that race: try again, and never send to an empty misshapen topic."""
+        for _ in range(3):
+            missing, misshapen_empty = self._topics_to_fix(topics)
+            if not missing and not misshapen_empty:
+                return
+            admin = self._ensure_admin()
+            if misshapen_empty:
+                log.warning("recreating empty topics the broker made with another partition count",
+                            extra={"topics": misshapen_empty, "partitions": self._kafka_settings.topic_partitions})
+                admin.recreate(misshapen_empty)
+            admin.create_missing(missing)
+            self._cluster_id, self._topic_logs = admin.describe()
+        raise kafka.KafkaError(f"topics not in the configured shape yet: {sorted(missing + misshapen_empty)}")
+
+    def _topics_to_fix(self, topics: set[str]) -> tuple[list[str], list[str]]:
+        """(missing topics, empty topics with another partition count than configured). A topic
+        holding events keeps its count: an operator may have added partitions."""
+        wanted = self._kafka_settings.topic_partitions
+        missing = sorted(t for t in topics if t not in self._topic_logs)
+        misshapen = {t: self._topic_logs[t].partitions for t in topics
+                     if t in self._topic_logs and self._topic_logs[t].partitions != wanted
+                     and (t, self._topic_logs[t].topic_id) not in self._shapes_kept}
+        if not misshapen:
+            return missing, []
+        ends = self._ensure_admin().log_ends(misshapen)
+        empty = sorted(t for t in misshapen if not any(ends.get(t, {}).values()))
+        self._shapes_kept |= {(t, self._topic_logs[t].topic_id) for t in misshapen if t not in empty}
+        return missing, empty
+
+    def _confirm_leadership(self, leadership) -> None:
+        """Before each batch: this relay still holds the service's advisory lock. A connection that
+        dropped took the lock with it, and another relay may already be sending."""
+        if leadership is True:
+            return
+        try:
+            held = leadership.execute(text(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                " AND pid = pg_backend_pid() AND objid = CAST(:key AS oid) AND objsubid = 1)"),
+                {"key": self._lock_key}).scalar()
+            leadership.commit()
+        except Exception as error:
+            raise LostLeadership(f"the connection holding the lock failed: {error}") from error
+        if not held:
+            raise LostLeadership("the advisory lock is no longer held")
+
+    @property
+    def _lock_key(self) -> int:
+        return zlib.crc32(f"outbox-relay:{self.service}".encode())
 
     def _lead(self, stop: threading.Event):
         """Wait until this relay is the service's one active relay. Returns the connection holding
@@ -193,7 +436,7 @@ class OutboxRelay:
         stopped first."""
         if not self._locks_rows:
             return True
-        key = zlib.crc32(f"outbox-relay:{self.service}".encode())
+        key = self._lock_key
         while not stop.is_set():
             try:
                 connection = self._engine.connect()
@@ -217,6 +460,10 @@ class OutboxRelay:
             metrics.OUTBOX_BACKLOG.labels(self.service).set(count)
             metrics.OUTBOX_OLDEST_AGE.labels(self.service).set(age)
             metrics.OUTBOX_PARKED.labels(self.service).set(self.parked())
+            with self._sessions() as session:
+                republish = self._state.next_republish(session)
+            remaining = republish.events_total - republish.events_sent if republish else 0
+            metrics.OUTBOX_REPUBLISH_REMAINING.labels(self.service).set(max(0, remaining))
             if now - self._last_purge > 3600:
                 self._last_purge = now
                 self.purge_sent()
@@ -228,11 +475,27 @@ class OutboxRelay:
             self._producer = kafka.make_producer(self._kafka_settings, client_id=f"{self.service}-relay")
         return self._producer
 
-    def _discard_producer(self) -> None:
-        # After a failure the producer may hold stale sequence state; a fresh one starts clean.
+    def _ensure_admin(self) -> kafka.BrokerAdmin:
+        if self._admin is None:
+            self._admin = kafka.BrokerAdmin(self._kafka_settings, client_id=f"{self.service}-relay-watch")
+        return self._admin
+
+    def _discard_clients(self) -> None:
+        # After a failure the producer may hold stale sequence state; fresh clients start clean.
         if self._producer is not None:
-            try:
-                self._producer.close(timeout=1)
-            except Exception:
-                pass
+            _close_quietly(self._producer, timeout=1)
             self._producer = None
+        if self._admin is not None:
+            _close_quietly(self._admin)
+            self._admin = None
+
+    def close(self) -> None:
+        """Close the relay's broker clients (a relay driven by relay_once, in tests and tools)."""
+        self._discard_clients()
+
+
+def _close_quietly(closable, **kwargs) -> None:
+    try:
+        closable.close(**kwargs)
+    except Exception:
+        pass

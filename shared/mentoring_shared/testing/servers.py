@@ -105,11 +105,13 @@ class PostgresServer:
 @dataclass
 class Broker:
     """A Kafka-protocol broker for tests: Apache Kafka in a container, or tansu as a child process
-    (which tests may pause with SIGSTOP and resume with SIGCONT)."""
+    (which tests may pause with SIGSTOP and resume with SIGCONT, or kill -9 and start again on the
+    same port: tansu keeps topics in memory, so a restarted one has lost its whole log)."""
 
     bootstrap: str
     process: subprocess.Popen | None = None
     container: object | None = None
+    log_path: str | None = None  # tansu's output, appended to by every (re)start
 
     @classmethod
     def start(cls, prefer_container: bool = True) -> "Broker":
@@ -130,7 +132,7 @@ class Broker:
         except ServerUnavailable:
             process.kill()
             raise ServerUnavailable(f"the tansu broker did not start; see {log_path}") from None
-        return cls(bootstrap=f"127.0.0.1:{port}", process=process)
+        return cls(bootstrap=f"127.0.0.1:{port}", process=process, log_path=log_path)
 
     def pause(self) -> None:
         """Freeze the broker (SIGSTOP): connections stay open and nothing answers."""
@@ -140,6 +142,36 @@ class Broker:
 
     def resume(self) -> None:
         self.process.send_signal(signal.SIGCONT)
+
+    def kill(self) -> None:
+        """kill -9 the broker and wait until it is gone: no clean shutdown, connections drop."""
+        if self.process is None:
+            raise ServerUnavailable("killing needs the broker as a child process (tansu)")
+        self.process.kill()  # SIGKILL also ends a stopped (paused) process
+        self.process.wait(10)
+
+    def restart(self, timeout_s: float = 15.0) -> None:
+        """Start tansu again on the same address (after `kill`), and wait until it listens. It comes
+        back empty: no topics, no committed offsets. Its output goes on in the same log file."""
+        if self.process is None:
+            raise ServerUnavailable("restarting needs the broker as a child process (tansu)")
+        if self.process.poll() is None:
+            raise RuntimeError("the broker is still running: kill it first")
+        host, _, port = self.bootstrap.rpartition(":")
+        deadline = time.monotonic() + timeout_s
+        self.process = start_broker(self.bootstrap, self.log_path)
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection((host, int(port)), timeout=0.5):
+                    return
+            except OSError:
+                pass
+            if self.process.poll() is not None:  # it could not listen yet (the port not free): again
+                time.sleep(0.2)
+                self.process = start_broker(self.bootstrap, self.log_path)
+            time.sleep(0.05)
+        self.process.kill()
+        raise ServerUnavailable(f"the tansu broker did not restart on {self.bootstrap}; see {self.log_path}")
 
     def stop(self) -> None:
         if self.process is not None:

@@ -1,0 +1,19 @@
+"""scheduling: broker log marks, outbox republishes, the refused-rows index, inbox pruning index
+
+Revision ID: 0003
+Revises: 0002
+"""
+from mentoring_shared.db.migrations import add_delivery_repair_v2, drop_delivery_repair_v2
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    add_delivery_repair_v2()
+
+
+def downgrade() -> None:
+    drop_delivery_repair_v2()
