@@ -17,6 +17,7 @@ from mentoring_shared.db.replica import NewerSnapshotUpsert
 from mentoring_shared.db.types import UtcDateTime
 from mentoring_shared.db.unit_of_work import UnitOfWork
 from mentoring_shared.errors import Forbidden, InvalidField, NotFound
+from mentoring_shared.event_order import held_version, is_stale
 from mentoring_shared.messaging.envelope import Envelope
 from mentoring_shared.web.current import current_runtime
 from mentoring_shared.web.auth import current_principal, requires_role
@@ -67,6 +68,13 @@ def person_erased_handler(table: Table):
             "employee_id": None, "name": ERASED_PERSON_NAME, "email": erased_email(person_id),
             "time_zone": "UTC", "status": "terminated", "updated_at": datetime.now(timezone.utc)})
     return apply_person_erased
+
+
+def is_stale_person_event(session: Session, table: Table, tenant_id: str, data: dict) -> bool:
+    """A person event older than the snapshot the replica holds: e.g. a republished deactivation of
+    someone who has since come back, which must not end what they took up again."""
+    return is_stale(data.get("version"), held_version(session, table, tenant_id=tenant_id,
+                                                      person_id=data["person_id"]))
 
 
 def person_named_by(session: Session, table: Table, tenant_id: str, subject: str) -> str | None:

@@ -76,3 +76,23 @@ def test_the_bulk_shape_check_refuses_a_missing_or_unknown_field(event_type):
         contract.check_shape({key: value for key, value in data.items() if key != required})
     with pytest.raises(ma.ValidationError):
         contract.check_shape({**data, "surprise": 1})
+
+
+# Fields added within a major version. Events published before them lack them, and an outbox may
+# republish those events (after a broker lost its log): they must still read, and still be producible.
+ADDED_WITHIN_MAJOR_VERSION = {
+    "feedback.pair.at_risk.v1": ("version",),
+    "feedback.pair.recovered.v1": ("version",),
+}
+
+
+@pytest.mark.parametrize("event_type", sorted(ADDED_WITHIN_MAJOR_VERSION))
+def test_an_event_from_before_a_field_was_added_still_reads(event_type):
+    contract = REGISTRY.contract(event_type)
+    added = ADDED_WITHIN_MAJOR_VERSION[event_type]
+    current = golden(event_type)["data"]
+    assert all(name in current for name in added)  # the golden file shows the current revision
+    older = {name: value for name, value in current.items() if name not in added}
+    assert contract.load_payload(older) == {name: value for name, value in contract.load_payload(current).items()
+                                            if name not in added}
+    assert contract.dump_payload(older) == older

@@ -41,6 +41,11 @@ pairs = Table(
     Column("health", String(20), nullable=False),  # on_track | needs_check_in | at_risk
     Column("health_reasons", JSON, nullable=False),
     Column("health_evaluated_at", UtcDateTime, nullable=True),
+    # The version of the match this copies: an older event about the match (a republished
+    # confirmation after its end) is ignored.
+    Column("match_version", Integer, nullable=False, server_default="1"),
+    # Raised by every change of the verdict; pair-at-risk and pair-recovered carry it as `version`.
+    Column("health_version", Integer, nullable=False, server_default="0"),
 )
 Index("ix_pairs_cohort", pairs.c.tenant_id, pairs.c.cohort_id)
 Index("ix_pairs_program", pairs.c.tenant_id, pairs.c.program_id)

@@ -51,7 +51,7 @@ class PairHealthClock:
             if changed:  # one statement, many parameter sets: a round that changes every verdict stays fast
                 db.execute(update(orm.pairs).where(orm.pairs.c.match_id == bindparam("changed_id")).values(
                     health=bindparam("new_health"), health_reasons=bindparam("new_reasons"),
-                    health_evaluated_at=now), changed)
+                    health_evaluated_at=now, health_version=orm.pairs.c.health_version + 1), changed)
             uow.publish([_event(contracts.PAIR_AT_RISK_V1, by_id[h.match_id], now, reasons=_reasons(h))
                          for h in became_at_risk] +
                         [_event(contracts.PAIR_RECOVERED_V1, by_id[h.match_id], now, status=str(h.status))
@@ -112,6 +112,9 @@ def _reasons(health) -> list[dict[str, str]]:
 
 
 def _event(event_type: str, pair, now: datetime, **extra) -> DomainEvent:
+    """A verdict change; `pair` is the row as it was before it, so the new health version is one more
+    (a clock cannot order verdicts: ticks of two workers may commit in either order)."""
     return DomainEvent(event_type, pair["tenant_id"], pair["match_id"], {
-        "match_id": pair["match_id"], "cohort_id": pair["cohort_id"], "program_id": pair["program_id"],
+        "match_id": pair["match_id"], "version": pair["health_version"] + 1,
+        "cohort_id": pair["cohort_id"], "program_id": pair["program_id"],
         "mentee_id": pair["mentee_id"], "mentor_id": pair["mentor_id"], "evaluated_at": now.isoformat(), **extra})

@@ -120,6 +120,8 @@ matches = Table(
     Column("health", String(20), nullable=False, server_default="on_track"),
     Column("health_reasons", JSON, nullable=False, server_default="[]"),
     Column("health_evaluated_at", UtcDateTime, nullable=True),
+    # the verdict's version in feedback (0: none with a version yet): an older verdict is ignored
+    Column("health_version", Integer, nullable=False, server_default="0"),
 )
 Index("ix_matches_mentor", matches.c.tenant_id, matches.c.mentor_id, matches.c.status)
 Index("ix_matches_mentee", matches.c.tenant_id, matches.c.mentee_id, matches.c.status)

@@ -55,6 +55,9 @@ mentorships = Table(
     Column("pause_note", Text, nullable=True),
     Column("resume_on", Date, nullable=True),
     Column("end_reason", String(40), nullable=True),
+    # The version of the match this copies (matching's, not the plan's own `version`): an older
+    # event about the match, e.g. a republished confirmation after the end, is ignored.
+    Column("match_version", Integer, nullable=False, server_default="1"),
 )
 Index("ix_mentorships_mentee", mentorships.c.tenant_id, mentorships.c.mentee_id)
 Index("ix_mentorships_mentor", mentorships.c.tenant_id, mentorships.c.mentor_id)

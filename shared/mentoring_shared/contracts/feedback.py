@@ -49,6 +49,10 @@ class ReasonV1(ma.Schema):
 
 class _PairHealth(ma.Schema):
     match_id = ma.fields.String(required=True)
+    # Added within v1, so optional: events from before it lack it (order them by `evaluated_at`).
+    version = ma.fields.Integer(validate=validate.Range(min=1), metadata={
+        "description": "the pair's health version, raised by every verdict change: a consumer ignores a "
+                       "verdict older than the one it holds"})
     cohort_id = ma.fields.String(required=True)
     program_id = ma.fields.String(required=True)
     mentee_id = ma.fields.String(required=True)

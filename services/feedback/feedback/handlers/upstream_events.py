@@ -6,17 +6,18 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert
 
 from mentoring_shared.contracts import matching, profiles, scheduling
 from mentoring_shared.db.replica import NewerSnapshotUpsert
 from mentoring_shared.db.unit_of_work import UnitOfWork
 from mentoring_shared.ids import new_id, new_ids
 from mentoring_shared.messaging.envelope import Envelope
-from mentoring_shared.people_replica import people_replica_handlers
+from mentoring_shared.people_replica import is_stale_person_event, people_replica_handlers
 
 from feedback import orm
 from feedback.domain.submissions import anonymize, requests_for_pair
+from feedback.repositories.pairs import Pairs
 from feedback.repositories.submissions import Submissions
 from feedback.settings import FeedbackSettings
 
@@ -39,6 +40,8 @@ def upstream_event_handlers(settings: FeedbackSettings) -> dict:
             submissions.save_feedback(anonymize(given, person_id, stand_in))
 
     def person_deactivated(event: Envelope, uow: UnitOfWork) -> None:
+        if is_stale_person_event(uow.session, orm.people, event.tenant_id, event.data):
+            return  # they came back since: what they were asked after that stays open
         # what others were asked about a leaver stays open: their view of past sessions still counts
         Submissions(uow.session).close_open_requests(event.tenant_id, event.data["person_id"], about_them_too=False)
 
@@ -51,14 +54,9 @@ def upstream_event_handlers(settings: FeedbackSettings) -> dict:
 
     def match_confirmed(event: Envelope, uow: UnitOfWork) -> None:
         data = event.data
-        exists = uow.session.execute(orm.pairs.select().where(orm.pairs.c.match_id == data["match_id"])).first()
-        if exists:
-            return
+        if not Pairs(uow.session).add_confirmed(event.tenant_id, data):
+            return  # known already: confirmed before, or ended (its end arrived first)
         confirmed = data["confirmed_at"]
-        uow.session.execute(insert(orm.pairs).values(
-            match_id=data["match_id"], tenant_id=event.tenant_id, cohort_id=data["cohort_id"],
-            program_id=data["program_id"], mentee_id=data["mentee_id"], mentor_id=data["mentor_id"],
-            status="active", confirmed_at=confirmed, health="on_track", health_reasons=[]))
         uow.session.execute(insert(orm.check_ins), [
             {"check_in_id": new_id(), "tenant_id": event.tenant_id, "match_id": data["match_id"],
              "due_on": (confirmed + timedelta(days=days)).date(), "label": label, "completed_at": None, "note": None}
@@ -66,10 +64,9 @@ def upstream_event_handlers(settings: FeedbackSettings) -> dict:
 
     def match_ended(event: Envelope, uow: UnitOfWork) -> None:
         data = event.data
-        ended = uow.session.execute(update(orm.pairs).where(
-            orm.pairs.c.match_id == data["match_id"], orm.pairs.c.status == "active").values(
-            status="ended", ended_at=data["ended_at"], end_reason=data["reason"]).returning(orm.pairs.c.match_id))
-        if ended.first() is None or data["reason"] in ("person_erased",):
+        if not Pairs(uow.session).record_end(event.tenant_id, data):
+            return  # a replay: the pair holds this end already
+        if data["reason"] in ("person_erased",):
             return
         Submissions(uow.session).add_requests_to_present(requests_for_pair(
             ids=new_ids(), tenant_id=event.tenant_id, kind="exit", match_id=data["match_id"], session_id=None,
@@ -80,13 +77,15 @@ def upstream_event_handlers(settings: FeedbackSettings) -> dict:
         data = event.data
         status = {scheduling.SESSION_CANCELLED_V1: "no_show" if data.get("reason") == "no_show" else "cancelled",
                   scheduling.SESSION_COMPLETED_V1: "completed"}.get(event.type, "scheduled")
-        _sessions.apply(uow.session, {
+        applied = _sessions.apply(uow.session, {
             "session_id": data["session_id"], "tenant_id": event.tenant_id, "match_id": data["mentorship_id"],
             "cohort_id": data["cohort_id"], "program_id": data["program_id"], "starts_at": data["starts_at"],
             "minutes": int((data["ends_at"] - data["starts_at"]).total_seconds() // 60), "status": status,
             "version": data["version"]})
         submissions = Submissions(uow.session)
-        if status == "completed" and not submissions.has_requests_for_session(event.tenant_id, data["session_id"]):
+        # Only a newer snapshot asks for feedback: an older "completed" is a replay (completed is final).
+        if applied and status == "completed" and not submissions.has_requests_for_session(
+                event.tenant_id, data["session_id"]):
             submissions.add_requests_to_present(requests_for_pair(
                 ids=new_ids(), tenant_id=event.tenant_id, kind="session", match_id=data["mentorship_id"],
                 session_id=data["session_id"], cohort_id=data["cohort_id"], program_id=data["program_id"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from mentoring_shared.db.dialects import dialect_insert
@@ -31,6 +31,39 @@ class Pairs:
         row = self._db.execute(select(table).where(table.c.tenant_id == tenant_id, table.c.match_id == match_id)
                                ).mappings().first()
         return None if row is None else dict(row)
+
+    # --- from matching's events: each write holds the match's version, so an older event is ignored ---
+    def add_confirmed(self, tenant_id: str, match: dict[str, Any]) -> bool:
+        """A confirmed match becomes an active pair, unless the pair is known already (this
+        confirmation again, or its end, which arrived first). True if added."""
+        return self._add_if_absent({
+            **self._pair_of(tenant_id, match), "status": "active", "confirmed_at": match["confirmed_at"],
+            "match_version": match["version"]})
+
+    def record_end(self, tenant_id: str, match: dict[str, Any]) -> bool:
+        """The match ended: so does the pair, unless it already holds this end (or a later state of
+        the match). A pair not known yet is kept as ended, so that its late confirmation is ignored:
+        known only from its end, it was confirmed and ended at once. True if the end is news."""
+        table = orm.pairs
+        ended = {"status": "ended", "ended_at": match["ended_at"], "end_reason": match["reason"],
+                 "match_version": match["version"]}
+        updated = self._db.execute(update(table).where(
+            table.c.tenant_id == tenant_id, table.c.match_id == match["match_id"],
+            table.c.match_version < match["version"]).values(**ended).returning(table.c.match_id))
+        if updated.first() is not None:
+            return True
+        return self._add_if_absent({**self._pair_of(tenant_id, match), "confirmed_at": match["ended_at"], **ended})
+
+    def _add_if_absent(self, row: dict[str, Any]) -> bool:
+        added = self._db.execute(dialect_insert(self._db, orm.pairs).values(
+            health="on_track", health_reasons=[], **row).on_conflict_do_nothing(index_elements=["match_id"])
+            .returning(orm.pairs.c.match_id))
+        return added.first() is not None
+
+    @staticmethod
+    def _pair_of(tenant_id: str, match: dict[str, Any]) -> dict[str, Any]:
+        return {"match_id": match["match_id"], "tenant_id": tenant_id, "cohort_id": match["cohort_id"],
+                "program_id": match["program_id"], "mentee_id": match["mentee_id"], "mentor_id": match["mentor_id"]}
 
     def program_known(self, tenant_id: str, program_id: str) -> bool:
         table = orm.programs

@@ -36,6 +36,7 @@ class Match:
     health: str = "on_track"  # feedback's verdict: on_track | needs_check_in | at_risk
     health_reasons: tuple[dict[str, str], ...] = ()
     health_evaluated_at: datetime | None = None
+    health_version: int = 0
 
     @property
     def active(self) -> bool:

@@ -1,6 +1,8 @@
 """Profiles' events, applied to matching's read model; and what they mean for pairs: a leaver's
 matches end (their mentees get a rematch proposal), a move into one reporting line ends the pair,
-a withdrawal ends the person's pairs in that cohort, a closed cohort ends its pairs."""
+a withdrawal ends the person's pairs in that cohort, a closed cohort ends its pairs. An event older
+than the copy held (by version) changes nothing: after a broker loses its log, profiles republishes
+events consumers may have seen, behind newer ones."""
 
 from __future__ import annotations
 
@@ -9,10 +11,12 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import update
 
 from mentoring_shared.contracts import profiles as contracts
+from mentoring_shared.db.dialects import dialect_insert
 from mentoring_shared.db.replica import NewerSnapshotUpsert
 from mentoring_shared.db.unit_of_work import UnitOfWork
+from mentoring_shared.event_order import held_version, is_stale
 from mentoring_shared.messaging.envelope import Envelope
-from mentoring_shared.people_replica import people_replica_handlers
+from mentoring_shared.people_replica import is_stale_person_event, people_replica_handlers
 
 from matching import orm
 from matching.domain import requests
@@ -62,11 +66,14 @@ def profiles_event_handlers(time_to_live: timedelta) -> dict:
         MatchingRecords(uow.session).scrub_explanations(event.tenant_id, person_id)
 
     def person_deactivated(event: Envelope, uow: UnitOfWork) -> None:
+        if is_stale_person_event(uow.session, orm.people, event.tenant_id, event.data):
+            return  # they came back since: pairs made after that stand
         _end_pairs_of(uow, event.tenant_id, event.data["person_id"], "person_left",
                       f"the person left ({event.data['reason']})", time_to_live)
 
     def person_moved(event: Envelope, uow: UnitOfWork) -> None:
-        """A new manager or department can put a pair in one reporting line: such a pair ends."""
+        """A new manager or department can put a pair in one reporting line: such a pair ends. The
+        check reads the read model as it is now, not the event, so a late or repeated move is harmless."""
         person_id = event.data["person_id"]
         records = MatchingRecords(uow.session)
         read_model = ReadModel(uow.session)
@@ -94,6 +101,9 @@ def profiles_event_handlers(time_to_live: timedelta) -> dict:
     def cohort_status_changed(event: Envelope, uow: UnitOfWork) -> None:
         data = event.data
         table = orm.cohorts
+        if is_stale(data["version"], held_version(uow.session, table, tenant_id=event.tenant_id,
+                                                  cohort_id=data["cohort_id"])):
+            return  # the cohort moved on since: the newer change did what was due
         uow.session.execute(update(table).where(
             table.c.tenant_id == event.tenant_id, table.c.cohort_id == data["cohort_id"],
             table.c.version < data["version"]).values(status=data["to_status"], version=data["version"]))
@@ -113,11 +123,8 @@ def profiles_event_handlers(time_to_live: timedelta) -> dict:
 
     def enrollment_withdrawn(event: Envelope, uow: UnitOfWork) -> None:
         data = event.data
-        table = orm.enrollments
-        uow.session.execute(update(table).where(
-            table.c.tenant_id == event.tenant_id, table.c.enrollment_id == data["enrollment_id"],
-            table.c.version < data["version"]).values(status="withdrawn", version=data["version"],
-                                                      **_NOTHING_PERSONAL))
+        if not _record_withdrawal(uow, event.tenant_id, data):
+            return  # a replay: the copy holds this withdrawal already
         _end_pairs_of(uow, event.tenant_id, data["person_id"], "withdrawn", data.get("reason"), time_to_live,
                       cohort_id=data["cohort_id"])
 
@@ -128,6 +135,23 @@ def profiles_event_handlers(time_to_live: timedelta) -> dict:
         contracts.COHORT_STATUS_CHANGED_V1: cohort_status_changed,
         contracts.ENROLLMENT_CREATED_V1: enrollment_created, contracts.ENROLLMENT_WITHDRAWN_V1: enrollment_withdrawn,
     }
+
+
+def _record_withdrawal(uow: UnitOfWork, tenant_id: str, data: dict) -> bool:
+    """The enrollment is withdrawn, unless the copy holds this version already. One not known yet is
+    recorded as withdrawn, so that its creation, arriving late, is ignored. True if applied."""
+    table = orm.enrollments
+    withdrawn = {"status": "withdrawn", "version": data["version"], **_NOTHING_PERSONAL}
+    updated = uow.session.execute(update(table).where(
+        table.c.tenant_id == tenant_id, table.c.enrollment_id == data["enrollment_id"],
+        table.c.version < data["version"]).values(**withdrawn).returning(table.c.enrollment_id))
+    if updated.first() is not None:
+        return True
+    added = uow.session.execute(dialect_insert(uow.session, table).values(
+        tenant_id=tenant_id, enrollment_id=data["enrollment_id"], cohort_id=data["cohort_id"],
+        person_id=data["person_id"], role=data["role"], mentors_wanted=1, **withdrawn)
+        .on_conflict_do_nothing(index_elements=["tenant_id", "enrollment_id"]).returning(table.c.enrollment_id))
+    return added.first() is not None
 
 
 def _end_pairs_of(uow: UnitOfWork, tenant_id: str, person_id: str, reason: str, note: str | None,

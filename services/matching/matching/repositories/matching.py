@@ -104,13 +104,20 @@ class MatchingRecords:
         return [_MATCHES.record(row) for row in rows]
 
     def record_health(self, tenant_id: str, match_id: str, health: str, reasons: list[dict[str, str]],
-                      evaluated_at: datetime) -> bool:
-        """Feedback's verdict on an active match, unless a later one is already recorded; False if not applied."""
+                      evaluated_at: datetime, version: int | None = None) -> bool:
+        """Feedback's verdict on an active match, unless a later one is already recorded; False if not applied.
+        Later means a higher version; a verdict without one (sent before feedback versioned them, so
+        older than any with one) is later only by its evaluation time."""
         table = orm.matches
+        if version is None:
+            newer = (table.c.health_version == 0) & ((table.c.health_evaluated_at.is_(None))
+                                                     | (table.c.health_evaluated_at < evaluated_at))
+        else:
+            newer = table.c.health_version < version
         applied = self._session.execute(update(table).where(
-            table.c.tenant_id == tenant_id, table.c.match_id == match_id, table.c.status == "active",
-            (table.c.health_evaluated_at.is_(None)) | (table.c.health_evaluated_at < evaluated_at))
-            .values(health=health, health_reasons=reasons, health_evaluated_at=evaluated_at))
+            table.c.tenant_id == tenant_id, table.c.match_id == match_id, table.c.status == "active", newer)
+            .values(health=health, health_reasons=reasons, health_evaluated_at=evaluated_at,
+                    health_version=version or 0))
         return applied.rowcount == 1
 
     def matches_of(self, tenant_id: str, person_id: str, *, active_only: bool, for_update: bool = False) -> list[Match]:

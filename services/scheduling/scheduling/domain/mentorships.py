@@ -1,5 +1,7 @@
 """Mentorships: a confirmed pair's meeting plan (cadence, length, term), which can pause for a
-break and resume, and ends with its match."""
+break and resume, and ends with its match. `version` is the mentorship's own (its paused and
+resumed events carry it); `match_version` is the version of the match it copies, so that an event
+about the match older than the one applied is ignored."""
 
 from __future__ import annotations
 
@@ -29,17 +31,36 @@ class Mentorship:
     pause_note: str | None = None
     resume_on: date | None = None
     end_reason: str | None = None
+    match_version: int = 1
 
     def involves(self, person_id: str) -> bool:
         return person_id in (self.mentee_id, self.mentor_id)
 
 
 def plan(*, mentorship_id: str, tenant_id: str, cohort_id: str, program_id: str, mentee_id: str, mentor_id: str,
-         cadence: str, meeting_minutes: int, term_months: int, starts_on: date) -> Mentorship:
+         cadence: str, meeting_minutes: int, term_months: int, starts_on: date, match_version: int = 1) -> Mentorship:
     return Mentorship(id=mentorship_id, tenant_id=tenant_id, cohort_id=cohort_id, program_id=program_id,
                       mentee_id=mentee_id, mentor_id=mentor_id, status=ACTIVE, cadence=cadence,
                       meeting_minutes=meeting_minutes, starts_on=starts_on,
-                      ends_on=add_months(starts_on, term_months), version=1)
+                      ends_on=add_months(starts_on, term_months), version=1, match_version=match_version)
+
+
+def ended_unplanned(*, mentorship_id: str, tenant_id: str, cohort_id: str, program_id: str, mentee_id: str,
+                    mentor_id: str, cadence: str, meeting_minutes: int, ended_on: date, end_reason: str,
+                    match_version: int) -> Mentorship:
+    """A match whose end arrived before its confirmation (a republish after a broker lost its log):
+    kept as ended, with the end's match version, so the late confirmation is ignored instead of
+    starting a plan for a pair that no longer exists. It never ran: it starts and ends on the day
+    the match ended."""
+    return Mentorship(id=mentorship_id, tenant_id=tenant_id, cohort_id=cohort_id, program_id=program_id,
+                      mentee_id=mentee_id, mentor_id=mentor_id, status=ENDED, cadence=cadence,
+                      meeting_minutes=meeting_minutes, starts_on=ended_on, ends_on=ended_on, version=1,
+                      end_reason=end_reason, match_version=match_version)
+
+
+def is_newer_match_event(mentorship: Mentorship, match_version: int) -> bool:
+    """Whether an event about the match is newer than the match this mentorship copies."""
+    return match_version > mentorship.match_version
 
 
 def pause(mentorship: Mentorship, note: str | None, resume_on: date | None) -> Mentorship:
@@ -56,8 +77,10 @@ def resume(mentorship: Mentorship) -> Mentorship:
     return replace(mentorship, status=ACTIVE, pause_note=None, resume_on=None, version=mentorship.version + 1)
 
 
-def end(mentorship: Mentorship, reason: str) -> Mentorship:
-    return replace(mentorship, status=ENDED, end_reason=reason, version=mentorship.version + 1)
+def end(mentorship: Mentorship, reason: str, match_version: int) -> Mentorship:
+    """The match ended (at `match_version`): so does its plan."""
+    return replace(mentorship, status=ENDED, end_reason=reason, version=mentorship.version + 1,
+                   match_version=match_version)
 
 
 def require_active(mentorship: Mentorship) -> None:

@@ -4,13 +4,13 @@ leaves or is erased."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from mentoring_shared.contracts import matching, profiles
 from mentoring_shared.db.replica import NewerSnapshotUpsert
 from mentoring_shared.db.unit_of_work import UnitOfWork
 from mentoring_shared.messaging.envelope import Envelope
-from mentoring_shared.people_replica import people_replica_handlers
+from mentoring_shared.people_replica import is_stale_person_event, people_replica_handlers
 
 from scheduling import orm
 from scheduling.calendars.entries import Participant
@@ -49,6 +49,8 @@ def upstream_event_handlers(organizer: Participant) -> dict:
         forget_feed_tokens(uow, event.tenant_id, person_id)
 
     def person_deactivated(event: Envelope, uow: UnitOfWork) -> None:
+        if is_stale_person_event(uow.session, orm.people, event.tenant_id, event.data):
+            return  # they came back since: their sessions booked after that stand
         cancel_future_sessions(uow, event.tenant_id, "person_left", f"a participant left ({event.data['reason']})",
                                organizer, person_id=event.data["person_id"])
 
@@ -61,25 +63,24 @@ def upstream_event_handlers(organizer: Participant) -> dict:
 
     def match_confirmed(event: Envelope, uow: UnitOfWork) -> None:
         data = event.data
-        program = uow.session.execute(orm.programs.select().where(
-            orm.programs.c.tenant_id == event.tenant_id,
-            orm.programs.c.program_id == data["program_id"])).mappings().first()
-        confirmed = data["confirmed_at"]
-        starts_on = (confirmed if isinstance(confirmed, datetime) else datetime.now(timezone.utc)).date()
+        cadence, meeting_minutes, term_months = _program_plan(uow, event.tenant_id, data["program_id"])
+        # Added only if absent: a mentorship already there holds this version or a newer one (its end).
         Plans(uow.session).add_mentorship(domain.plan(
             mentorship_id=data["match_id"], tenant_id=event.tenant_id, cohort_id=data["cohort_id"],
             program_id=data["program_id"], mentee_id=data["mentee_id"], mentor_id=data["mentor_id"],
-            cadence=program["meeting_cadence"] if program else DEFAULT_CADENCE,
-            meeting_minutes=program["meeting_minutes"] if program else DEFAULT_MINUTES,
-            term_months=program["term_months"] if program else DEFAULT_TERM_MONTHS, starts_on=starts_on))
+            cadence=cadence, meeting_minutes=meeting_minutes, term_months=term_months,
+            starts_on=_day_of(data["confirmed_at"]), match_version=data["version"]))
 
     def match_ended(event: Envelope, uow: UnitOfWork) -> None:
         data = event.data
         plans = Plans(uow.session)
         mentorship = plans.mentorship(event.tenant_id, data["match_id"], for_update=True)
-        if mentorship is None or mentorship.status == domain.ENDED:
+        if mentorship is None:
+            plans.add_mentorship(_ended_before_confirmed(uow, event))
             return
-        plans.save_mentorship(domain.end(mentorship, data["reason"]))
+        if not domain.is_newer_match_event(mentorship, data["version"]):
+            return  # a replay: the mentorship already reflects this end, or a later state of the match
+        plans.save_mentorship(domain.end(mentorship, data["reason"], data["version"]))
         cancel_future_sessions(uow, event.tenant_id, "match_ended", f"the match ended ({data['reason']})",
                                organizer, mentorship_id=mentorship.id)
 
@@ -88,3 +89,29 @@ def upstream_event_handlers(organizer: Participant) -> dict:
         profiles.PERSON_DEACTIVATED_V1: person_deactivated, profiles.PROGRAM_UPSERTED_V1: program_upserted,
         matching.MATCH_CONFIRMED_V1: match_confirmed, matching.MATCH_ENDED_V1: match_ended,
     }
+
+
+def _program_plan(uow: UnitOfWork, tenant_id: str, program_id: str) -> tuple[str, int, int]:
+    """The program's cadence, meeting length and term; the platform's defaults until it is known."""
+    program = uow.session.execute(orm.programs.select().where(
+        orm.programs.c.tenant_id == tenant_id, orm.programs.c.program_id == program_id)).mappings().first()
+    if program is None:
+        return DEFAULT_CADENCE, DEFAULT_MINUTES, DEFAULT_TERM_MONTHS
+    return program["meeting_cadence"], program["meeting_minutes"], program["term_months"]
+
+
+def _ended_before_confirmed(uow: UnitOfWork, event: Envelope) -> domain.Mentorship:
+    """The end of a match not known yet, recorded so that its late confirmation is ignored (no
+    sessions were booked for it: nothing to cancel)."""
+    data = event.data
+    cadence, meeting_minutes, _ = _program_plan(uow, event.tenant_id, data["program_id"])
+    return domain.ended_unplanned(
+        mentorship_id=data["match_id"], tenant_id=event.tenant_id, cohort_id=data["cohort_id"],
+        program_id=data["program_id"], mentee_id=data["mentee_id"], mentor_id=data["mentor_id"], cadence=cadence,
+        meeting_minutes=meeting_minutes, ended_on=_day_of(data["ended_at"]), end_reason=data["reason"],
+        match_version=data["version"])
+
+
+def _day_of(moment) -> date:
+    """The day of an event's timestamp (loaded as a datetime; today if it is not one)."""
+    return (moment if isinstance(moment, datetime) else datetime.now(timezone.utc)).date()
