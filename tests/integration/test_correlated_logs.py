@@ -42,7 +42,11 @@ def test_a_requests_correlation_id_reaches_the_consumers_logs(api, apps, tenant,
                                 runtime.events, runtime.unit_of_work, runtime.inbox, runtime.settings.kafka)
         stop = threading.Event()
         profiles = apps["profiles"].extensions["runtime"]
-        OutboxRelay("profiles", profiles.sessions, profiles.outbox, profiles.settings.kafka).relay_once()
+        relay = OutboxRelay("profiles", profiles.sessions, profiles.outbox, profiles.settings.kafka)
+        try:
+            relay.relay_once()
+        finally:
+            relay.close()
         thread = threading.Thread(target=runner.run, args=(stop,))
         thread.start()
         try:
