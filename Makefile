@@ -9,14 +9,14 @@ EDITABLES := -e 'shared[testing]' $(foreach s,$(SERVICES),-e services/$(s))
 
 TENANT ?= acme
 ROLE   ?= org_admin
-SUB    ?= admin@acme.example
+SUB    ?=# the person (id or work email) the token acts as; an org_admin defaults to admin@$(TENANT).example
 
 .PHONY: install system-packages run demo test token bench clean help
 help:
 	@echo "make run    start the whole platform on embedded defaults (Ctrl-C stops it)"
 	@echo "make demo   a program's whole journey through the public APIs, on the running platform or its own"
 	@echo "make test   run the test suite against PostgreSQL and a Kafka-protocol broker"
-	@echo "make token  TENANT=acme ROLE=org_admin SUB=me   print a bearer token"
+	@echo "make token  TENANT=acme ROLE=mentor SUB=<person id or email>   print a bearer token (SUB optional for org_admin)"
 	@echo "make bench  run the benchmarks and record them in bench/RESULTS.md"
 
 install: $(STAMP)
@@ -41,7 +41,11 @@ test: install system-packages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 token: install
-	@source scripts/embedded-env; $(BIN)/mentoring token --tenant '$(TENANT)' --role '$(ROLE)' --sub '$(SUB)'
+	@sub='$(SUB)'; if [ -z "$$sub" ]; then \
+	  if [ '$(ROLE)' != org_admin ]; then \
+	    echo "make token: ROLE=$(ROLE) acts as a person: set SUB=<their person id or work email>" >&2; exit 2; fi; \
+	  sub='admin@$(TENANT).example'; fi; \
+	source scripts/embedded-env; $(BIN)/mentoring token --tenant '$(TENANT)' --role '$(ROLE)' --sub "$$sub"
 
 bench: install
 	$(BIN)/python -m bench.run

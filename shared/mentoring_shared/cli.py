@@ -72,7 +72,8 @@ def cmd_api(args) -> int:
 
 
 def cmd_worker(args) -> int:
-    importlib.import_module(f"{args.service}.worker").main()
+    load_service_settings(args.service, serves_http=False)  # fail here, with the variable's name
+    importlib.import_module(f"{args.service}.worker").build_worker().run_forever(metrics_host=args.host)
     return 0
 
 
@@ -126,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     worker = commands.add_parser("worker", help="run a service's outbox relay and event consumers")
     worker.add_argument("service", choices=SERVICES)
+    worker.add_argument("--host", default="127.0.0.1", help="the address its /metrics listens on (default %(default)s)")
     worker.set_defaults(run=cmd_worker)
 
     broker = commands.add_parser("broker", help="run the embedded Kafka-compatible broker (tansu, in memory)")

@@ -131,6 +131,14 @@ def load_retention_days(env: Environment) -> tuple[int, int]:
     return outbox, inbox
 
 
+def _worker_metrics_port(env: Environment, prefix: str, http_port: int) -> int:
+    """The worker's /metrics port: its own setting, else the API's port + 1100 (0: none)."""
+    name = f"{prefix}_WORKER_METRICS_PORT"
+    if env.raw(name) is None and http_port + 1100 > 65535:
+        raise ConfigError(name, f"is required when {prefix}_PORT + 1100 is beyond 65535 ({prefix}_PORT is {http_port})")
+    return env.integer(name, http_port + 1100, minimum=0, maximum=65535)
+
+
 def load_service_settings(service: str, environ: Mapping[str, str] | None = None,
                           serves_http: bool = True) -> ServiceSettings:
     """Read a service's settings; variables specific to one service carry its name as a prefix.
@@ -142,6 +150,7 @@ def load_service_settings(service: str, environ: Mapping[str, str] | None = None
     if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise ConfigError("LOG_LEVEL", f"must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}")
     outbox_retention_days, inbox_retention_days = load_retention_days(env)
+    http_port = env.integer(f"{prefix}_PORT", default_port, minimum=1, maximum=65535)
     return ServiceSettings(
         service=service,
         database_url=env.database_url(f"{prefix}_DATABASE_URL"),
@@ -153,8 +162,8 @@ def load_service_settings(service: str, environ: Mapping[str, str] | None = None
             poll_max_records=env.integer("KAFKA_POLL_MAX_RECORDS", 500, minimum=1, maximum=10_000),
         ),
         auth=load_auth_settings(env) if serves_http else None,
-        http_port=env.integer(f"{prefix}_PORT", default_port, minimum=1, maximum=65535),
-        worker_metrics_port=env.integer(f"{prefix}_WORKER_METRICS_PORT", default_port + 1100, minimum=0, maximum=65535),
+        http_port=http_port,
+        worker_metrics_port=_worker_metrics_port(env, prefix, http_port),
         max_body_bytes=env.integer("HTTP_MAX_BODY_BYTES", 1_048_576, minimum=1024),
         consumer_max_attempts=env.integer("CONSUMER_MAX_ATTEMPTS", 5, minimum=1, maximum=100),
         log_level=log_level,

@@ -80,13 +80,13 @@ class WorkerProcess:
         for thread in self._threads:
             thread.join(timeout_s)
 
-    def run_forever(self) -> None:
+    def run_forever(self, metrics_host: str = "127.0.0.1") -> None:
         stop = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
         port = self.runtime.settings.worker_metrics_port
         if port:
-            start_http_server(port)
+            self._serve_metrics(metrics_host, port)
         log.info("worker starting", extra={"metrics_port": port})
         self.start(stop)
         failed = False
@@ -101,6 +101,14 @@ class WorkerProcess:
         self.runtime.engine.dispose()
         if failed:
             raise SystemExit(1)
+
+    def _serve_metrics(self, host: str, port: int) -> None:
+        try:
+            start_http_server(port, addr=host)
+        except OSError as error:  # taken, most likely: say which setting chose it, not a traceback
+            variable = f"{self.runtime.service.upper()}_WORKER_METRICS_PORT"
+            raise SystemExit(f"{self.runtime.service} worker: cannot serve /metrics on {host}:{port} ({error.strerror}); "
+                             f"set {variable} to a free port, or 0 for none") from None
 
     def _ensure_topics(self, stop: threading.Event) -> None:
         topics = self.runtime.events.topics()

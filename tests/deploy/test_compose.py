@@ -57,7 +57,7 @@ def test_each_service_runs_migrate_api_and_worker_from_one_image_of_its_own(comp
     expected_commands = {
         f"{service}-migrate": ["mentoring", "migrate", service],
         f"{service}-api": ["mentoring", "api", service, "--host", "0.0.0.0"],
-        f"{service}-worker": ["mentoring", "worker", service],
+        f"{service}-worker": ["mentoring", "worker", service, "--host", "0.0.0.0"],  # scraped from outside
     }
     for name, command in expected_commands.items():
         assert name in containers, f"{name} is missing from docker-compose.yml"

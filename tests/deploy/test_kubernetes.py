@@ -198,7 +198,7 @@ def test_each_service_runs_a_migration_job_an_api_and_a_worker(rendered, service
     expected_commands = {
         ("Job", f"{service}-migrate"): ["mentoring", "migrate", service],
         ("Deployment", f"{service}-api"): ["mentoring", "api", service, "--host", "0.0.0.0"],
-        ("Deployment", f"{service}-worker"): ["mentoring", "worker", service],
+        ("Deployment", f"{service}-worker"): ["mentoring", "worker", service, "--host", "0.0.0.0"],
     }
     for (kind, name), command in expected_commands.items():
         container = only_container(find(rendered, kind, name))

@@ -14,10 +14,11 @@ from tests.e2e.platform import running_platform
 from tests.integration.helpers import new_person
 
 
-@pytest.fixture(params=["embedded", "postgresql"])
+@pytest.fixture(params=["embedded", "embedded-in-var-dir", "postgresql"])
 def platform(request, tmp_path, postgres_server, broker):
-    if request.param == "embedded":
-        env = {f"{s.upper()}_DATABASE_URL": f"sqlite:///{tmp_path}/{s}.db" for s in SERVICES}
+    if request.param.startswith("embedded"):
+        env = {} if request.param == "embedded-in-var-dir" else \
+            {f"{s.upper()}_DATABASE_URL": f"sqlite:///{tmp_path}/{s}.db" for s in SERVICES}
         listen = f"127.0.0.1:{free_port()}"
         env.update(BROKER_LISTEN=listen, KAFKA_BOOTSTRAP_SERVERS=listen)
     else:
@@ -26,6 +27,9 @@ def platform(request, tmp_path, postgres_server, broker):
         env.update(RUN_BROKER="0", KAFKA_BOOTSTRAP_SERVERS=broker.bootstrap)
     with running_platform(tmp_path, **env) as (ports, metrics_ports):
         yield ports, metrics_ports
+    if request.param == "embedded-in-var-dir":  # the defaults' databases live under VAR_DIR, not var/
+        assert sorted(path.name for path in (tmp_path / "var").glob("*.db")) == \
+            ["feedback.db", "matching.db", "profiles.db", "scheduling.db"]
 
 
 def test_a_person_registered_over_http_reaches_every_service(platform, tenant):

@@ -44,6 +44,28 @@ def test_invalid_tokens_are_unauthorized(apps, tenant, case):
     response = apps["profiles"].test_client().get("/v1/people", headers={"Authorization": header})
     assert response.status_code == 401
     assert response.mimetype == PROBLEM
+    challenge = response.headers["WWW-Authenticate"]
+    if case == "basic scheme":
+        assert challenge == 'Bearer realm="mentoring"'
+    else:
+        assert challenge.startswith('Bearer realm="mentoring", error="invalid_token", error_description="')
+        assert response.get_json()["detail"] == f"invalid token: {EXPECTED_DETAIL[case]}"
+
+
+EXPECTED_DETAIL = {  # in words of our own: nothing of the decoder's internals
+    "expired": "the token has expired", "wrong secret": "the token's signature does not verify",
+    "no tenant": "the token lacks the tenant_id claim", "unknown role": "roles must be a list of "
+    "org_admin, program_manager, mentor, mentee, service", "roles not a list": "roles must be a list of "
+    "org_admin, program_manager, mentor, mentee, service", "no expiry": "the token lacks the exp claim",
+    "not a jwt": "the token is not a well-formed JWT",
+}
+
+
+@pytest.mark.parametrize("garbage", ["abc.def.ghi", "x" * 40, "eyJhbGciOiJIUzI1NiJ9.e30", "a.b.c.d.e"])
+def test_a_garbage_token_answers_in_our_words(apps, garbage):
+    response = apps["profiles"].test_client().get("/v1/people", headers={"Authorization": f"Bearer {garbage}"})
+    assert response.status_code == 401
+    assert response.get_json()["detail"] == "invalid token: the token is not a well-formed JWT"
 
 
 def test_a_valid_token_reaches_its_own_tenant(apps, tenant):

@@ -50,3 +50,18 @@ def test_migrate_names_the_missing_database_url():
     result = run(["migrate", "matching"])
     assert result.returncode == 2
     assert "MATCHING_DATABASE_URL is required" in result.stderr
+
+
+def test_a_worker_whose_metrics_port_is_taken_says_which_setting_to_change(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run(["worker", "profiles"], PROFILES_DATABASE_URL=f"sqlite:///{tmp_path}/p.db",
+                     PROFILES_WORKER_METRICS_PORT=str(port))
+    assert result.returncode != 0
+    assert f"cannot serve /metrics on 127.0.0.1:{port}" in result.stderr
+    assert "set PROFILES_WORKER_METRICS_PORT to a free port, or 0 for none" in result.stderr
+    assert "Traceback" not in result.stderr

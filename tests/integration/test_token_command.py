@@ -27,3 +27,23 @@ def test_an_unknown_role_is_refused_with_the_list_of_roles():
                             timeout=30)
     assert result.returncode == 2
     assert "unknown role" in result.stderr and "org_admin" in result.stderr
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_make_token_for_a_person_role_needs_the_person():
+    result = subprocess.run(["make", "-s", "token", "ROLE=mentor"], cwd=REPO, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode != 0
+    assert "ROLE=mentor acts as a person: set SUB=" in result.stderr
+    assert result.stdout.strip() == "", "no token for an admin subject was printed"
+
+
+def test_make_token_for_an_org_admin_defaults_its_subject_to_the_tenants_admin():
+    import jwt
+
+    result = subprocess.run(["make", "-s", "token", "TENANT=globex"], cwd=REPO, capture_output=True, text=True,
+                            timeout=120, check=True)
+    claims = jwt.decode(result.stdout.strip().splitlines()[-1], options={"verify_signature": False})
+    assert claims["sub"] == "admin@globex.example" and claims["roles"] == ["org_admin"]

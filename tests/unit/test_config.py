@@ -79,3 +79,15 @@ def test_a_malformed_retention_names_its_variable(variable):
     with pytest.raises(ConfigError) as raised:
         load_service_settings("profiles", with_env(**{variable: "a week"}))
     assert raised.value.variable == variable
+
+
+def test_the_worker_metrics_port_follows_the_api_port():
+    assert load_service_settings("profiles", with_env(PROFILES_PORT="18001")).worker_metrics_port == 19101
+    assert load_service_settings("profiles", with_env(PROFILES_PORT="18001",
+                                                      PROFILES_WORKER_METRICS_PORT="0")).worker_metrics_port == 0
+
+
+def test_an_api_port_too_high_for_the_default_worker_port_names_the_setting_to_choose():
+    with pytest.raises(ConfigError) as error:
+        load_service_settings("profiles", with_env(PROFILES_PORT="65000"))
+    assert error.value.variable == "PROFILES_WORKER_METRICS_PORT"

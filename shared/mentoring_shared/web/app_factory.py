@@ -18,7 +18,8 @@ from mentoring_shared.runtime import ServiceRuntime
 from mentoring_shared.web import health, observability
 from mentoring_shared.web.auth import TokenVerifier, authenticate
 from mentoring_shared.web.blueprint import Blueprint
-from mentoring_shared.web.input_guards import IdConverter, id_converter_openapi, reject_nul_characters
+from mentoring_shared.web.input_guards import (IdConverter, id_converter_openapi, reject_deep_json,
+                                               reject_nul_characters)
 from mentoring_shared.web.uploads import upload_limit
 from mentoring_shared.web.problems import (PROBLEM_JSON, Problem, ProblemSchema, from_http_exception,
                                            problem_response)
@@ -93,12 +94,15 @@ def create_service_app(runtime: ServiceRuntime, title: str, description: str,
         elif request.method in {"POST", "PUT", "PATCH"} and request.content_length and not request.is_json:
             raise UnsupportedMediaType("request bodies must be application/json"
                                        + (" or multipart/form-data" if limit is not None else ""))
+        reject_deep_json()  # before anything parses the body
         reject_nul_characters()
         return None
 
     @app.errorhandler(Problem)
     def render_problem(problem: Problem):
-        return problem_response(problem.status, problem.title, problem.detail, problem.type, **problem.extensions)
+        response = problem_response(problem.status, problem.title, problem.detail, problem.type, **problem.extensions)
+        response.headers.update(problem.headers)
+        return response
 
     @app.errorhandler(ApplicationError)
     def render_application_error(error: ApplicationError):

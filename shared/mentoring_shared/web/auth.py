@@ -4,6 +4,7 @@ from a JWKS URL in production. Claims carry `sub`, `tenant_id` and `roles`."""
 from __future__ import annotations
 
 import functools
+import logging
 import time
 from dataclasses import dataclass
 from typing import Callable, Iterable
@@ -13,6 +14,8 @@ from flask import g, request
 
 from mentoring_shared.config import AuthSettings
 from mentoring_shared.web.problems import Problem
+
+log = logging.getLogger(__name__)
 
 ROLES = ("org_admin", "program_manager", "mentor", "mentee", "service")
 
@@ -41,16 +44,46 @@ class TokenVerifier:
                 options={"require": ["exp", "sub", "tenant_id"], "verify_aud": bool(self._settings.audience)},
             )
         except jwt.PyJWKClientError as error:
-            raise Problem(401, "Unauthorized", f"signing key not available: {error}") from None
+            log.warning("signing key not available: %s", error)
+            raise unauthorized("the token's signing key is not available") from None
         except jwt.InvalidTokenError as error:
-            raise Problem(401, "Unauthorized", f"invalid token: {error}") from None
+            raise unauthorized(_token_problem(error)) from None
         roles = claims.get("roles") or []
         if not isinstance(roles, list) or not all(role in ROLES for role in roles):
-            raise Problem(401, "Unauthorized", f"invalid token: roles must be a list of {', '.join(ROLES)}")
+            raise unauthorized(f"roles must be a list of {', '.join(ROLES)}")
         tenant_id = claims["tenant_id"]
         if not isinstance(tenant_id, str) or not tenant_id or len(tenant_id) > 64:
-            raise Problem(401, "Unauthorized", "invalid token: tenant_id must be a non-empty string")
+            raise unauthorized("tenant_id must be a non-empty string")
         return Principal(subject=str(claims["sub"]), tenant_id=tenant_id, roles=frozenset(roles))
+
+
+def _token_problem(error: jwt.InvalidTokenError) -> str:
+    """What is wrong with a token, in words that reveal nothing of the decoder."""
+    if isinstance(error, jwt.ExpiredSignatureError):
+        return "the token has expired"
+    if isinstance(error, jwt.ImmatureSignatureError):
+        return "the token is not valid yet"
+    if isinstance(error, jwt.InvalidSignatureError):
+        return "the token's signature does not verify"
+    if isinstance(error, jwt.InvalidAudienceError):
+        return "the token is meant for another audience"
+    if isinstance(error, jwt.InvalidIssuerError):
+        return "the token comes from another issuer"
+    if isinstance(error, jwt.MissingRequiredClaimError):
+        return f"the token lacks the {error.claim} claim"
+    if isinstance(error, jwt.InvalidAlgorithmError):
+        return "the token is signed with an algorithm this service does not accept"
+    return "the token is not a well-formed JWT"
+
+
+def unauthorized(problem: str | None = None) -> Problem:
+    """A 401 with the RFC 6750 challenge: without `problem` a token is missing, with it the token
+    was refused (`error="invalid_token"`)."""
+    challenge = 'Bearer realm="mentoring"'
+    if problem:
+        challenge += f', error="invalid_token", error_description="{problem}"'
+    return Problem(401, "Unauthorized", f"invalid token: {problem}" if problem else "a bearer token is required",
+                   headers={"WWW-Authenticate": challenge})
 
 
 def issue_dev_token(secret: str, tenant_id: str, roles: list[str], subject: str, ttl_s: int = 12 * 3600,
@@ -72,7 +105,7 @@ def authenticate(verifier: TokenVerifier) -> Principal:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
-        raise Problem(401, "Unauthorized", "a bearer token is required")
+        raise unauthorized()
     return verifier.verify(token.strip())
 
 

@@ -1,5 +1,6 @@
 """Guards on raw input that no schema expresses: identifiers in paths, NUL characters (which
-PostgreSQL cannot store in text) anywhere in a query or JSON body."""
+PostgreSQL cannot store in text) anywhere in a query or JSON body, and JSON nested deeper than any
+of our documents (a parser would recurse until Python gives up)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from flask import request
 from werkzeug.routing import BaseConverter
 
 from mentoring_shared.errors import InvalidField
+from mentoring_shared.web.problems import Problem
 
 ID_PATTERN = r"[A-Za-z0-9_-]{1,64}"
+MAX_JSON_DEPTH = 32  # our deepest documents nest about 5 levels
 ID_REGEX = re.compile(ID_PATTERN)
 
 
@@ -48,3 +51,36 @@ def reject_nul_characters() -> None:
         body = request.get_json(silent=True)
         for field in _strings_with_nul(body, ""):
             raise InvalidField(field, "must not contain NUL characters")
+
+
+def json_depth_exceeds(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """True if the JSON text nests arrays and objects deeper than `limit`. Counted on the raw bytes,
+    outside strings, so it never recurses; bodies with few brackets are not scanned at all."""
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False
+    depth, in_string, escaped = 0, False, False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # closing quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return False
+
+
+def reject_deep_json() -> None:
+    """Before a route parses its body: JSON nested deeper than MAX_JSON_DEPTH is a 400."""
+    if request.is_json and request.content_length and json_depth_exceeds(request.get_data(cache=True)):
+        message = f"must not nest arrays and objects more than {MAX_JSON_DEPTH} levels deep"
+        raise Problem(400, "Malformed JSON", f"The request body {message}.",
+                      errors=[{"field": "body", "location": "json", "message": message}])

@@ -34,9 +34,10 @@ class Problem(Exception):
     """Raise from a route or handler to answer with a problem document."""
 
     def __init__(self, status: int, title: str, detail: str | None = None, type_: str = "about:blank",
-                 **extensions: Any):
+                 headers: dict[str, str] | None = None, **extensions: Any):
         super().__init__(detail or title)
         self.status, self.title, self.detail, self.type = status, title, detail, type_
+        self.headers = headers or {}  # a 401's WWW-Authenticate, say
         self.extensions = extensions
 
 

@@ -1,0 +1,27 @@
+"""JSON nested deeper than any document of ours is refused with a 400 naming the body, on every
+service, instead of a parser recursing until Python gives up (a 500)."""
+
+import pytest
+
+from mentoring_shared.web.input_guards import MAX_JSON_DEPTH, json_depth_exceeds
+
+PROBLEM = "application/problem+json"
+
+
+@pytest.mark.parametrize("service, path", [("profiles", "/v1/people"), ("matching", "/v1/cohorts/c1/matching-runs"),
+                                           ("scheduling", "/v1/mentorships/m1/sessions"),
+                                           ("feedback", "/v1/pairs/m1/goals")])
+def test_deeply_nested_json_is_a_400_on_every_service(api, service, path):
+    body = "[" * 9000 + "]" * 9000  # about 18 KB
+    response = api(service).post(path, data=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+    assert response.mimetype == PROBLEM
+    assert response.get_json()["errors"][0]["field"] == "body"
+
+
+def test_nesting_is_counted_outside_strings_only():
+    assert not json_depth_exceeds(b'{"name": "' + b"[" * 100 + b'"}')
+    assert not json_depth_exceeds(b'{"a": "\\"[[[[' + b"[" * 100 + b'"}')
+    assert json_depth_exceeds(b"[" * (MAX_JSON_DEPTH + 1) + b"]" * (MAX_JSON_DEPTH + 1))
+    assert not json_depth_exceeds(b"[" * MAX_JSON_DEPTH + b"]" * MAX_JSON_DEPTH)
+    assert not json_depth_exceeds(b"[" + b"[]," * 500 + b"[]]")  # many brackets, shallow
