@@ -9,9 +9,10 @@ class ApplicationError(Exception):
     status = 400
     title = "Bad Request"
 
-    def __init__(self, detail: str, **extensions: Any):
+    def __init__(self, detail: str, retry_after_s: int | None = None, **extensions: Any):
         super().__init__(detail)
         self.detail = detail
+        self.retry_after_s = retry_after_s  # the same request may succeed then (Retry-After)
         self.extensions = extensions
 
 

@@ -143,6 +143,9 @@ def test_matching_a_cohort_outside_the_matching_state_is_a_conflict(api, apps, t
     response = start_run(matching, cohort)
     assert response.status_code == 409 and response.mimetype == PROBLEM
     assert response.get_json()["current_status"] == "enrolling"
+    # matching may only be catching up with a move to `matching`: the answer says so, and when to retry
+    assert response.headers["Retry-After"] == "2"
+    assert "matching is catching up" in response.get_json()["detail"]
     assert matching.post("/v1/cohorts/01a20117-0000-7000-8000-000000000000/matching-runs", json={}).status_code == 404
     assert count_rows(apps["matching"], "matching_runs", tenant_id=tenant) == 0
 

@@ -72,6 +72,10 @@ def test_a_duplicate_employee_id_or_email_is_a_conflict(api, apps, tenant):
      "application/json", 422, "manager_employee_id"),
     ('[1, 2]', "application/json", 422, "body"),
     ("name=A", "application/x-www-form-urlencoded", 415, None),
+    ('{"employee_id":"E","name":"A","email":"a@b.co","time_zone":"UTC","mentor_capacity":2.5}', "application/json",
+     422, "mentor_capacity"),                                                             # not stored as 2
+    ('{"employee_id":"E","name":"A","email":"a@b.co","time_zone":"UTC","mentor_capacity":true}', "application/json",
+     422, "mentor_capacity"),
 ])
 def test_bad_input_is_a_problem_naming_the_field_and_writes_nothing(api, apps, tenant, body, content_type,
                                                                       status, field):

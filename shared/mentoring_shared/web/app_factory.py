@@ -19,7 +19,7 @@ from mentoring_shared.web import health, observability
 from mentoring_shared.web.auth import TokenVerifier, authenticate
 from mentoring_shared.web.blueprint import Blueprint
 from mentoring_shared.web.input_guards import (IdConverter, id_converter_openapi, reject_deep_json,
-                                               reject_nul_characters)
+                                               reject_nul_characters, reject_undeclared_query_parameters)
 from mentoring_shared.web.uploads import upload_limit
 from mentoring_shared.web.problems import (PROBLEM_JSON, Problem, ProblemSchema, from_http_exception,
                                            problem_response)
@@ -96,6 +96,7 @@ def create_service_app(runtime: ServiceRuntime, title: str, description: str,
                                        + (" or multipart/form-data" if limit is not None else ""))
         reject_deep_json()  # before anything parses the body
         reject_nul_characters()
+        reject_undeclared_query_parameters()
         return None
 
     @app.errorhandler(Problem)
@@ -106,7 +107,10 @@ def create_service_app(runtime: ServiceRuntime, title: str, description: str,
 
     @app.errorhandler(ApplicationError)
     def render_application_error(error: ApplicationError):
-        return problem_response(error.status, error.title, error.detail, **error.extensions)
+        response = problem_response(error.status, error.title, error.detail, **error.extensions)
+        if error.retry_after_s is not None:
+            response.headers["Retry-After"] = str(error.retry_after_s)
+        return response
 
     @app.errorhandler(Exception)
     def render_unexpected(error: Exception):  # HTTP errors have their own handler (ProblemApi)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from flask import request
+from flask import current_app, request
 from werkzeug.routing import BaseConverter
 
 from mentoring_shared.errors import InvalidField
@@ -84,3 +84,27 @@ def reject_deep_json() -> None:
         message = f"must not nest arrays and objects more than {MAX_JSON_DEPTH} levels deep"
         raise Problem(400, "Malformed JSON", f"The request body {message}.",
                       errors=[{"field": "body", "location": "json", "message": message}])
+
+
+def reject_undeclared_query_parameters() -> None:
+    """A request that changes something, with query parameters its route does not declare, is a
+    422 naming each (a GET's declared parameters are checked by its own schema)."""
+    if request.method not in {"POST", "PUT", "PATCH", "DELETE"} or not request.args:
+        return
+    view = current_app.view_functions.get(request.endpoint)
+    unknown = sorted(set(request.args) - _declared_query_names(view, request.method))
+    if unknown:
+        raise Problem(422, "Validation failed", f"Invalid fields: {', '.join(unknown)}",
+                      errors=[{"field": name, "location": "query", "message": "Unknown field."} for name in unknown])
+
+
+def _declared_query_names(view, method: str) -> set[str]:
+    """The query parameters a flask-smorest route declares (`@blp.arguments(..., location="query")`)."""
+    handler = getattr(getattr(view, "view_class", None), method.lower(), None) or view
+    names: set[str] = set()
+    for parameter in getattr(handler, "_apidoc", {}).get("arguments", {}).get("parameters", []):
+        if parameter.get("in") == "query":
+            schema = parameter["schema"]
+            schema = schema() if isinstance(schema, type) else schema
+            names |= {field.data_key or name for name, field in schema.fields.items()}
+    return names

@@ -7,6 +7,7 @@ from typing import Any, Sequence
 
 import marshmallow as ma
 
+from mentoring_shared.web.fields import WholeNumber
 from mentoring_shared.web.input_guards import ID_PATTERN
 
 MAX_PAGE_SIZE = 200
@@ -14,7 +15,7 @@ DEFAULT_PAGE_SIZE = 50
 
 
 class PageArgs(ma.Schema):
-    limit = ma.fields.Integer(load_default=DEFAULT_PAGE_SIZE, validate=ma.validate.Range(min=1, max=MAX_PAGE_SIZE),
+    limit = WholeNumber(load_default=DEFAULT_PAGE_SIZE, validate=ma.validate.Range(min=1, max=MAX_PAGE_SIZE),
                               metadata={"description": f"Page size, at most {MAX_PAGE_SIZE}."})
     cursor = ma.fields.String(validate=ma.validate.Regexp(f"^{ID_PATTERN}$"),
                               metadata={"description": "`next_cursor` of the previous page."})

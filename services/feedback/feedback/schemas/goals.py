@@ -2,6 +2,7 @@
 
 import marshmallow as ma
 
+from mentoring_shared.web.fields import WholeNumber
 from mentoring_shared.web.pagination import PageArgs, page_schema
 
 _TITLE = ma.validate.Length(min=3, max=300)
@@ -30,7 +31,7 @@ class GoalChangesSchema(ma.Schema):
     title = ma.fields.String(validate=_TITLE)
     description = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=5000))
     target_date = ma.fields.Date()
-    progress = ma.fields.Integer(validate=ma.validate.Range(0, 100), metadata={"description": "percent"})
+    progress = WholeNumber(validate=ma.validate.Range(0, 100), metadata={"description": "percent"})
     status = ma.fields.String(validate=ma.validate.OneOf(["open", "achieved", "dropped"]))
 
 
@@ -42,10 +43,10 @@ class GoalSchema(ma.Schema):
     description = ma.fields.String(allow_none=True, required=True)
     target_date = ma.fields.Date(required=True)
     status = ma.fields.String(required=True, metadata={"description": "open, achieved or dropped"})
-    progress = ma.fields.Integer(required=True)
+    progress = WholeNumber(required=True)
     created_at = ma.fields.AwareDateTime(required=True)
     achieved_at = ma.fields.AwareDateTime(allow_none=True, required=True)
-    version = ma.fields.Integer(required=True)
+    version = WholeNumber(required=True)
     milestones = ma.fields.List(ma.fields.Nested(MilestoneSchema), required=True)
 
 

@@ -4,6 +4,8 @@ from dataclasses import fields
 
 import marshmallow as ma
 
+from mentoring_shared.web.fields import WholeNumber
+
 from feedback.health import HealthRules
 
 
@@ -13,7 +15,7 @@ def _field(field) -> ma.fields.Field:
         return ma.fields.String(validate=ma.validate.OneOf(["latest", "mean"]), metadata={"description": description})
     if field.name in ("low_rating", "low_rating_at_risk"):
         return ma.fields.Float(validate=ma.validate.Range(min=0, max=100))
-    return ma.fields.Integer(validate=ma.validate.Range(min=0, max=3650))
+    return WholeNumber(validate=ma.validate.Range(min=0, max=3650))
 
 
 HealthRulesSchema = ma.Schema.from_dict({field.name: _field(field) for field in fields(HealthRules)},

@@ -2,20 +2,21 @@
 
 import marshmallow as ma
 
+from mentoring_shared.web.fields import WholeNumber
 from mentoring_shared.web.input_guards import ID_PATTERN
 from mentoring_shared.web.pagination import PageArgs, page_schema
 
 
 class GoalProgressSchema(ma.Schema):
     goal = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=300))
-    progress = ma.fields.Integer(required=True, validate=ma.validate.Range(0, 100),
+    progress = WholeNumber(required=True, validate=ma.validate.Range(0, 100),
                                  metadata={"description": "percent"})
 
 
 class AnswerSchema(ma.Schema):
-    rating = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(1, 5),
+    rating = WholeNumber(allow_none=True, validate=ma.validate.Range(1, 5),
                                metadata={"description": "1 to 5; required for a session"})
-    recommend = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(0, 10),
+    recommend = WholeNumber(allow_none=True, validate=ma.validate.Range(0, 10),
                                   metadata={"description": "0 to 10: would you recommend the program (NPS)"})
     text = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=5000))
     goal_progress = ma.fields.List(ma.fields.Nested(GoalProgressSchema), validate=ma.validate.Length(max=20))
@@ -49,13 +50,13 @@ class FeedbackSchema(ma.Schema):
     author_id = ma.fields.String(allow_none=True)
     subject_id = ma.fields.String(allow_none=True)
     direction = ma.fields.String(required=True)
-    rating = ma.fields.Integer(allow_none=True)
-    recommend = ma.fields.Integer(allow_none=True)
+    rating = WholeNumber(allow_none=True)
+    recommend = WholeNumber(allow_none=True)
     text = ma.fields.String(allow_none=True)
     goal_progress = ma.fields.List(ma.fields.Nested(GoalProgressSchema), required=True)
     submitted_at = ma.fields.AwareDateTime(required=True)
     editable_until = ma.fields.AwareDateTime(required=True)
-    version = ma.fields.Integer(required=True)
+    version = WholeNumber(required=True)
 
 
 RequestPageSchema = page_schema(RequestSchema, "FeedbackRequestPage")

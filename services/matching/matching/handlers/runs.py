@@ -93,10 +93,21 @@ def approve_run(tenant_id: str, run_id: str, approved_by: str, uow: UnitOfWork) 
     return approved
 
 
+# Statuses a cohort passes through before matching: matching's copy may still show one of them
+# for a moment after profiles moved the cohort on.
+BEFORE_RUNNABLE = ("draft", "enrolling")
+CATCH_UP_RETRY_S = 2
+
+
 def _check_runnable(inputs: CohortInputs) -> None:
-    if inputs.cohort.status != RUNNABLE_STATUS:
-        raise Conflict(f"the cohort is {inputs.cohort.status}; it can be matched only while {RUNNABLE_STATUS}",
-                       current_status=inputs.cohort.status)
+    status = inputs.cohort.status
+    if status == RUNNABLE_STATUS:
+        return
+    if status in BEFORE_RUNNABLE:
+        raise Conflict(f"matching knows this cohort as {status}; it can be matched only while {RUNNABLE_STATUS}. "
+                       f"If it was just moved to {RUNNABLE_STATUS}, matching is catching up with that change: "
+                       f"retry in a few seconds", current_status=status, retry_after_s=CATCH_UP_RETRY_S)
+    raise Conflict(f"the cohort is {status}; it can be matched only while {RUNNABLE_STATUS}", current_status=status)
 
 
 def _decisions(tenant_id: str, decisions: dict[str, Any], session: Session) -> tuple[list, list]:

@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 
 import marshmallow as ma
 
+from mentoring_shared.web.fields import WholeNumber
 from mentoring_shared.contracts.matching import END_REASONS
 from mentoring_shared.web.pagination import PageArgs, page_schema
 
@@ -24,7 +25,7 @@ class MatchSchema(ma.Schema):
     run_id = ma.fields.String(allow_none=True)
     score = ma.fields.Function(lambda match: score(match.score), required=True)
     factors = ma.fields.List(ma.fields.Nested(FactorSchema), required=True)
-    version = ma.fields.Integer(required=True)
+    version = WholeNumber(required=True)
     confirmed_at = ma.fields.AwareDateTime(required=True)
     ended_at = ma.fields.AwareDateTime(allow_none=True)
     end_reason = ma.fields.String(allow_none=True, metadata={"description": ", ".join(END_REASONS)})
@@ -91,13 +92,13 @@ class DecisionSchema(ma.Schema):
 
 class SuggestionQuerySchema(ma.Schema):
     mentee_id = PersonId(metadata={"description": "Organizers only: whose suggestions (a mentee sees their own)."})
-    limit = ma.fields.Integer(load_default=10, validate=ma.validate.Range(min=1, max=50))
+    limit = WholeNumber(load_default=10, validate=ma.validate.Range(min=1, max=50))
 
 
 class SuggestionSchema(ma.Schema):
     mentor_id = ma.fields.String(required=True)
     score = ma.fields.Function(lambda suggestion: score(suggestion.score), required=True)
-    slots_left = ma.fields.Integer(attribute="slots", required=True)
+    slots_left = WholeNumber(attribute="slots", required=True)
     factors = ma.fields.Function(lambda suggestion: suggestion.explanation.as_dict()["factors"], required=True)
 
 

@@ -2,6 +2,7 @@
 
 import marshmallow as ma
 
+from mentoring_shared.web.fields import WholeNumber
 from mentoring_shared.web.pagination import page_schema
 
 from matching.schemas.common import FactorSchema, PairSchema, PersonId, score
@@ -24,22 +25,22 @@ class DistributionSchema(ma.Schema):
     p10 = ma.fields.Float(allow_none=True)
     p50 = ma.fields.Float(allow_none=True)
     p90 = ma.fields.Float(allow_none=True)
-    histogram = ma.fields.List(ma.fields.Integer(), metadata={"description": "pairs per score tenth"})
+    histogram = ma.fields.List(WholeNumber(), metadata={"description": "pairs per score tenth"})
 
 
 class ProofSchema(ma.Schema):
     proven = ma.fields.Boolean(metadata={"description": "dual prices show no left-out pair could improve the result"})
-    rounds = ma.fields.Integer()
-    candidate_pairs = ma.fields.Integer()
-    pairs_added = ma.fields.Integer()
+    rounds = WholeNumber()
+    candidate_pairs = WholeNumber()
+    pairs_added = WholeNumber()
 
 
 class UnmatchedSchema(ma.Schema):
     mentee_id = ma.fields.String()
-    missing = ma.fields.Integer(metadata={"description": "mentors wanted but not found"})
+    missing = WholeNumber(metadata={"description": "mentors wanted but not found"})
     reason = ma.fields.String(metadata={"description": "no_eligible_mentor or mentors_at_capacity"})
     detail = ma.fields.String()
-    excluded_by = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer(),
+    excluded_by = ma.fields.Dict(keys=ma.fields.String(), values=WholeNumber(),
                                  metadata={"description": "mentors each hard rule excludes"})
 
 
@@ -50,13 +51,13 @@ class SkippedSchema(ma.Schema):
 
 
 class RunSummarySchema(ma.Schema):
-    mentees = ma.fields.Integer()
-    mentors = ma.fields.Integer()
-    pairs = ma.fields.Integer()
-    pinned = ma.fields.Integer()
+    mentees = WholeNumber()
+    mentors = WholeNumber()
+    pairs = WholeNumber()
+    pinned = WholeNumber()
     total_score = ma.fields.Float()
     distribution = ma.fields.Nested(DistributionSchema)
-    duration_ms = ma.fields.Integer()
+    duration_ms = WholeNumber()
     proof = ma.fields.Nested(ProofSchema)
     unmatched = ma.fields.List(ma.fields.Nested(UnmatchedSchema))
     skipped = ma.fields.List(ma.fields.Nested(SkippedSchema))

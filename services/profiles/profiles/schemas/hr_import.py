@@ -6,6 +6,8 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import validate
 
+from mentoring_shared.web.fields import WholeNumber
+
 from profiles.hr_import import PRESETS
 
 
@@ -37,7 +39,7 @@ class ImportRequestSchema(ma.Schema):
 
 
 class RowErrorSchema(ma.Schema):
-    line = ma.fields.Integer(allow_none=True, required=True)
+    line = WholeNumber(allow_none=True, required=True)
     field = ma.fields.String(allow_none=True, required=True)
     message = ma.fields.String(required=True)
 
@@ -45,6 +47,6 @@ class RowErrorSchema(ma.Schema):
 class ImportReportSchema(ma.Schema):
     dry_run = ma.fields.Boolean(required=True)
     applied = ma.fields.Boolean(required=True)
-    summary = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer(), required=True,
+    summary = ma.fields.Dict(keys=ma.fields.String(), values=WholeNumber(), required=True,
                              metadata={"description": "creates, updates, deactivations, moves, unchanged, errors"})
     errors = ma.fields.List(ma.fields.Nested(RowErrorSchema), required=True)

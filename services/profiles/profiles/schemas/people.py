@@ -5,6 +5,7 @@ from datetime import timezone
 import marshmallow as ma
 from marshmallow import validate
 
+from mentoring_shared.web.fields import WholeNumber
 from mentoring_shared.web.pagination import PageArgs, page_schema
 
 from profiles.domain.people import MENTORING_ROLES, SKILL_LEVELS, STATUSES
@@ -22,7 +23,7 @@ class SkillSchema(ma.Schema):
 class WorkingHoursSchema(ma.Schema):
     start = ma.fields.String(required=True, validate=CLOCK, metadata={"description": "HH:MM, the person's zone"})
     end = ma.fields.String(required=True, validate=CLOCK)
-    days = ma.fields.List(ma.fields.Integer(validate=validate.Range(1, 7)), required=True,
+    days = ma.fields.List(WholeNumber(validate=validate.Range(1, 7)), required=True,
                           validate=validate.Length(min=1, max=7), metadata={"description": "ISO weekdays, 1 = Monday"})
 
 
@@ -41,7 +42,7 @@ class PersonWriteSchema(ma.Schema):
     manager_employee_id = ma.fields.String(allow_none=True, validate=validate.Length(min=1, max=64))
     location = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
     languages = ma.fields.List(TAG, validate=validate.Length(max=20))
-    seniority_band = ma.fields.Integer(allow_none=True, validate=validate.Range(1, 10))
+    seniority_band = WholeNumber(allow_none=True, validate=validate.Range(1, 10))
     skills = ma.fields.List(ma.fields.Nested(SkillSchema), validate=validate.Length(max=100))
     interests = ma.fields.List(TAG, validate=validate.Length(max=50))
     goals = ma.fields.List(TAG, validate=validate.Length(max=50))
@@ -49,7 +50,7 @@ class PersonWriteSchema(ma.Schema):
     roles_offered = ma.fields.List(ma.fields.String(validate=validate.OneOf(MENTORING_ROLES)))
     roles_wanted = ma.fields.List(ma.fields.String(validate=validate.OneOf(MENTORING_ROLES)))
     working_hours = ma.fields.Nested(WorkingHoursSchema)
-    mentor_capacity = ma.fields.Integer(validate=validate.Range(0, 20),
+    mentor_capacity = WholeNumber(validate=validate.Range(0, 20),
                                         metadata={"description": "Most mentees at once."})
 
 
@@ -57,7 +58,7 @@ class PersonSchema(PersonWriteSchema):
     id = ma.fields.String(required=True)
     employee_id = ma.fields.String(required=True, allow_none=True, metadata={"description": "None once erased."})
     status = ma.fields.String(required=True)
-    version = ma.fields.Integer(required=True)
+    version = WholeNumber(required=True)
     created_at = ma.fields.AwareDateTime(required=True, default_timezone=timezone.utc)
     updated_at = ma.fields.AwareDateTime(required=True, default_timezone=timezone.utc)
     skills = ma.fields.Method("dump_skills")

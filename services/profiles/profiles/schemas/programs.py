@@ -5,6 +5,7 @@ from datetime import timezone
 import marshmallow as ma
 from marshmallow import validate
 
+from mentoring_shared.web.fields import WholeNumber
 from mentoring_shared.web.pagination import PageArgs, page_schema
 
 from profiles.domain.cohorts import STATUSES as COHORT_STATUSES
@@ -26,17 +27,17 @@ class ProgramWriteSchema(ma.Schema):
     matching_weights = ma.fields.Dict(keys=ma.fields.String(validate=validate.OneOf(WEIGHT_FACTORS)),
                                       values=ma.fields.Float(validate=validate.Range(min=0, max=100)))
     meeting_cadence = ma.fields.String(validate=validate.OneOf(CADENCES))
-    meeting_minutes = ma.fields.Integer(validate=validate.Range(15, 240))
-    term_months = ma.fields.Integer(validate=validate.Range(1, 36))
-    pulse_first_after_days = ma.fields.Integer(validate=validate.Range(1, 365))
-    pulse_every_days = ma.fields.Integer(validate=validate.Range(7, 365))
-    privacy_threshold = ma.fields.Integer(validate=validate.Range(1, 100),
+    meeting_minutes = WholeNumber(validate=validate.Range(15, 240))
+    term_months = WholeNumber(validate=validate.Range(1, 36))
+    pulse_first_after_days = WholeNumber(validate=validate.Range(1, 365))
+    pulse_every_days = WholeNumber(validate=validate.Range(7, 365))
+    privacy_threshold = WholeNumber(validate=validate.Range(1, 100),
                                           metadata={"description": "No report figure from fewer respondents."})
 
 
 class ProgramSchema(ProgramWriteSchema):
     id = ma.fields.String(required=True)
-    version = ma.fields.Integer(required=True)
+    version = WholeNumber(required=True)
     created_at = ma.fields.AwareDateTime(**TIMESTAMP)
     updated_at = ma.fields.AwareDateTime(**TIMESTAMP)
 
@@ -71,7 +72,7 @@ class DuplicateCohortSchema(ma.Schema):
 class CohortSchema(CohortWriteSchema):
     id = ma.fields.String(required=True)
     status = ma.fields.String(required=True)
-    version = ma.fields.Integer(required=True)
+    version = WholeNumber(required=True)
     created_at = ma.fields.AwareDateTime(**TIMESTAMP)
     updated_at = ma.fields.AwareDateTime(**TIMESTAMP)
 
@@ -97,7 +98,7 @@ class EnrollmentWriteSchema(ma.Schema):
                            validate=validate.Length(max=20))
     goals_text = ma.fields.String(allow_none=True, validate=validate.Length(max=5000))
     preferences = ma.fields.Nested(PreferencesSchema, load_default=dict)
-    mentors_wanted = ma.fields.Integer(load_default=1, validate=validate.Range(1, 3),
+    mentors_wanted = WholeNumber(load_default=1, validate=validate.Range(1, 3),
                                        metadata={"description": "For mentees: how many mentors, for several views."})
 
 
@@ -115,9 +116,9 @@ class EnrollmentSchema(ma.Schema):
     goals = ma.fields.List(ma.fields.String(), required=True)
     goals_text = ma.fields.String(allow_none=True)
     preferences = ma.fields.Method("dump_preferences")
-    mentors_wanted = ma.fields.Integer(required=True)
+    mentors_wanted = WholeNumber(required=True)
     withdrawal_reason = ma.fields.String(allow_none=True)
-    version = ma.fields.Integer(required=True)
+    version = WholeNumber(required=True)
     created_at = ma.fields.AwareDateTime(**TIMESTAMP)
     updated_at = ma.fields.AwareDateTime(**TIMESTAMP)
 

@@ -6,6 +6,7 @@ from urllib.parse import unquote, urlsplit
 import marshmallow as ma
 from flask_smorest.fields import Upload
 
+from mentoring_shared.web.fields import WholeNumber
 from mentoring_shared.web.pagination import PageArgs, page_schema
 
 from scheduling.availability.epoch_minutes import utc_datetime
@@ -76,7 +77,7 @@ class CalendarSourceSchema(ma.Schema):
     username = ma.fields.String(allow_none=True)
     busy_intervals = ma.fields.Function(lambda source: len(source.busy), required=True,
                                         metadata={"description": "busy periods read in the horizon"})
-    busy_minutes = ma.fields.Integer(required=True)
+    busy_minutes = WholeNumber(required=True)
     horizon_start = ma.fields.Function(lambda source: utc_datetime(source.horizon_start).isoformat(), required=True,
                                        metadata={"description": "the busy time read covers horizon_start "
                                                                 "to horizon_end"})

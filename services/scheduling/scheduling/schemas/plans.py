@@ -2,6 +2,7 @@
 
 import marshmallow as ma
 
+from mentoring_shared.web.fields import WholeNumber
 from mentoring_shared.web.input_guards import ID_PATTERN
 from mentoring_shared.web.pagination import PageArgs, page_schema
 
@@ -17,10 +18,10 @@ class MentorshipSchema(ma.Schema):
     mentor_id = ma.fields.String(required=True)
     status = ma.fields.String(required=True, metadata={"description": "active, paused or ended"})
     cadence = ma.fields.String(required=True)
-    meeting_minutes = ma.fields.Integer(required=True)
+    meeting_minutes = WholeNumber(required=True)
     starts_on = ma.fields.Date(required=True)
     ends_on = ma.fields.Date(required=True)
-    version = ma.fields.Integer(required=True)
+    version = WholeNumber(required=True)
     pause_note = ma.fields.String(allow_none=True)
     resume_on = ma.fields.Date(allow_none=True)
     end_reason = ma.fields.String(allow_none=True)
@@ -43,7 +44,7 @@ class SessionSchema(ma.Schema):
     starts_at = ma.fields.AwareDateTime(required=True)
     ends_at = ma.fields.AwareDateTime(required=True)
     status = ma.fields.String(required=True, metadata={"description": "scheduled, completed, cancelled or no_show"})
-    version = ma.fields.Integer(required=True)
+    version = WholeNumber(required=True)
     confirmations = ma.fields.List(ma.fields.String(), required=True)
     completion = ma.fields.String(allow_none=True)
     completed_at = ma.fields.AwareDateTime(allow_none=True)
@@ -74,13 +75,13 @@ class PauseSchema(NoteSchema):
 
 
 class SlotQuerySchema(ma.Schema):
-    count = ma.fields.Integer(load_default=4, validate=ma.validate.Range(min=1, max=26))
+    count = WholeNumber(load_default=4, validate=ma.validate.Range(min=1, max=26))
     not_before = Moment()
 
 
 class SlotListSchema(ma.Schema):
     starts_at = ma.fields.List(ma.fields.AwareDateTime(), required=True)
-    meeting_minutes = ma.fields.Integer(required=True)
+    meeting_minutes = WholeNumber(required=True)
 
 
 class KickoffRequestSchema(ma.Schema):

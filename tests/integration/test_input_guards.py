@@ -1,5 +1,6 @@
-"""JSON nested deeper than any document of ours is refused with a 400 naming the body, on every
-service, instead of a parser recursing until Python gives up (a 500)."""
+"""Input no schema can express, refused on every service with a problem naming it: JSON nested
+deeper than any document of ours (a 400, instead of a parser recursing until Python gives up, a
+500), and query parameters a change's route does not declare (a 422)."""
 
 import pytest
 
@@ -25,3 +26,12 @@ def test_nesting_is_counted_outside_strings_only():
     assert json_depth_exceeds(b"[" * (MAX_JSON_DEPTH + 1) + b"]" * (MAX_JSON_DEPTH + 1))
     assert not json_depth_exceeds(b"[" * MAX_JSON_DEPTH + b"]" * MAX_JSON_DEPTH)
     assert not json_depth_exceeds(b"[" + b"[]," * 500 + b"[]]")  # many brackets, shallow
+
+
+@pytest.mark.parametrize("service, path", [("profiles", "/v1/people"), ("profiles", "/v1/programs"),
+                                           ("feedback", "/v1/pairs/m1/goals")])
+def test_a_change_with_undeclared_query_parameters_is_refused_naming_them(api, service, path):
+    response = api(service).post(f"{path}?dry_run=1&zeta=2", json={})
+    assert response.status_code == 422, response.get_data(as_text=True)[:300]
+    errors = response.get_json()["errors"]
+    assert [(e["field"], e["location"]) for e in errors] == [("dry_run", "query"), ("zeta", "query")]
