@@ -31,7 +31,7 @@ FEEDBACK_CASES = [
     ("feedback", "GET", "/v1/pairs/<id:match_id>/check-ins", "read", "/v1/pairs/{pair}/check-ins", None),
     ("feedback", "POST", "/v1/check-ins/<id:check_in_id>/completion", "change",
      "/v1/check-ins/{check_in}/completion", {"note": "B was here"}),
-    ("feedback", "GET", "/v1/cohorts/<id:cohort_id>/pairs", "list", "/v1/cohorts/{cohort}/pairs", None),
+    ("feedback", "GET", "/v1/cohorts/<id:cohort_id>/pairs", "read", "/v1/cohorts/{cohort}/pairs", None),
     ("feedback", "GET", "/v1/pairs/<id:match_id>", "read", "/v1/pairs/{pair}", None),
     ("feedback", "GET", "/v1/programs/<id:program_id>/health-rules", "read", "/v1/programs/{program}/health-rules",
      None),

@@ -11,7 +11,7 @@ from tests.integration.matching_cohorts import build_cohort
 # (service, method, route, kind, path with tenant A's ids, body); kinds as in test_tenant_isolation.
 MATCHING_CASES = [
     ("matching", "POST", "/v1/cohorts/<id:cohort_id>/matching-runs", "change", "/v1/cohorts/{cohort}/matching-runs", {}),
-    ("matching", "GET", "/v1/cohorts/<id:cohort_id>/matching-runs", "list", "/v1/cohorts/{cohort}/matching-runs", None),
+    ("matching", "GET", "/v1/cohorts/<id:cohort_id>/matching-runs", "read", "/v1/cohorts/{cohort}/matching-runs", None),
     ("matching", "GET", "/v1/matching-runs/<id:run_id>", "read", "/v1/matching-runs/{run}", None),
     ("matching", "GET", "/v1/matching-runs/<id:run_id>/pairs", "read", "/v1/matching-runs/{run}/pairs", None),
     ("matching", "POST", "/v1/matching-runs/<id:run_id>/approval", "change", "/v1/matching-runs/{run}/approval", None),

@@ -31,9 +31,12 @@ class CohortPairs(MethodView):
     @requires_role(*ORGANIZERS)
     @blueprint.arguments(schemas.PairQuerySchema, location="query")
     @blueprint.response(200, schemas.PairPageSchema)
+    @blueprint.alt_response(404, description="No pairs of this cohort in this tenant.")
     def get(self, args, cohort_id):
         """The cohort's pairs with their health: `?health=at_risk` for those that need attention now."""
         with current_runtime().sessions() as db:
+            if not Pairs(db).pairs_of_cohort(_tenant(), cohort_id, limit=1, after=None, health=None, status=None):
+                raise NotFound(f"no pairs of cohort {cohort_id} in this tenant")
             rows = Pairs(db).pairs_of_cohort(_tenant(), cohort_id, limit=args["limit"] + 1, after=args.get("cursor"),
                                              health=args.get("health"), status=args.get("status"))
         return page(rows, args["limit"], lambda row: row["match_id"])

@@ -10,6 +10,7 @@ from mentoring_shared.web.pagination import PageArgs, page
 
 from matching.api.acting import ORGANIZERS, tenant
 from matching.handlers import runs as handlers
+from matching.repositories.read_model import ReadModel
 from matching.repositories.matching import MatchingRecords
 from matching.schemas import runs as schemas
 
@@ -41,9 +42,12 @@ class CohortRuns(MethodView):
     @requires_role(*ORGANIZERS)
     @blueprint.arguments(PageArgs, location="query")
     @blueprint.response(200, schemas.RunPageSchema)
+    @blueprint.alt_response(404, description="No such cohort in this tenant.")
     def get(self, args, cohort_id):
         """The cohort's runs, oldest first."""
         with current_runtime().sessions() as session:
+            if ReadModel(session).cohort(tenant(), cohort_id) is None:
+                raise NotFound(f"no cohort {cohort_id} in this tenant")
             runs = MatchingRecords(session).runs(tenant(), cohort_id, args["limit"] + 1, args.get("cursor"))
         return page(runs, args["limit"], lambda run: run.id)
 

@@ -205,6 +205,7 @@ class CohortKickoffs(MethodView):
     @requires_role(*ORGANIZERS)
     @blueprint.arguments(schemas.KickoffRequestSchema, required=False)
     @blueprint.response(200, schemas.KickoffListSchema)
+    @blueprint.alt_response(404, description="No mentorships of this cohort in this tenant.")
     def post(self, body, cohort_id):
         """Book a kickoff for every new pair of the cohort at its earliest common slot, nobody
         double-booked; pairs without a slot say why."""

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session as DbSession
 from mentoring_shared.contracts import scheduling as contracts
 from mentoring_shared.db.unit_of_work import UnitOfWork
 from mentoring_shared.domain_events import DomainEvent
-from mentoring_shared.errors import InvalidField
+from mentoring_shared.errors import InvalidField, NotFound
 from mentoring_shared.ids import new_id
 
 from scheduling.availability import Cadence, KickoffResult, Pair, kickoff_slots, series
@@ -51,6 +51,8 @@ def book_kickoffs(tenant_id: str, cohort_id: str, not_before: datetime | None, o
     start = max(not_before or now, now)
     with uow:
         plans = Plans(uow.session)
+        if not plans.mentorships(tenant_id, limit=1, cohort_id=cohort_id):
+            raise NotFound(f"no mentorships of cohort {cohort_id} in this tenant")
         kicked_off = plans.mentorships_with_kickoff(tenant_id, cohort_id)
         waiting = [m for m in plans.mentorships(tenant_id, limit=1_000_000, cohort_id=cohort_id, status=domain.ACTIVE)
                    if m.id not in kicked_off]
