@@ -170,11 +170,12 @@ def _connection_failure(error: requests.ConnectionError) -> str:
 
 def service_urls(gateway: str | None, environ: Mapping[str, str] = os.environ) -> dict[str, str]:
     """Per service: the gateway's prefix (the gateway strips it), else MENTORING_<SERVICE>_URL,
-    else the service's default local port."""
+    else the local API on <SERVICE>_PORT (as `make run` starts it; 8001-8004 by default)."""
     gateway = gateway or environ.get("MENTORING_GATEWAY_URL")
     if gateway:
         return {service: f"{gateway.rstrip('/')}/{service}" for service in DEFAULT_PORTS}
-    return {service: environ.get(f"MENTORING_{service.upper()}_URL") or f"http://127.0.0.1:{port}"
+    return {service: environ.get(f"MENTORING_{service.upper()}_URL")
+            or f"http://127.0.0.1:{environ.get(f'{service.upper()}_PORT') or port}"
             for service, port in DEFAULT_PORTS.items()}
 
 
