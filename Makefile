@@ -22,9 +22,11 @@ help:
 install: $(STAMP)
 
 $(STAMP): constraints.txt shared/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
+	@echo "Installing the pinned packages into $(VENV) (the first time takes a few minutes)..."
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt $(EDITABLES)
+	@echo "Installed."
 	touch $(STAMP)
 
 # Debian packages the tests use (docker-compose, to validate docker-compose.yml); installs what is missing.

@@ -30,6 +30,9 @@ def platform(request, tmp_path, postgres_server, broker):
     if request.param == "embedded-in-var-dir":  # the defaults' databases live under VAR_DIR, not var/
         assert sorted(path.name for path in (tmp_path / "var").glob("*.db")) == \
             ["feedback.db", "matching.db", "profiles.db", "scheduling.db"]
+    # The addresses are announced once every API answers, with the ports actually used.
+    log = (tmp_path / "platform.log").read_text()
+    assert "every API answers" in log and f"http://127.0.0.1:{ports['profiles']}/v1/people" in log
 
 
 def test_a_person_registered_over_http_reaches_every_service(platform, tenant):
