@@ -27,6 +27,10 @@ READER_ROLES = ("org_admin", "program_manager", "service")
 ORGANIZER_ROLES = ("org_admin", "program_manager")
 
 
+# An erased person's copy says so, as profiles does; both they and a leaver are gone for good.
+ERASED_STATUS = "erased"
+GONE_STATUSES = ("terminated", ERASED_STATUS)
+
 def add_people_replica_table(metadata: MetaData) -> Table:
     return Table(
         "people", metadata,
@@ -66,7 +70,7 @@ def person_erased_handler(table: Table):
         upsert.apply(uow.session, {
             "tenant_id": event.tenant_id, "person_id": person_id, "version": event.data["version"],
             "employee_id": None, "name": ERASED_PERSON_NAME, "email": erased_email(person_id),
-            "time_zone": "UTC", "status": "terminated", "updated_at": datetime.now(timezone.utc)})
+            "time_zone": "UTC", "status": ERASED_STATUS, "updated_at": datetime.now(timezone.utc)})
     return apply_person_erased
 
 

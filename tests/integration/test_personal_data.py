@@ -77,6 +77,8 @@ def test_after_erasure_no_service_holds_the_name_or_email_and_a_replay_cannot_br
     for service in SERVICES[1:]:
         eventually(lambda: api(service).get(f"/v1/people/{person['id']}").get_json()["name"] == "Erased person",
                    message=f"{service} never applied the erasure")
+        # Erased, as profiles says, not merely terminated like a leaver.
+        assert api(service).get(f"/v1/people/{person['id']}").get_json()["status"] == "erased", service
     eventually(lambda: running_workers["profiles"].relay.backlog()[0] == 0)
     for service in SERVICES:
         assert places_holding(service_databases[service], needles) == [], service

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from mentoring_shared.db.bulk import insert_many
 from mentoring_shared.db.records import RecordMapping
+from mentoring_shared.people_replica import GONE_STATUSES
 
 from feedback import orm
 from feedback.domain.submissions import OPEN, Feedback, FeedbackRequest
@@ -61,12 +62,12 @@ class Submissions:
         return len(result.all())
 
     def add_requests_to_present(self, requests: list[FeedbackRequest]) -> None:
-        """Add the requests, but none to people who have left (the replica knows them as terminated)."""
+        """Add the requests, but none to people who have left (the replica knows them as terminated or erased)."""
         people = orm.people
         authors = {request.author_id for request in requests}
         gone = set(self._db.execute(select(people.c.person_id).where(
             people.c.tenant_id.in_({request.tenant_id for request in requests}), people.c.person_id.in_(authors),
-            people.c.status == "terminated")).scalars()) if requests else set()
+            people.c.status.in_(GONE_STATUSES))).scalars()) if requests else set()
         self.add_requests([request for request in requests if request.author_id not in gone])
 
     def add_feedback(self, given: Feedback) -> None:

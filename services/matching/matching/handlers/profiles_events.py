@@ -16,7 +16,7 @@ from mentoring_shared.db.replica import NewerSnapshotUpsert
 from mentoring_shared.db.unit_of_work import UnitOfWork
 from mentoring_shared.event_order import held_version, is_stale
 from mentoring_shared.messaging.envelope import Envelope
-from mentoring_shared.people_replica import is_stale_person_event, people_replica_handlers
+from mentoring_shared.people_replica import ERASED_STATUS, is_stale_person_event, people_replica_handlers
 
 from matching import orm
 from matching.domain import requests
@@ -57,7 +57,7 @@ def profiles_event_handlers(time_to_live: timedelta) -> dict:
         person_id = event.data["person_id"]
         _profiles.apply(uow.session, {
             "tenant_id": event.tenant_id, "person_id": person_id, "version": event.data["version"],
-            "employee_id": None, "manager_employee_id": None, "department": None, "status": "terminated",
+            "employee_id": None, "manager_employee_id": None, "department": None, "status": ERASED_STATUS,
             "profile": {}})
         table = orm.enrollments
         uow.session.execute(update(table).where(table.c.tenant_id == event.tenant_id, table.c.person_id == person_id)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session as DbSession
 from mentoring_shared.db.unit_of_work import UnitOfWork
 from mentoring_shared.errors import Forbidden, NotFound
 from mentoring_shared.ids import new_id
+from mentoring_shared.people_replica import GONE_STATUSES
 
 from scheduling.calendar_entries import entry_for_session
 from scheduling.calendar_metrics import FEEDS_SERVED
@@ -69,7 +70,7 @@ def feed_for_token(token: str, settings: SchedulingSettings, db: DbSession) -> b
     row = FeedTokens(db).live(token)
     people = People(db)
     person = None if row is None else people.person(row["tenant_id"], row["person_id"])
-    if person is None or person["status"] == "terminated":
+    if person is None or person["status"] in GONE_STATUSES:
         FEEDS_SERVED.labels("not_found").inc()
         raise NotFound("no such feed")
     sessions = feed_sessions(db, row["tenant_id"], row["person_id"], now - FEED_PAST)

@@ -10,7 +10,7 @@ from mentoring_shared.contracts import matching, profiles
 from mentoring_shared.db.replica import NewerSnapshotUpsert
 from mentoring_shared.db.unit_of_work import UnitOfWork
 from mentoring_shared.messaging.envelope import Envelope
-from mentoring_shared.people_replica import is_stale_person_event, people_replica_handlers
+from mentoring_shared.people_replica import ERASED_STATUS, is_stale_person_event, people_replica_handlers
 
 from scheduling import orm
 from scheduling.calendars.entries import Participant
@@ -43,7 +43,7 @@ def upstream_event_handlers(organizer: Participant) -> dict:
         person_id = event.data["person_id"]
         _schedules.apply(uow.session, {"tenant_id": event.tenant_id, "person_id": person_id,
                                        "version": event.data["version"], "time_zone": "UTC", "working_hours": None,
-                                       "status": "terminated"})
+                                       "status": ERASED_STATUS})
         cancel_future_sessions(uow, event.tenant_id, "person_erased", None, organizer, person_id=person_id)
         forget_calendars(uow, event.tenant_id, person_id)  # their busy times and credentials
         forget_feed_tokens(uow, event.tenant_id, person_id)
