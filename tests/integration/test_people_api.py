@@ -155,3 +155,16 @@ def test_concurrent_registrations_of_one_person_make_one_person_and_conflicts(ap
     assert statuses == [201] + [409] * 7
     assert count_rows(apps["profiles"], "people", tenant_id=tenant) == 1
     assert count_rows(apps["profiles"], "outbox", tenant_id=tenant) == 1
+
+
+def test_a_machine_client_registers_and_reads_people_but_changes_exports_and_imports_nothing(api, apps, tenant):
+    machine = api("profiles", roles=("service",))
+    created = machine.post("/v1/people", json=new_person())
+    assert created.status_code == 201
+    person = created.get_json()
+    assert machine.get(f"/v1/people/{person['id']}").status_code == 200
+    assert machine.request("PATCH", f"/v1/people/{person['id']}", json={"title": "Changed"}).status_code == 403
+    assert machine.get(f"/v1/people/{person['id']}/export").status_code == 403
+    assert machine.post(f"/v1/people/{person['id']}/erasure").status_code == 403
+    assert machine.post("/v1/hr-imports", data={}, content_type="multipart/form-data").status_code == 403
+    assert api("profiles").get(f"/v1/people/{person['id']}").get_json()["title"] != "Changed"

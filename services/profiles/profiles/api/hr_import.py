@@ -42,7 +42,7 @@ def rendered_errors(errors) -> list[dict]:
 @blueprint.route("/hr-imports")
 class PeopleImport(MethodView):
     @accepts_upload(MAX_FILE_BYTES)
-    @requires_role("org_admin", "service")
+    @requires_role("org_admin")
     @blueprint.arguments(ImportRequestSchema, location="multipart")
     @blueprint.response(200, ImportReportSchema)
     @blueprint.alt_response(422, description="The file or a row is invalid: every problem with its line; "

@@ -15,14 +15,16 @@ from profiles.repositories.people import PeopleFilter, PeopleRepository
 from profiles.schemas.people import (PeopleQueryArgs, PersonExportSchema, PersonPageSchema, PersonSchema,
                                      PersonWriteSchema)
 
-WRITERS = ("org_admin", "service")  # HR integrations write as `service`
+# A machine client (`service`) may register people; changing or exporting one stays with
+# org_admin (HR systems that keep people in sync use SCIM, with its own per-tenant token).
+REGISTRARS = ("org_admin", "service")
 
 blueprint = Blueprint("people", __name__, url_prefix="/v1/people", description="People taking part in mentoring.")
 
 
 @blueprint.route("")
 class PeopleCollection(MethodView):
-    @requires_role(*WRITERS)
+    @requires_role(*REGISTRARS)
     @blueprint.arguments(PersonWriteSchema)
     @blueprint.response(201, PersonSchema)
     @blueprint.alt_response(409, description="Another person in the tenant has this employee id or email.")
@@ -55,7 +57,7 @@ class PersonItem(MethodView):
             raise NotFound(f"no person {person_id} in this tenant")
         return person
 
-    @requires_role(*WRITERS)
+    @requires_role("org_admin")
     @blueprint.arguments(PersonWriteSchema(partial=True))
     @blueprint.response(200, PersonSchema)
     @blueprint.alt_response(404, description="No such person in this tenant.")
@@ -68,7 +70,7 @@ class PersonItem(MethodView):
 
 @blueprint.route("/<id:person_id>/export")
 class PersonExport(MethodView):
-    @requires_role("org_admin", "service")
+    @requires_role("org_admin")
     @blueprint.response(200, PersonExportSchema)
     @blueprint.alt_response(404, description="No such person in this tenant.")
     def get(self, person_id):
