@@ -35,3 +35,11 @@ def test_a_change_with_undeclared_query_parameters_is_refused_naming_them(api, s
     assert response.status_code == 422, response.get_data(as_text=True)[:300]
     errors = response.get_json()["errors"]
     assert [(e["field"], e["location"]) for e in errors] == [("dry_run", "query"), ("zeta", "query")]
+
+
+@pytest.mark.parametrize("service, path", [("profiles", "/v1/programs/p1"), ("profiles", "/v1/people/p1"),
+                                           ("feedback", "/v1/goals/g1")])
+def test_a_patch_without_a_body_is_a_400_not_a_change_of_nothing(api, service, path):
+    response = api(service).request("PATCH", path)
+    assert response.status_code == 400 and response.mimetype == PROBLEM
+    assert response.get_json()["errors"][0]["field"] == "body"

@@ -19,7 +19,8 @@ from mentoring_shared.web import health, observability
 from mentoring_shared.web.auth import TokenVerifier, authenticate
 from mentoring_shared.web.blueprint import Blueprint
 from mentoring_shared.web.input_guards import (IdConverter, id_converter_openapi, reject_deep_json,
-                                               reject_nul_characters, reject_undeclared_query_parameters)
+                                               reject_nul_characters, reject_undeclared_query_parameters,
+                                               require_a_patch_body)
 from mentoring_shared.web.uploads import upload_limit
 from mentoring_shared.web.problems import (PROBLEM_JSON, Problem, ProblemSchema, from_http_exception,
                                            problem_response)
@@ -94,6 +95,7 @@ def create_service_app(runtime: ServiceRuntime, title: str, description: str,
         elif request.method in {"POST", "PUT", "PATCH"} and request.content_length and not request.is_json:
             raise UnsupportedMediaType("request bodies must be application/json"
                                        + (" or multipart/form-data" if limit is not None else ""))
+        require_a_patch_body()
         reject_deep_json()  # before anything parses the body
         reject_nul_characters()
         reject_undeclared_query_parameters()

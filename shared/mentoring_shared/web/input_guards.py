@@ -108,3 +108,10 @@ def _declared_query_names(view, method: str) -> set[str]:
             schema = schema() if isinstance(schema, type) else schema
             names |= {field.data_key or name for name, field in schema.fields.items()}
     return names
+
+
+def require_a_patch_body() -> None:
+    """A PATCH says what to change: without a body it is a 400, not a 200 that changed nothing."""
+    if request.method == "PATCH" and not request.content_length:
+        raise Problem(400, "Body required", "A PATCH needs a JSON body with the fields to change.",
+                      errors=[{"field": "body", "location": "json", "message": "Missing data for required field."}])
