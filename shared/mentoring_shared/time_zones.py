@@ -11,3 +11,8 @@ def _iana_names() -> frozenset[str]:
 
 def is_iana_time_zone(name: str) -> bool:
     return name in _iana_names()
+
+
+def iana_time_zones() -> list[str]:
+    """Every IANA zone name this machine knows, sorted: the `enum` API documents carry."""
+    return sorted(_iana_names())

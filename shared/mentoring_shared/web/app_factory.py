@@ -7,6 +7,7 @@ import logging
 from http import HTTPStatus
 from typing import Iterable
 
+import marshmallow as ma
 from flask import Flask, g, request
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
@@ -36,6 +37,14 @@ def schema_name(schema) -> str:
     cls = resolve_schema_cls(schema)
     name = cls.__name__.removesuffix("Schema")
     return f"{name}Patch" if getattr(schema, "partial", False) else name
+
+
+def no_nul_characters(self, field, ret, **kwargs) -> dict:
+    """OpenAPI attribute function: every text field says it takes no NUL character, as the input
+    guards enforce (PostgreSQL cannot store one), unless it already has a pattern of its own."""
+    if isinstance(field, ma.fields.String) and "pattern" not in ret and not field.dump_only:
+        return {"pattern": "^[^\\u0000]*$"}
+    return {}
 
 
 class ProblemApi(Api):
@@ -119,7 +128,9 @@ def create_service_app(runtime: ServiceRuntime, title: str, description: str,
         log.exception("unhandled error")
         return problem_response(500, "Internal Server Error", "An unexpected error occurred; it has been logged.")
 
-    api = ProblemApi(app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
+    plugin = MarshmallowPlugin(schema_name_resolver=schema_name)
+    api = ProblemApi(app, spec_kwargs={"marshmallow_plugin": plugin})
+    plugin.converter.add_attribute_function(no_nul_characters)
     api.register_converter(IdConverter, id_converter_openapi)
     api.register_blueprint(health.blueprint)
     for blueprint in blueprints:

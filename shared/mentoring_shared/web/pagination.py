@@ -16,7 +16,7 @@ DEFAULT_PAGE_SIZE = 50
 
 class PageArgs(ma.Schema):
     limit = WholeNumber(load_default=DEFAULT_PAGE_SIZE, validate=ma.validate.Range(min=1, max=MAX_PAGE_SIZE),
-                              metadata={"description": f"Page size, at most {MAX_PAGE_SIZE}."})
+                        metadata={"description": f"Page size, at most {MAX_PAGE_SIZE}."})
     cursor = ma.fields.String(validate=ma.validate.Regexp(f"^{ID_PATTERN}$"),
                               metadata={"description": "`next_cursor` of the previous page."})
 

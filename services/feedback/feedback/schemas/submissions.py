@@ -10,14 +10,14 @@ from mentoring_shared.web.pagination import PageArgs, page_schema
 class GoalProgressSchema(ma.Schema):
     goal = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=300))
     progress = WholeNumber(required=True, validate=ma.validate.Range(0, 100),
-                                 metadata={"description": "percent"})
+                           metadata={"description": "percent"})
 
 
 class AnswerSchema(ma.Schema):
     rating = WholeNumber(allow_none=True, validate=ma.validate.Range(1, 5),
-                               metadata={"description": "1 to 5; required for a session"})
+                         metadata={"description": "1 to 5; required for a session"})
     recommend = WholeNumber(allow_none=True, validate=ma.validate.Range(0, 10),
-                                  metadata={"description": "0 to 10: would you recommend the program (NPS)"})
+                            metadata={"description": "0 to 10: would you recommend the program (NPS)"})
     text = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=5000))
     goal_progress = ma.fields.List(ma.fields.Nested(GoalProgressSchema), validate=ma.validate.Length(max=20))
 

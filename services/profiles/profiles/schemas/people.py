@@ -5,6 +5,7 @@ from datetime import timezone
 import marshmallow as ma
 from marshmallow import validate
 
+from mentoring_shared.time_zones import iana_time_zones
 from mentoring_shared.web.fields import WholeNumber
 from mentoring_shared.web.pagination import PageArgs, page_schema
 
@@ -34,8 +35,10 @@ class PersonWriteSchema(ma.Schema):
                                    metadata={"description": "The HR system's employee id: the key for every sync."})
     name = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
     email = ma.fields.Email(required=True, validate=validate.Length(max=320))
+    # The zones are listed in the OpenAPI document; the handler's check says "unknown IANA time zone".
     time_zone = ma.fields.String(required=True, validate=validate.Length(min=1, max=64),
-                                 metadata={"description": "IANA time zone, e.g. Europe/Paris."})
+                                 metadata={"description": "IANA time zone, e.g. Europe/Paris.",
+                                           "enum": iana_time_zones()})
     status = ma.fields.String(validate=validate.OneOf(STATUSES))
     title = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
     department = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
@@ -51,7 +54,7 @@ class PersonWriteSchema(ma.Schema):
     roles_wanted = ma.fields.List(ma.fields.String(validate=validate.OneOf(MENTORING_ROLES)))
     working_hours = ma.fields.Nested(WorkingHoursSchema)
     mentor_capacity = WholeNumber(validate=validate.Range(0, 20),
-                                        metadata={"description": "Most mentees at once."})
+                                  metadata={"description": "Most mentees at once."})
 
 
 class PersonSchema(PersonWriteSchema):

@@ -15,6 +15,11 @@ from profiles.domain.programs import CADENCES, TYPES, WEIGHT_FACTORS
 NAME = validate.Length(min=1, max=200)
 TIMESTAMP = {"required": True, "default_timezone": timezone.utc}
 
+# How much each scoring factor counts (0 to 100); a factor left out keeps its default.
+MatchingWeightsSchema = ma.Schema.from_dict(
+    {factor: ma.fields.Float(validate=validate.Range(min=0, max=100)) for factor in WEIGHT_FACTORS},
+    name="MatchingWeightsSchema")
+
 
 class ProgramWriteSchema(ma.Schema):
     """A program's settings. For PATCH, every field is optional."""
@@ -24,15 +29,15 @@ class ProgramWriteSchema(ma.Schema):
                             metadata={"description": "classic: mentor more senior; reverse: mentee more senior; "
                                                      "peer: same band; group: one mentor, several mentees."})
     description = ma.fields.String(allow_none=True, validate=validate.Length(max=5000))
-    matching_weights = ma.fields.Dict(keys=ma.fields.String(validate=validate.OneOf(WEIGHT_FACTORS)),
-                                      values=ma.fields.Float(validate=validate.Range(min=0, max=100)))
+    matching_weights = ma.fields.Nested(MatchingWeightsSchema)
     meeting_cadence = ma.fields.String(validate=validate.OneOf(CADENCES))
     meeting_minutes = WholeNumber(validate=validate.Range(15, 240))
     term_months = WholeNumber(validate=validate.Range(1, 36))
     pulse_first_after_days = WholeNumber(validate=validate.Range(1, 365))
     pulse_every_days = WholeNumber(validate=validate.Range(7, 365))
     privacy_threshold = WholeNumber(validate=validate.Range(1, 100),
-                                          metadata={"description": "No report figure from fewer respondents."})
+                                    metadata={"description": "No report figure from fewer respondents."})
+
 
 
 class ProgramSchema(ProgramWriteSchema):
@@ -99,7 +104,7 @@ class EnrollmentWriteSchema(ma.Schema):
     goals_text = ma.fields.String(allow_none=True, validate=validate.Length(max=5000))
     preferences = ma.fields.Nested(PreferencesSchema, load_default=dict)
     mentors_wanted = WholeNumber(load_default=1, validate=validate.Range(1, 3),
-                                       metadata={"description": "For mentees: how many mentors, for several views."})
+                                 metadata={"description": "For mentees: how many mentors, for several views."})
 
 
 class WithdrawSchema(ma.Schema):

@@ -45,7 +45,8 @@ class AddCalendarSchema(ma.Schema):
         validate=[ma.validate.Length(min=2, max=500), check_write_back_path],
         metadata={"description": "CalDAV only, optional: a calendar path on the same server (e.g. "
                                  "\"/mentor/mentoring/\") that the person's sessions are written to as they are "
-                                 "booked, moved and called off."})
+                                 "booked, moved and called off. No \".\" or \"..\" segments.",
+                  "pattern": r"^/[^/?#\\\u0000-\u0020\u007f][^?#\\\u0000-\u0020\u007f]*/$"})
 
     @ma.validates_schema
     def credentials_fit_the_kind(self, data, **_):
