@@ -37,7 +37,7 @@ run: install
 	scripts/run-embedded
 
 demo: install
-	scripts/demo
+	scripts/demo $(DEMO_ARGS)
 
 test: install system-packages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
