@@ -21,6 +21,8 @@ import shutil
 import sys
 from pathlib import Path
 
+import sqlalchemy.exc
+
 from mentoring_shared.admin.commands import add_admin_parser
 from mentoring_shared.demo.command import add_demo_parser
 from mentoring_shared.outbox_command import add_outbox_parser
@@ -48,7 +50,11 @@ def cmd_migrate(args) -> int:
         raise ValueError(f"unknown service(s) {', '.join(unknown)}; services are {', '.join(SERVICES)}")
     env = Environment()
     for service in services:
-        upgrade_to_head(migrations_dir(service), env.database_url(f"{service.upper()}_DATABASE_URL"))
+        variable = f"{service.upper()}_DATABASE_URL"
+        try:
+            upgrade_to_head(migrations_dir(service), env.database_url(variable))
+        except sqlalchemy.exc.DBAPIError as error:  # unreachable, refused, a path that does not exist
+            raise ConfigError(variable, f"names a database that cannot be opened: {str(error.orig).strip()}") from None
         print(f"{service}: database at the latest migration", file=sys.stderr)
     return 0
 

@@ -65,3 +65,10 @@ def test_a_worker_whose_metrics_port_is_taken_says_which_setting_to_change(tmp_p
     assert f"cannot serve /metrics on 127.0.0.1:{port}" in result.stderr
     assert "set PROFILES_WORKER_METRICS_PORT to a free port, or 0 for none" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_database_that_cannot_be_opened_is_named_not_a_traceback(tmp_path):
+    result = run(["migrate", "profiles"], PROFILES_DATABASE_URL=f"sqlite:///{tmp_path}/no/such/dir/profiles.db")
+    assert result.returncode == 2
+    assert "configuration error: PROFILES_DATABASE_URL names a database that cannot be opened" in result.stderr
+    assert "Traceback" not in result.stderr
