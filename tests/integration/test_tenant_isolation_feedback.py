@@ -37,13 +37,14 @@ FEEDBACK_CASES = [
      None),
     ("feedback", "PUT", "/v1/programs/<id:program_id>/health-rules", "change", "/v1/programs/{program}/health-rules",
      {"overrides": {"no_session_days_at_risk": 90}}),
+    ("feedback", "GET", "/v1/people/<id:person_id>/export", "read", "/v1/people/{author}/export", None),
 ]
 
 
 @pytest.fixture(scope="module")
 def tenant_a(apps):
     """Tenant A: an open request and an answered one with its feedback, a pair with a goal, a milestone
-    and a check-in, and its program; written straight into the database."""
+    and a check-in, its program, and the mentee who was asked; written straight into the database."""
     tenant = f"tenant-a-{uuid.uuid4().hex[:12]}"
     runtime = apps["feedback"].extensions["runtime"]
     tables = runtime.outbox.metadata.tables
@@ -62,6 +63,9 @@ def tenant_a(apps):
             **common, feedback_id=feedback_id, request_id=answered, author_id=author, subject_id=subject, rating=5,
             recommend=None, text="A's words", goal_progress=[], submitted_at=now,
             editable_until=now + timedelta(days=3), version=1, anonymized=False))
+        db.execute(insert(tables["people"]).values(
+            tenant_id=tenant, person_id=author, employee_id=None, name="A's mentee", email="mentee@a.example",
+            time_zone="UTC", status="active", version=1, updated_at=now))
         db.execute(insert(tables["pairs"]).values(
             match_id=common["match_id"], tenant_id=tenant, cohort_id=common["cohort_id"],
             program_id=common["program_id"], mentee_id=author, mentor_id=subject, status="active", confirmed_at=now,
@@ -83,7 +87,7 @@ def tenant_a(apps):
     return {"api": ApiClient(apps["feedback"], tenant, ("org_admin",)),
             "ids": {"open_request": open_request, "feedback": feedback_id, "cohort": common["cohort_id"],
                     "program": common["program_id"], "pair": common["match_id"], "goal": goal_id,
-                    "milestone": milestone_id, "check_in": check_in_id}}
+                    "milestone": milestone_id, "check_in": check_in_id, "author": author}}
 
 
 def state_of(api, ids) -> dict:

@@ -28,6 +28,7 @@ MATCHING_CASES = [
     ("matching", "POST", "/v1/match-requests/<id:request_id>/decline", "change",
      "/v1/match-requests/{request}/decline", {}),
     ("matching", "POST", "/v1/match-requests/<id:request_id>/cancel", "change", "/v1/match-requests/{request}/cancel", {}),
+    ("matching", "GET", "/v1/people/<id:person_id>/export", "read", "/v1/people/{mentor}/export", None),
 ]
 
 

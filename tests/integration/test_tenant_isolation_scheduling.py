@@ -51,6 +51,7 @@ SCHEDULING_CASES = [
     ("scheduling", "POST", "/v1/sessions/<id:session_id>/confirm", "change", "/v1/sessions/{session}/confirm", {}),
     ("scheduling", "POST", "/v1/sessions/<id:session_id>/no-show", "change", "/v1/sessions/{session}/no-show", {}),
     ("scheduling", "POST", "/v1/cohorts/<id:cohort_id>/kickoffs", "kickoffs", "/v1/cohorts/{cohort}/kickoffs", {}),
+    ("scheduling", "GET", "/v1/people/<id:person_id>/export", "read", "/v1/people/{person}/export", None),
 ]
 
 

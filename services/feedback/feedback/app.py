@@ -9,7 +9,7 @@ from mentoring_shared.runtime import ServiceRuntime
 from mentoring_shared.web.app_factory import create_service_app
 
 from feedback import SERVICE, orm
-from feedback.api import goals, pairs, reports, submissions
+from feedback.api import goals, pairs, personal_data, reports, submissions
 from feedback.settings import load_feedback_settings
 
 
@@ -18,7 +18,8 @@ def create_app(environ: Mapping[str, str] | None = None) -> Flask:
     runtime = ServiceRuntime.from_environment(SERVICE, orm.metadata, environ)
     app = create_service_app(runtime, title="Feedback",
                              blueprints=[people_replica_blueprint(orm.people, SERVICE), submissions.blueprint,
-                                         goals.blueprint, pairs.blueprint, reports.blueprint],
+                                         goals.blueprint, pairs.blueprint, reports.blueprint,
+                                         personal_data.blueprint],
                              description="Two-way feedback, goals and milestones, pair health, program reports.")
     app.extensions["feedback_settings"] = settings
     return app

@@ -49,6 +49,8 @@ pairs = Table(
 )
 Index("ix_pairs_cohort", pairs.c.tenant_id, pairs.c.cohort_id)
 Index("ix_pairs_program", pairs.c.tenant_id, pairs.c.program_id)
+Index("ix_pairs_mentee", pairs.c.tenant_id, pairs.c.mentee_id)  # a person's export
+Index("ix_pairs_mentor", pairs.c.tenant_id, pairs.c.mentor_id)
 
 sessions = Table(
     "sessions", metadata,
@@ -114,6 +116,7 @@ feedback = Table(
 )
 Index("ix_feedback_cohort", feedback.c.tenant_id, feedback.c.cohort_id)
 Index("ix_feedback_match", feedback.c.tenant_id, feedback.c.match_id)
+Index("ix_feedback_author", feedback.c.tenant_id, feedback.c.author_id)  # a person's export
 
 goals = Table(
     "goals", metadata,

@@ -9,7 +9,7 @@ from mentoring_shared.runtime import ServiceRuntime
 from mentoring_shared.web.app_factory import create_service_app
 
 from matching import SERVICE, orm
-from matching.api import matches, runs
+from matching.api import matches, personal_data, runs
 from matching.settings import load_matching_settings
 
 
@@ -18,7 +18,7 @@ def create_app(environ: Mapping[str, str] | None = None) -> Flask:
     runtime = ServiceRuntime.from_environment(SERVICE, orm.metadata, environ)
     app = create_service_app(runtime, title="Matching",
                              blueprints=[people_replica_blueprint(orm.people, SERVICE), runs.blueprint,
-                                         matches.blueprint],
+                                         matches.blueprint, personal_data.blueprint],
                              description="Who mentors whom: optimal, explainable matching of whole cohorts.")
     app.extensions["matching_settings"] = settings
     return app

@@ -97,6 +97,8 @@ run_pairs = Table(
     Column("pinned", Boolean, nullable=False),
     Column("factors", JSON, nullable=False),
 )
+Index("ix_run_pairs_mentee", run_pairs.c.tenant_id, run_pairs.c.mentee_id)  # a person's export
+Index("ix_run_pairs_mentor", run_pairs.c.tenant_id, run_pairs.c.mentor_id)
 
 matches = Table(
     "matches", metadata,

@@ -9,7 +9,7 @@ from mentoring_shared.runtime import ServiceRuntime
 from mentoring_shared.web.app_factory import create_service_app
 
 from scheduling import SERVICE, orm
-from scheduling.api import calendars, feeds, plans
+from scheduling.api import calendars, feeds, personal_data, plans
 from scheduling.settings import load_scheduling_settings
 
 
@@ -18,7 +18,8 @@ def create_app(environ: Mapping[str, str] | None = None) -> Flask:
     runtime = ServiceRuntime.from_environment(SERVICE, orm.metadata, environ)
     app = create_service_app(runtime, title="Scheduling",
                              blueprints=[people_replica_blueprint(orm.people, SERVICE), plans.blueprint,
-                                         calendars.blueprint, feeds.blueprint, feeds.public_blueprint],
+                                         calendars.blueprint, feeds.blueprint, feeds.public_blueprint,
+                                         personal_data.blueprint],
                              description="Regular meetings across time zones; calendar feeds and sync.")
     app.extensions["scheduling_settings"] = settings
     return app

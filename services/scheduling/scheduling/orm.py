@@ -125,6 +125,7 @@ feed_tokens = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("revoked_at", UtcDateTime, nullable=True),
 )
+Index("ix_feed_tokens_person", feed_tokens.c.tenant_id, feed_tokens.c.person_id)
 
 # One row per reminder emitted: its key makes a reminder exactly-once across restarts and replicas.
 reminders_sent = Table(

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from mentoring_shared.admin.output import ProgressBar, fields, size, table
+from mentoring_shared.admin.person_export import gather_person_export, write_privately
 
 if TYPE_CHECKING:
     from mentoring_shared.admin.client import PlatformClient
@@ -25,6 +26,7 @@ as the bearer token's tenant and role (org_admin or program_manager).
   mentoring admin matching run COHORT_ID | show RUN_ID | approve RUN_ID
   mentoring admin pairs health COHORT_ID [--at-risk]
   mentoring admin report COHORT_ID [--csv]
+  mentoring admin person export PERSON_ID [--output FILE]   all four services' data on a person
 
 Where the services answer: --gateway URL or MENTORING_GATEWAY_URL (one gateway, /profiles,
 /matching, /scheduling and /feedback prefixes), else MENTORING_<SERVICE>_URL per service, else
@@ -247,6 +249,21 @@ def _answer_figure(figure: dict, render: Callable[[float], str]) -> str:
     return "-" if figure.get("value") is None else f"{render(figure['value'])} ({figure['respondents']} respondents)"
 
 
+# --- people ----------------------------------------------------------------------------------
+
+def export_person(client: PlatformClient, args) -> int:
+    document = _json(gather_person_export(client, args.person_id))
+    if not args.output:
+        print(document)
+        return 0
+    try:
+        write_privately(Path(args.output), document + "\n")
+    except OSError as error:
+        raise ValueError(f"cannot write {args.output}: {error.strerror}") from None
+    print(f"person {args.person_id}: profiles, matching, scheduling and feedback exported to {args.output}")
+    return 0
+
+
 # --- plumbing ---------------------------------------------------------------------------------
 
 def _json(data: Any) -> str:
@@ -347,4 +364,13 @@ def add_admin_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentP
                      "goals (answer-based figures are withheld below the program's privacy threshold)")
     report.add_argument("cohort_id")
     report.add_argument("--csv", action="store_true", help="the report as CSV, as the API renders it")
+
+    person = group("person", "a person's rights over their data")
+    exporting = command(person, "export", export_person,
+                        "everything the four services hold about a person (their right of access), as one JSON "
+                        "document; org_admin only. A service that cannot be reached fails the export: it is "
+                        "never partial")
+    exporting.add_argument("person_id")
+    exporting.add_argument("--output", metavar="FILE", help="write the document to FILE, readable by you only "
+                                                            "(default: standard output)")
     return admin

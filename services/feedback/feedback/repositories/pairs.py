@@ -32,6 +32,14 @@ class Pairs:
                                ).mappings().first()
         return None if row is None else dict(row)
 
+    def pairs_of_person(self, tenant_id: str, person_id: str) -> list[dict[str, Any]]:
+        """The pairs the person is mentor or mentee in, with their health."""
+        table = orm.pairs
+        rows = self._db.execute(select(table).where(
+            table.c.tenant_id == tenant_id, (table.c.mentee_id == person_id) | (table.c.mentor_id == person_id))
+            .order_by(table.c.confirmed_at, table.c.match_id)).mappings()
+        return [dict(row) for row in rows]
+
     # --- from matching's events: each write holds the match's version, so an older event is ignored ---
     def add_confirmed(self, tenant_id: str, match: dict[str, Any]) -> bool:
         """A confirmed match becomes an active pair, unless the pair is known already (this

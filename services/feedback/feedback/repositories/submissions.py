@@ -47,6 +47,13 @@ class Submissions:
         rows = self._db.execute(query.order_by(table.c.request_id).limit(limit)).mappings()
         return [_REQUESTS.record(row) for row in rows]
 
+    def requests_addressed_to(self, tenant_id: str, person_id: str) -> list[FeedbackRequest]:
+        """Every request the person was asked to answer, whatever became of it."""
+        table = orm.feedback_requests
+        rows = self._db.execute(select(table).where(table.c.tenant_id == tenant_id, table.c.author_id == person_id)
+                                .order_by(table.c.created_at, table.c.request_id)).mappings()
+        return [_REQUESTS.record(row) for row in rows]
+
     def has_requests_for_session(self, tenant_id: str, session_id: str) -> bool:
         table = orm.feedback_requests
         return self._db.execute(select(table.c.request_id).where(
@@ -88,4 +95,11 @@ class Submissions:
         rows = self._db.execute(select(table).where(
             table.c.tenant_id == tenant_id,
             (table.c.author_id == person_id) | (table.c.subject_id == person_id))).mappings()
+        return [_FEEDBACK.record(row) for row in rows]
+
+    def feedback_given_by(self, tenant_id: str, person_id: str) -> list[Feedback]:
+        """The person's answers, with their words (an erased author's no longer name them)."""
+        table = orm.feedback
+        rows = self._db.execute(select(table).where(table.c.tenant_id == tenant_id, table.c.author_id == person_id)
+                                .order_by(table.c.submitted_at, table.c.feedback_id)).mappings()
         return [_FEEDBACK.record(row) for row in rows]

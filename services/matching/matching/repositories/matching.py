@@ -172,6 +172,22 @@ class MatchingRecords:
             .order_by(table.c.request_id)).mappings()
         return [request for request in map(_REQUESTS.record, rows) if request.is_open(now)]
 
+    def requests_involving(self, tenant_id: str, person_id: str) -> list[MatchRequest]:
+        """Every request the person made or received, whatever became of it."""
+        table = orm.match_requests
+        rows = self._session.execute(select(table).where(
+            table.c.tenant_id == tenant_id, (table.c.mentee_id == person_id) | (table.c.mentor_id == person_id))
+            .order_by(table.c.request_id)).mappings()
+        return [_REQUESTS.record(row) for row in rows]
+
+    def run_pairs_naming(self, tenant_id: str, person_id: str) -> list[dict]:
+        """Every proposed pair of every run that names the person, with its score and explanation."""
+        table = orm.run_pairs
+        rows = self._session.execute(select(table).where(
+            table.c.tenant_id == tenant_id, (table.c.mentee_id == person_id) | (table.c.mentor_id == person_id))
+            .order_by(table.c.run_id, table.c.mentee_id, table.c.mentor_id)).mappings()
+        return [dict(row) for row in rows]
+
     # --- erasure ---
     def scrub_explanations(self, tenant_id: str, person_id: str) -> None:
         """Explanations name skills, departments and goals: drop their details where the person took part."""

@@ -87,6 +87,14 @@ class Plans:
         rows = self._db.execute(query.order_by(table.c.session_id).limit(limit)).mappings()
         return [SESSIONS.record(row) for row in rows]
 
+    def sessions_of(self, tenant_id: str, person_id: str) -> list[Session]:
+        """Every session the person was or is in, oldest first."""
+        table = orm.sessions
+        rows = self._db.execute(select(table).where(
+            table.c.tenant_id == tenant_id, (table.c.mentee_id == person_id) | (table.c.mentor_id == person_id))
+            .order_by(table.c.starts_at, table.c.session_id)).mappings()
+        return [SESSIONS.record(row) for row in rows]
+
     def mentorships_with_kickoff(self, tenant_id: str, cohort_id: str) -> set[str]:
         """Mentorships of the cohort whose kickoff is booked or held (a cancelled one does not count)."""
         table = orm.sessions
