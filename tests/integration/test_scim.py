@@ -6,7 +6,7 @@ import uuid
 import pytest
 
 from mentoring_shared.testing.fixtures import ApiClient
-from tests.integration.helpers import count_rows
+from tests.integration.helpers import count_rows, new_person
 
 SCIM = "application/scim+json"
 ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
@@ -63,10 +63,12 @@ def scim_error(response, status, scim_type=None):
 
 
 def test_a_provisioned_user_is_a_person_and_reads_back(scim, scim_app, tenant):
-    created = scim("POST", "/Users", user_body(timezone="Europe/Paris"))
+    body = user_body(timezone="Europe/Paris")
+    created = scim("POST", "/Users", body)
     assert created.status_code == 201 and created.mimetype == SCIM
     user = created.get_json()
-    assert user["userName"] == user["emails"][0]["value"] and user["userName"].islower()
+    assert user["userName"] == body["userName"]  # kept as sent: any string (RFC 7643 §4.1.1)
+    assert user["emails"] == body["emails"] and user["name"] == body["name"] and user["externalId"] == body["externalId"]
     assert user["active"] is True and user["timezone"] == "Europe/Paris"
     assert user["meta"]["version"] == 'W/"1"' and created.headers["ETag"] == 'W/"1"'
     assert created.headers["Location"].endswith(f"/scim/v2/Users/{user['id']}")
@@ -156,9 +158,12 @@ def test_entra_patch_forms(scim, scim_app, tenant):
     assert off.status_code == 200 and off.get_json()["active"] is False
     assert count_rows(scim_app, "outbox", tenant_id=tenant, event_type="profiles.person.deactivated.v1") == 1
     email = scim("PATCH", f"/Users/{user['id']}", {"schemas": [PATCH_OP], "Operations": [
-        {"op": "Replace", "path": 'emails[type eq "work"].value', "value": "renamed@example.com"},
-        {"op": "Remove", "path": "userName"}]})
-    assert email.get_json()["userName"] == "renamed@example.com", email.get_json()
+        {"op": "Replace", "path": 'emails[type eq "work"].value', "value": "renamed@example.com"}]})
+    assert email.get_json()["emails"][0]["value"] == "renamed@example.com", email.get_json()
+    assert ApiClient(scim_app, tenant, ("org_admin",)).get(f"/v1/people/{user['id']}").get_json()[
+        "email"] == "renamed@example.com"
+    scim_error(scim("PATCH", f"/Users/{user['id']}", {"schemas": [PATCH_OP], "Operations": [
+        {"op": "Remove", "path": "userName"}]}), 400, "mutability")  # userName is required
     removed = scim("PATCH", f"/Users/{user['id']}", {"Operations": [
         {"op": "remove", "path": f"{ENTERPRISE}:manager"}, {"op": "remove", "path": "title"}]}).get_json()
     assert "manager" not in removed[ENTERPRISE] and "title" not in removed
@@ -169,7 +174,7 @@ def test_enterprise_extension_on_create_and_unknown_manager(scim, scim_app, tena
     body = user_body(**{ENTERPRISE: {"employeeNumber": "EMP-42", "department": "Sales",
                                      "manager": {"value": manager["id"]}}})
     user = scim("POST", "/Users", body).get_json()
-    assert user["externalId"] == "EMP-42" and user[ENTERPRISE]["employeeNumber"] == "EMP-42"
+    assert user["externalId"] == body["externalId"] and user[ENTERPRISE]["employeeNumber"] == "EMP-42"
     assert user[ENTERPRISE]["manager"]["value"] == manager["id"]
     before = count_rows(scim_app, "people", tenant_id=tenant)
     scim_error(scim("POST", "/Users", user_body(**{ENTERPRISE: {"manager": {"value": "no-such-user"}}})),
@@ -194,13 +199,58 @@ def test_put_replaces_and_etags_guard_writes(scim, scim_app, tenant):
     assert count_rows(scim_app, "outbox", tenant_id=tenant, event_type="profiles.person.deactivated.v1") == 0
 
 
-def test_delete_deactivates(scim, scim_app, tenant):
+def test_delete_deactivates_the_person_and_the_user_is_gone_from_scim(scim, scim_app, tenant):
     user = scim("POST", "/Users", user_body()).get_json()
     assert scim("DELETE", f"/Users/{user['id']}").status_code == 204
-    assert scim("GET", f"/Users/{user['id']}").get_json()["active"] is False
+    scim_error(scim("GET", f"/Users/{user['id']}"), 404)  # RFC 7644 §3.6
+    scim_error(scim("DELETE", f"/Users/{user['id']}"), 404)
+    scim_error(scim("PATCH", f"/Users/{user['id']}", {"Operations": [{"op": "replace", "value": {"active": True}}]}), 404)
+    assert scim("GET", "/Users").get_json()["totalResults"] == 0
     assert count_rows(scim_app, "outbox", tenant_id=tenant, event_type="profiles.person.deactivated.v1") == 1
-    assert scim("GET", "/Users", query_string={"filter": "active eq false"}).get_json()["totalResults"] == 1
+    person = ApiClient(scim_app, tenant, ("org_admin",)).get(f"/v1/people/{user['id']}").get_json()
+    assert person["status"] == "terminated"  # deactivated, not erased
     scim_error(scim("GET", "/Users/does-not-exist"), 404)
+
+
+def test_a_change_only_scim_holds_moves_the_etag(scim, scim_app, tenant):
+    user = scim("POST", "/Users", user_body(displayName="Ada")).get_json()
+    renamed = scim("PATCH", f"/Users/{user['id']}", {"Operations": [
+        {"op": "replace", "path": "displayName", "value": "Countess"}]}, headers={"If-Match": 'W/"1"'})
+    assert renamed.status_code == 200 and renamed.get_json()["displayName"] == "Countess"
+    assert renamed.headers["ETag"] == 'W/"2"'
+    assert count_rows(scim_app, "outbox", tenant_id=tenant) == 1  # the person did not change: no event
+    scim_error(scim("PATCH", f"/Users/{user['id']}", {"Operations": [
+        {"op": "replace", "path": "displayName", "value": "Stale"}]}, headers={"If-Match": 'W/"1"'}), 412)
+    assert scim("GET", f"/Users/{user['id']}").get_json()["displayName"] == "Countess"
+
+
+def test_a_person_registered_elsewhere_holds_their_email_as_user_name(scim, scim_app, tenant):
+    admin = ApiClient(scim_app, tenant, ("org_admin",))
+    registered = admin.post("/v1/people", json=new_person()).get_json()
+    found = scim("GET", "/Users", query_string={"filter": f'userName eq "{registered["email"]}"'}).get_json()
+    assert [u["id"] for u in found["Resources"]] == [registered["id"]]  # Okta and Entra match it, then link
+    taken = scim("POST", "/Users", user_body(userName=registered["email"].upper()))
+    scim_error(taken, 409, "uniqueness")
+
+
+def test_a_deleted_user_provisioned_again_is_the_same_person(scim, scim_app, tenant):
+    body = user_body()
+    user = scim("POST", "/Users", body).get_json()
+    assert scim("DELETE", f"/Users/{user['id']}").status_code == 204
+    again = scim("POST", "/Users", body)
+    assert again.status_code == 201 and again.get_json()["id"] == user["id"] and again.get_json()["active"] is True
+    assert scim("GET", f"/Users/{user['id']}").status_code == 200
+    assert count_rows(scim_app, "people", tenant_id=tenant) == 1
+
+
+def test_erasure_forgets_what_scim_kept_and_the_user_is_gone(scim, scim_app, tenant):
+    user = scim("POST", "/Users", user_body()).get_json()
+    assert count_rows(scim_app, "scim_users", tenant_id=tenant, person_id=user["id"]) == 1
+    erased = ApiClient(scim_app, tenant, ("org_admin",)).post(f"/v1/people/{user['id']}/erasure")
+    assert erased.status_code in (200, 202, 204), erased.get_json()
+    assert count_rows(scim_app, "scim_users", tenant_id=tenant, person_id=user["id"]) == 0
+    scim_error(scim("GET", f"/Users/{user['id']}"), 404)
+    assert scim("GET", "/Users").get_json()["totalResults"] == 0
 
 
 def test_groups_crud_and_membership(scim, scim_app, tenant):
@@ -227,8 +277,10 @@ def test_groups_crud_and_membership(scim, scim_app, tenant):
     assert found["totalResults"] == 1 and "members" not in found["Resources"][0]
     member_of = scim("GET", "/Groups", query_string={"filter": f'members[value eq "{c}"]'}).get_json()
     assert member_of["totalResults"] == 1
-    scim_error(scim("PATCH", f"/Groups/{group['id']}", {"Operations": [
-        {"op": "add", "path": "members", "value": [{"value": "ghost"}]}]}), 400, "invalidValue")
+    # a member who is not a User here is left out; the rest of the change holds
+    ghost = scim("PATCH", f"/Groups/{group['id']}", {"Operations": [
+        {"op": "add", "path": "members", "value": [{"value": "ghost"}]}]})
+    assert ghost.status_code == 200 and [m["value"] for m in ghost.get_json()["members"]] == [c]
     assert count_rows(scim_app, "scim_group_members", tenant_id=tenant) == 1
     replaced = scim("PUT", f"/Groups/{group['id']}", {"displayName": "Platform", "members": [{"value": a}]},
                     headers={"If-Match": patched["meta"]["version"]})
@@ -252,7 +304,8 @@ def test_tokens_authenticate_only_their_tenant(scim_app, tenant):
                                ("PATCH", f"/Groups/{group['id']}", {"Operations": [{"op": "replace", "path": "displayName", "value": "x"}]}),
                                ("DELETE", f"/Groups/{group['id']}", None)):
         scim_error(other(method, path, body), 404)
-    scim_error(other("POST", "/Groups", {"displayName": "B's", "members": [{"value": user["id"]}]}), 400, "invalidValue")
+    foreign_member = other("POST", "/Groups", {"displayName": "B's", "members": [{"value": user["id"]}]})
+    assert foreign_member.status_code == 201 and foreign_member.get_json().get("members", []) == []
     assert client("GET", f"/Users/{user['id']}").get_json() == user
     assert client("GET", f"/Groups/{group['id']}").get_json()["displayName"] == "A's"
     assert count_rows(scim_app, "outbox", tenant_id=tenant, event_type="profiles.person.deactivated.v1") == 0

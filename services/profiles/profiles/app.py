@@ -13,6 +13,8 @@ from profiles.api import hr_import, people, programs
 
 def create_app(environ: Mapping[str, str] | None = None) -> Flask:
     runtime = ServiceRuntime.from_environment(SERVICE, orm.metadata, environ)
-    return create_service_app(runtime, title="Profiles", blueprints=[people.blueprint, hr_import.blueprint, programs.blueprint,
-                                                                    scim.tokens_blueprint, scim.blueprint],
-                              description="People, programs, cohorts and enrollments; the HR-system sync.")
+    app = create_service_app(runtime, title="Profiles", blueprints=[people.blueprint, hr_import.blueprint, programs.blueprint,
+                                                                   scim.tokens_blueprint, scim.blueprint],
+                             description="People, programs, cohorts and enrollments; the HR-system sync.")
+    scim.answer_routing_errors_in_scim(app)
+    return app

@@ -150,6 +150,25 @@ scim_group_members = Table(
 )
 Index("ix_scim_group_members_person", scim_group_members.c.tenant_id, scim_group_members.c.person_id)
 
+# What an identity provider says about a person that the person itself does not hold: its userName
+# (any string, unique per tenant without regard to case), externalId, the name parts, displayName and
+# emails as sent, and whether it DELETEd the user (the person stays, terminated; SCIM answers 404).
+scim_users = Table(
+    "scim_users", metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("person_id", String(36), primary_key=True),
+    Column("user_name", String(320), nullable=False),
+    Column("user_name_key", String(320), nullable=False),  # lowercased: uniqueness and filters
+    Column("external_id", String(200), nullable=True),
+    Column("attributes", JSON, nullable=False),
+    Column("deleted_at", UtcDateTime, nullable=True),
+    # Counts the changes that left the person as it was (a displayName, an externalId): the User's
+    # version (its ETag) is the person's version plus this, so it moves with every change.
+    Column("revision", Integer, nullable=False),
+)
+Index("ux_scim_users_tenant_user_name", scim_users.c.tenant_id, scim_users.c.user_name_key, unique=True)
+Index("ix_scim_users_tenant_external_id", scim_users.c.tenant_id, scim_users.c.external_id)
+
 outbox = add_outbox_table(metadata)
 inbox = add_inbox_table(metadata)
 broker_log_marks, outbox_republishes = add_relay_tables(metadata)

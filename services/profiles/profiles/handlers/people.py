@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Callable
 
 from mentoring_shared.db.unit_of_work import UnitOfWork
 from mentoring_shared.errors import NotFound, PreconditionFailed
@@ -12,8 +12,13 @@ from mentoring_shared.ids import new_id
 from profiles.domain import people as domain
 from profiles.repositories.people import PeopleRepository
 
+# Work another module keeps beside the person (e.g. SCIM's userName), done in the person's own
+# transaction so both are written or neither: (session, person as written) -> None.
+AlongsideWrite = Callable[[Any, domain.Person], None]
 
-def register_person(tenant_id: str, attributes: dict[str, Any], uow: UnitOfWork) -> domain.Person:
+
+def register_person(tenant_id: str, attributes: dict[str, Any], uow: UnitOfWork,
+                    alongside: AlongsideWrite | None = None) -> domain.Person:
     person, events = domain.register_person(person_id=new_id(), tenant_id=tenant_id,
                                             now=datetime.now(timezone.utc), **attributes)
     with uow:
@@ -21,13 +26,15 @@ def register_person(tenant_id: str, attributes: dict[str, Any], uow: UnitOfWork)
         domain.check_manager_chain(person.employee_id, person.manager_employee_id,
                                    repository.manager_chain(tenant_id))
         repository.add(person)
+        if alongside is not None:
+            alongside(uow.session, person)
         uow.publish(events)
         uow.commit()
     return person
 
 
 def change_person(tenant_id: str, person_id: str, changes: dict[str, Any], uow: UnitOfWork,
-                  expected_version: int | None = None) -> domain.Person:
+                  expected_version: int | None = None, alongside: AlongsideWrite | None = None) -> domain.Person:
     """Apply `changes`. With `expected_version`, only if the person is still at that version (checked
     under the row lock): the caller computed the changes from it."""
     with uow:
@@ -39,12 +46,15 @@ def change_person(tenant_id: str, person_id: str, changes: dict[str, Any], uow: 
             raise PreconditionFailed(f"the person is at version {person.version}, not {expected_version}",
                                      current_version=person.version)
         changed, events = domain.change_person(person, changes, datetime.now(timezone.utc))
-        if not events:
+        if not events and alongside is None:
             return person
         if changed.manager_employee_id != person.manager_employee_id or changed.employee_id != person.employee_id:
             domain.check_manager_chain(changed.employee_id, changed.manager_employee_id,
                                        repository.manager_chain(tenant_id))
-        repository.save(changed)
-        uow.publish(events)
+        if events:
+            repository.save(changed)
+            uow.publish(events)
+        if alongside is not None:
+            alongside(uow.session, changed)
         uow.commit()
     return changed

@@ -13,6 +13,7 @@ from profiles.domain import enrollments as enrollment_rules
 from profiles.domain import people as domain
 from profiles.repositories.people import PeopleRepository
 from profiles.repositories.programs import ProgramsRepository
+from profiles.scim import user_records as scim_user_records
 
 
 def export_person(tenant_id: str, person_id: str, session: Session) -> dict:
@@ -26,7 +27,8 @@ def export_person(tenant_id: str, person_id: str, session: Session) -> dict:
 
 def erase_person(tenant_id: str, person_id: str, uow: UnitOfWork) -> domain.Person:
     """Anonymize the person, scrub and end their enrollments, drop their past events from the
-    outbox, and publish person-erased for every other service: one transaction."""
+    outbox and what SCIM kept about them, and publish person-erased for every other service: one
+    transaction."""
     now = datetime.now(timezone.utc)
     with uow:
         people = PeopleRepository(uow.session)
@@ -44,6 +46,7 @@ def erase_person(tenant_id: str, person_id: str, uow: UnitOfWork) -> domain.Pers
             programs.save_enrollment(scrubbed)
             events += enrollment_events
         people.save(erased)
+        scim_user_records.forget(uow.session, tenant_id, person_id)  # userName, emails, names as sent
         uow.publish(events)
         uow.commit()
     return erased

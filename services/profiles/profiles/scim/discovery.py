@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from profiles.scim.groups import GROUP
-from profiles.scim.users import ENTERPRISE, USER
+from zoneinfo import available_timezones
+
+from profiles.scim.models import ENTERPRISE
+
+USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
 
 SPC = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"
 RESOURCE_TYPE = "urn:ietf:params:scim:schemas:core:2.0:ResourceType"
@@ -40,29 +44,38 @@ def resource_types(base_url: str) -> list[dict]:
 
 def _attribute(name: str, type_: str = "string", *, required: bool = False, multi: bool = False,
                uniqueness: str = "none", mutability: str = "readWrite", sub: list | None = None,
-               case_exact: bool = False, references: list | None = None) -> dict:
-    attribute = {"name": name, "type": type_, "multiValued": multi, "description": name, "required": required,
-                 "mutability": mutability, "returned": "default", "uniqueness": uniqueness}
+               case_exact: bool = False, references: list | None = None, canonical: list | None = None,
+               description: str | None = None, returned: str = "default") -> dict:
+    attribute = {"name": name, "type": type_, "multiValued": multi, "description": description or name,
+                 "required": required,
+                 "mutability": mutability, "returned": returned, "uniqueness": uniqueness}
     if type_ in ("string", "reference"):
         attribute["caseExact"] = case_exact
     if sub:
         attribute["subAttributes"] = sub
     if references:
         attribute["referenceTypes"] = references
+    if canonical:
+        attribute["canonicalValues"] = canonical
     return attribute
 
 
 def schemas(base_url: str) -> list[dict]:
     user = [
-        _attribute("userName", required=True, uniqueness="server"),
+        _attribute("userName", required=True, uniqueness="server",
+                   description="Any string, unique in the tenant without regard to case"),
         _attribute("name", "complex", sub=[_attribute("formatted"), _attribute("givenName"),
                                            _attribute("familyName")]),
         _attribute("displayName"),
         _attribute("title"),
-        _attribute("timezone"),
+        _attribute("timezone", canonical=sorted(available_timezones()),
+                   description="An IANA time zone (the canonical values are every one accepted)"),
         _attribute("active", "boolean"),
-        _attribute("emails", "complex", multi=True, sub=[_attribute("value"), _attribute("type"),
-                                                         _attribute("primary", "boolean")]),
+        # Required because every person has an email (a userName that is an email is accepted instead).
+        _attribute("emails", "complex", multi=True, required=True,
+                   description="The primary email (else the work one, else the first) is the person's email",
+                   sub=[_attribute("value", required=True), _attribute("type", canonical=["work", "home", "other"]),
+                        _attribute("primary", "boolean")]),
     ]
     enterprise = [
         _attribute("employeeNumber", uniqueness="server"),
@@ -74,8 +87,9 @@ def schemas(base_url: str) -> list[dict]:
     group = [
         _attribute("displayName", required=True, uniqueness="server"),
         _attribute("members", "complex", multi=True, sub=[
-            _attribute("value", mutability="immutable"), _attribute("display", mutability="readOnly"),
-            _attribute("type", mutability="immutable"),
+            _attribute("value", mutability="immutable"), _attribute("display", mutability="readOnly", returned="request",
+                       description="The member's name, when asked for with attributes=members.display"),
+            _attribute("type", mutability="immutable", canonical=["User"]),
             _attribute("$ref", "reference", mutability="immutable", references=["User"])]),
     ]
     return [{"schemas": [SCHEMA], "id": schema_id, "name": name, "description": description,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
+from scim2_models import GroupMember, Meta
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -13,9 +14,10 @@ from mentoring_shared.ids import new_id
 
 from profiles.orm import people, scim_group_members, scim_groups
 from profiles.scim.errors import ScimError
+from profiles.scim.etags import check_if_match, etag
 from profiles.scim.filters import Attribute
+from profiles.scim.models import GroupResource
 
-GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
 MAX_MEMBERS_PER_REQUEST = 10_000
 
 
@@ -59,61 +61,53 @@ def members_of(session: Session, tenant_id: str, group_ids: list[str]) -> dict[s
     return out
 
 
-def group_document(group: dict, members: list[tuple[str, str]] | None, base_url: str) -> dict[str, Any]:
-    document: dict[str, Any] = {
-        "schemas": [GROUP], "id": group["id"], "displayName": group["display_name"],
-        "meta": {"resourceType": "Group", "created": group["created_at"].isoformat(),
-                 "lastModified": group["updated_at"].isoformat(), "version": f'W/"{group["version"]}"',
-                 "location": f"{base_url}/Groups/{group['id']}"},
-    }
-    if group.get("external_id"):
-        document["externalId"] = group["external_id"]
-    if members is not None:
-        document["members"] = [{"value": person_id, "display": name, "type": "User",
-                                "$ref": f"{base_url}/Users/{person_id}"} for person_id, name in members]
-    return document
+def group_document(group: dict, members: list[tuple[str, str]] | None, base_url: str,
+                   with_display: bool = False) -> GroupResource:
+    """The Group; members' display names only when asked for (they are `returned: request`)."""
+    return GroupResource(
+        id=group["id"], display_name=group["display_name"], external_id=group.get("external_id") or None,
+        members=None if members is None else [
+            GroupMember(value=person_id, display=name if with_display else None, type="User", ref=f"{base_url}/Users/{person_id}")
+            for person_id, name in members],
+        meta=Meta(resource_type="Group", created=group["created_at"], last_modified=group["updated_at"],
+                  version=etag(group["version"]), location=f"{base_url}/Groups/{group['id']}"))
 
 
-def group_values(document: Any) -> tuple[str, str | None, set[str]]:
-    """(display name, external id, member person ids) from a full Group document."""
-    if not isinstance(document, dict):
-        raise ScimError(400, "a Group is a JSON object", "invalidSyntax")
-    doc = {key.lower(): value for key, value in document.items()}
-    name = doc.get("displayname")
+def group_values(group: GroupResource) -> tuple[str, str | None, set[str]]:
+    """(display name, external id, member person ids) from a full Group."""
+    name = group.display_name
     if not isinstance(name, str) or not name.strip() or len(name) > 200:
         raise ScimError(400, "displayName is required: a string of at most 200 characters", "invalidValue")
-    external_id = doc.get("externalid") or None
-    if external_id is not None and (not isinstance(external_id, str) or len(external_id) > 200):
+    if group.external_id is not None and len(group.external_id) > 200:
         raise ScimError(400, "externalId must be a string of at most 200 characters", "invalidValue")
-    members = doc.get("members") or []
-    if not isinstance(members, list) or len(members) > MAX_MEMBERS_PER_REQUEST:
-        raise ScimError(400, f"members must be a list of at most {MAX_MEMBERS_PER_REQUEST}", "invalidValue")
+    members = group.members or []
+    if len(members) > MAX_MEMBERS_PER_REQUEST:
+        raise ScimError(400, f"members must be a list of at most {MAX_MEMBERS_PER_REQUEST}", "tooMany")
     ids = set()
     for member in members:
-        value = {key.lower(): item for key, item in member.items()}.get("value") if isinstance(member, dict) else None
-        if not isinstance(value, str) or not value:
+        if not member.value:
             raise ScimError(400, "each member needs a value: a User id", "invalidValue")
-        ids.add(value)
-    return name.strip(), external_id, ids
+        ids.add(member.value)
+    return name.strip(), group.external_id or None, ids
 
 
-def _check_members(session: Session, tenant_id: str, member_ids: set[str]) -> None:
+def _known_members(session: Session, tenant_id: str, member_ids: set[str]) -> set[str]:
+    """The ids that are Users of this tenant. Others are left out, not refused: an identity provider
+    may name a member it has not provisioned here (or a DELETEd one), and the rest of the change holds."""
     found: set[str] = set()
     ordered = sorted(member_ids)
     for chunk in range(0, len(ordered), 1000):
         found |= set(session.execute(select(people.c.id).where(
             people.c.tenant_id == tenant_id, people.c.id.in_(ordered[chunk:chunk + 1000]))).scalars())
-    unknown = sorted(member_ids - found)
-    if unknown:
-        raise ScimError(400, f"members {', '.join(unknown[:5])} are not Users of this tenant", "invalidValue")
+    return found
 
 
-def create(uow, tenant_id: str, document: Any) -> str:
-    name, external_id, member_ids = group_values(document)
+def create(uow, tenant_id: str, group: GroupResource) -> str:
+    name, external_id, member_ids = group_values(group)
     now = datetime.now(timezone.utc)
     group_id = new_id()
     with uow:
-        _check_members(uow.session, tenant_id, member_ids)
+        member_ids = _known_members(uow.session, tenant_id, member_ids)
         _unique_name(uow.session, tenant_id, name, None)
         try:
             uow.session.execute(insert(scim_groups).values(
@@ -126,19 +120,17 @@ def create(uow, tenant_id: str, document: Any) -> str:
     return group_id
 
 
-def replace(uow, tenant_id: str, group_id: str, change, if_match: str | None) -> None:
-    """`change(current document) -> new full document`, applied under a row lock."""
-    from profiles.scim.api import check_if_match  # the HTTP layer's precondition rule
+def replace(uow, tenant_id: str, group_id: str, change, if_match: str | None, base_url: str) -> None:
+    """`change(current Group) -> new full Group`, applied under a row lock."""
     with uow:
         group = get(uow.session, tenant_id, group_id, for_update=True)
         if group is None:
             raise ScimError(404, f"no Group {group_id}")
         check_if_match(if_match, group["version"])
         current = members_of(uow.session, tenant_id, [group_id])[group_id]
-        document = change(group_document(group, current, ""))
-        name, external_id, member_ids = group_values(document)
+        name, external_id, member_ids = group_values(change(group_document(group, current, base_url)))
         old_ids = {person_id for person_id, _ in current}
-        _check_members(uow.session, tenant_id, member_ids - old_ids)
+        member_ids = (member_ids & old_ids) | _known_members(uow.session, tenant_id, member_ids - old_ids)
         if (name, external_id, member_ids) == (group["display_name"], group["external_id"], old_ids):
             return
         if name != group["display_name"]:
@@ -157,7 +149,6 @@ def replace(uow, tenant_id: str, group_id: str, change, if_match: str | None) ->
 
 
 def remove(uow, tenant_id: str, group_id: str, if_match: str | None) -> None:
-    from profiles.scim.api import check_if_match
     with uow:
         group = get(uow.session, tenant_id, group_id, for_update=True)
         if group is None:

@@ -1,76 +1,74 @@
-"""SCIM Users are the tenant's people: the mapping both ways, and what a filter may name.
+"""SCIM Users are the tenant's people: the mapping both ways, on scim2-models' User with the
+enterprise extension.
 
-userName and emails[primary].value are the person's email (userName wins when both are given),
-externalId the employee id (the enterprise employeeNumber wins), name.formatted (or givenName and
-familyName, or displayName) the name, active the status (on_leave reads as active), timezone the
-IANA time zone (UTC when a new user has none), and the enterprise department and manager. The
-manager is named by its SCIM id (our person id) and stored as its employee id."""
+The person holds what the platform uses: the email (the primary email, else the work one, else the
+first, else a userName that is an email), the name (name.formatted, else givenName familyName, else
+displayName), the employee id (employeeNumber, else externalId, else kept), title, IANA time zone
+(UTC when a new user has none), status (active=false is terminated; on leave reads as active),
+department and manager (named by SCIM id, stored as the manager's employee id). What only SCIM
+means (userName, externalId, the name parts, displayName, every email) is kept beside the person
+(user_records), so a User reads back as it was written."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import ValidationError, validate
+from scim2_models import Email, Manager, Meta, Name
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from profiles.domain.people import Person
 from profiles.orm import people
 from profiles.scim.errors import ScimError
-from profiles.scim.filters import Attribute, boolean_attribute
+from profiles.scim.etags import etag
+from profiles.scim.models import Context, EnterpriseUser, UserResource
+from profiles.scim.user_records import UserRecord, user_version
 
-USER = "urn:ietf:params:scim:schemas:core:2.0:User"
-ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
-
-FILTERS = {
-    "id": Attribute(people.c.id),
-    "username": Attribute(people.c.email),
-    "emails": Attribute(people.c.email),
-    "emails.value": Attribute(people.c.email),
-    "externalid": Attribute(people.c.employee_id),
-    "enterprise:employeenumber": Attribute(people.c.employee_id),
-    "name.formatted": Attribute(people.c.name),
-    "displayname": Attribute(people.c.name),
-    "title": Attribute(people.c.title),
-    "enterprise:department": Attribute(people.c.department),
-    "active": boolean_attribute(people.c.status != "terminated", people.c.status == "terminated"),
-    "meta.created": Attribute(people.c.created_at, "datetime"),
-    "meta.lastmodified": Attribute(people.c.updated_at, "datetime"),
-}
+MAX_STRING = 200
 
 
-def etag(version: int) -> str:
-    return f'W/"{version}"'
-
-
-def user_document(person: Person, manager_id: str | None, base_url: str) -> dict[str, Any]:
+def to_user(person: Person, record: UserRecord | None, manager_id: str | None, base_url: str) -> UserResource:
     given, _, family = person.name.partition(" ")
-    document: dict[str, Any] = {
-        "schemas": [USER, ENTERPRISE],
-        "id": person.id,
-        "userName": person.email,
-        "name": {"formatted": person.name, "givenName": given, "familyName": family},
-        "displayName": person.name,
-        "emails": [{"value": person.email, "type": "work", "primary": True}],
-        "active": person.status != "terminated",
-        "timezone": person.time_zone,
-        "meta": {"resourceType": "User", "created": person.created_at.isoformat(),
-                 "lastModified": person.updated_at.isoformat(), "version": etag(person.version),
-                 "location": f"{base_url}/Users/{person.id}"},
-    }
-    if person.employee_id:
-        document["externalId"] = person.employee_id
-    if person.title:
-        document["title"] = person.title
-    enterprise: dict[str, Any] = {}
-    if person.employee_id:
-        enterprise["employeeNumber"] = person.employee_id
-    if person.department:
-        enterprise["department"] = person.department
-    if manager_id:
-        enterprise["manager"] = {"value": manager_id, "$ref": f"{base_url}/Users/{manager_id}"}
-    document[ENTERPRISE] = enterprise
-    return document
+    as_sent = _AsSent(record, person)
+    manager_id = manager_id or as_sent.kept.get("manager_id")
+    user = UserResource(
+        id=person.id,
+        external_id=record.external_id if record else person.employee_id,
+        user_name=record.user_name if record else person.email,
+        name=as_sent("name", "name", lambda: Name(formatted=person.name, given_name=given, family_name=family or None),
+                     Name.model_validate),
+        display_name=as_sent("displayName", "name", lambda: person.name),
+        title=person.title,
+        timezone=as_sent("timezone", "time_zone", lambda: person.time_zone),
+        active=as_sent("active", "status", lambda: person.status != "terminated"),
+        emails=as_sent("emails", "email", lambda: [Email(value=person.email, type="work", primary=True)],
+                       lambda emails: [Email.model_validate(email) for email in emails] or None),
+        meta=Meta(resource_type="User", created=person.created_at, last_modified=person.updated_at,
+                  version=etag(user_version(person.version, record)), location=f"{base_url}/Users/{person.id}"),
+    )
+    enterprise = EnterpriseUser(employee_number=as_sent("employeeNumber", "employee_id", lambda: person.employee_id),
+                                department=person.department,
+                                manager=Manager(value=manager_id, ref=f"{base_url}/Users/{manager_id}")
+                                if manager_id else None)
+    if enterprise.employee_number or enterprise.department or enterprise.manager:
+        user[EnterpriseUser] = enterprise
+    return user
+
+
+class _AsSent:
+    """A SCIM attribute reads as the identity provider last sent it (even absent) while the person
+    attribute it was mapped to still has the value it had then; once the person changed another
+    way (the people API, an HR import), it reads from the person."""
+
+    def __init__(self, record: UserRecord | None, person: Person):
+        self.kept = record.attributes if record else {}
+        self.person = person
+
+    def __call__(self, attribute: str, person_attribute: str, from_person, load=lambda value: value):
+        sent, mapped = self.kept.get("sent", {}), self.kept.get("person", {})
+        if attribute in sent and mapped.get(person_attribute) == getattr(self.person, person_attribute):
+            return None if sent[attribute] is None else load(sent[attribute])
+        return from_person()
 
 
 def manager_ids(session: Session, tenant_id: str, employee_ids: set[str]) -> dict[str, str]:
@@ -82,100 +80,89 @@ def manager_ids(session: Session, tenant_id: str, employee_ids: set[str]) -> dic
     return {row.employee_id: row.id for row in rows}
 
 
-def person_attributes(document: Any, session: Session, tenant_id: str, current: Person | None) -> dict[str, Any]:
-    """The person attributes a (full) SCIM User document sets. A new user without a time zone gets UTC;
-    an existing one keeps theirs, and keeps being on leave while active."""
-    if not isinstance(document, dict):
-        raise ScimError(400, "a User is a JSON object", "invalidSyntax")
-    doc = _lowered(document)
-    enterprise = _lowered(doc.get(ENTERPRISE.lower()) or {})
-    name = _lowered(doc.get("name") or {})
-
-    email = doc.get("username")
-    if email in (None, ""):
-        email = _primary_email(doc.get("emails"))
-    if not isinstance(email, str) or not email.strip():
+def person_attributes(user: UserResource, session: Session, tenant_id: str,
+                      current: Person | None) -> tuple[dict[str, Any], UserRecord]:
+    """The person attributes a full User sets, and the record kept beside the person."""
+    if not user.user_name or not user.user_name.strip():
         raise ScimError(400, "userName is required", "invalidValue")
-    try:
-        validate.Email()(email.strip())
-    except ValidationError:
-        raise ScimError(400, f"userName must be an email address, got {email!r}", "invalidValue") from None
-
-    full_name = name.get("formatted") or " ".join(part for part in (name.get("givenname"), name.get("familyname"))
-                                                 if isinstance(part, str) and part.strip())
-    full_name = full_name or doc.get("displayname") or (current.name if current else email.split("@")[0])
-    if not isinstance(full_name, str):
-        raise ScimError(400, "name.formatted must be a string", "invalidValue")
-
-    employee_id = enterprise.get("employeenumber") or doc.get("externalid") or None
-    if employee_id is not None and (not isinstance(employee_id, str) or len(employee_id) > 64):
-        raise ScimError(400, "externalId/employeeNumber must be a string of at most 64 characters", "invalidValue")
-
+    _bounded(user.user_name, "userName", 320)
+    email = _email_of(user)
+    name = (user.name.formatted if user.name else None) or _joined(user.name) or user.display_name \
+        or (current.name if current else user.user_name)
+    enterprise = user[EnterpriseUser] or EnterpriseUser()
+    employee_id = enterprise.employee_number or user.external_id or (current.employee_id if current else None)
+    _bounded(employee_id, "employeeNumber (or externalId)", 64)
+    _bounded(user.external_id, "externalId", MAX_STRING)
+    manager_employee_id, manager_without_employee_id = _manager(session, tenant_id, enterprise.manager, current)
     attributes: dict[str, Any] = {
-        "email": email.strip(), "name": full_name, "employee_id": employee_id,
-        "title": _optional_string(doc.get("title"), "title"),
-        "department": _optional_string(enterprise.get("department"), "department"),
-        "manager_employee_id": _manager(session, tenant_id, enterprise.get("manager"), current),
+        "email": email, "name": _bounded(name, "name", MAX_STRING), "employee_id": employee_id,
+        "title": _bounded(user.title, "title", MAX_STRING) or None,
+        "department": _bounded(enterprise.department, "department", MAX_STRING) or None,
+        "manager_employee_id": manager_employee_id,
     }
-    time_zone = doc.get("timezone")
-    if time_zone not in (None, ""):
-        if not isinstance(time_zone, str):
-            raise ScimError(400, "timezone must be a string", "invalidValue")
-        attributes["time_zone"] = time_zone
+    if user.timezone:
+        attributes["time_zone"] = user.timezone
     elif current is None:
         attributes["time_zone"] = "UTC"
-    active = _boolean(doc.get("active"), "active")
-    if active is False:
+    if user.active is False:
         attributes["status"] = "terminated"
-    elif active is True and (current is None or current.status == "terminated"):
+    elif user.active is True and (current is None or current.status == "terminated"):
         attributes["status"] = "active"
-    return attributes
+    elif current is None:
+        attributes["status"] = "active"
+    sent = {"name": user.name.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE) if user.name else None,
+            "displayName": user.display_name, "timezone": user.timezone, "active": user.active,
+            "emails": [item.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE) for item in user.emails or []],
+            "employeeNumber": enterprise.employee_number}
+    if current is None:  # what a new user was not given reads as the person's default (UTC, active)
+        sent = {name: value for name, value in sent.items() if value not in (None, [])}
+    kept: dict[str, Any] = {"sent": sent, "person": _person_values(attributes, current)}
+    if manager_without_employee_id:
+        kept["manager_id"] = manager_without_employee_id
+    return attributes, UserRecord(user.user_name.strip(), user.external_id, kept)
 
 
-def _manager(session: Session, tenant_id: str, manager: Any, current: Person | None) -> str | None:
-    if isinstance(manager, dict):
-        manager = _lowered(manager).get("value")
-    if manager in (None, ""):
+def _person_values(attributes: dict[str, Any], current: Person | None) -> dict[str, Any]:
+    """The person's values the sent ones map to, as the domain will store them."""
+    def value(name: str, default=None):
+        return attributes[name] if name in attributes else getattr(current, name, default)
+    return {"name": (value("name") or "").strip(), "email": (value("email") or "").strip().lower(),
+            "time_zone": value("time_zone"), "status": value("status"), "employee_id": value("employee_id")}
+
+
+def _email_of(user: UserResource) -> str:
+    emails = [item for item in user.emails or [] if item.value]
+    chosen = next((item for item in emails if item.primary), None) \
+        or next((item for item in emails if str(item.type or "").lower() == "work"), None) \
+        or (emails[0] if emails else None)
+    email = chosen.value if chosen else (user.user_name if "@" in user.user_name else None)
+    if not email:
+        raise ScimError(400, "a User needs an email address: in emails, or as its userName", "invalidValue")
+    return _bounded(email.strip(), "emails.value", 320)
+
+
+def _joined(name: Name | None) -> str | None:
+    if name is None:
         return None
-    if not isinstance(manager, str):
-        raise ScimError(400, "manager.value must be a User id", "invalidValue")
-    row = session.execute(select(people.c.employee_id).where(people.c.tenant_id == tenant_id,
-                                                             people.c.id == manager)).first()
-    if row is None:
-        raise ScimError(400, f"manager {manager!r} is not a User of this tenant", "invalidValue")
-    if not row.employee_id:
-        raise ScimError(400, f"manager {manager!r} has no employeeNumber, so cannot be a manager", "invalidValue")
-    if current is not None and manager == current.id:
+    return " ".join(part.strip() for part in (name.given_name, name.family_name) if part and part.strip()) or None
+
+
+def _manager(session: Session, tenant_id: str, manager: Manager | None,
+             current: Person | None) -> tuple[str | None, str | None]:
+    """(the manager's employee id, or the manager's person id when they have no employee id yet)."""
+    manager_id = manager.value if manager else None
+    if not manager_id:
+        return None, None
+    if current is not None and manager_id == current.id:
         raise ScimError(400, "a user cannot be their own manager", "invalidValue")
-    return row.employee_id
+    row = session.execute(select(people.c.employee_id).where(people.c.tenant_id == tenant_id,
+                                                             people.c.id == manager_id)).first()
+    if row is None:
+        raise ScimError(400, f"manager {manager_id!r} is not a User of this tenant", "invalidValue")
+    return (row.employee_id, None) if row.employee_id else (None, manager_id)
 
 
-def _primary_email(emails: Any) -> str | None:
-    if not isinstance(emails, list):
-        return None
-    items = [_lowered(item) for item in emails if isinstance(item, dict)]
-    chosen = next((item for item in items if _boolean(item.get("primary"), "emails.primary")), None)
-    chosen = chosen or next((item for item in items if str(item.get("type", "")).lower() == "work"), None)
-    chosen = chosen or (items[0] if items else None)
-    return chosen.get("value") if chosen else None
-
-
-def _optional_string(value: Any, field: str) -> str | None:
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str) or len(value) > 200:
-        raise ScimError(400, f"{field} must be a string of at most 200 characters", "invalidValue")
+def _bounded(value: str | None, field: str, limit: int) -> str | None:
+    if value is not None and len(value) > limit:
+        raise ScimError(400, f"{field} is longer than {limit} characters", "invalidValue")
     return value
-
-
-def _boolean(value: Any, field: str) -> bool | None:
-    """Booleans, and Entra's "True"/"False" strings."""
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        return value.strip().lower() == "true"
-    raise ScimError(400, f"{field} must be a boolean, got {value!r}", "invalidValue")
-
-
-def _lowered(document: Any) -> dict[str, Any]:
-    return {key.lower(): value for key, value in document.items()} if isinstance(document, dict) else {}
