@@ -34,9 +34,6 @@ class StandInConsumer:
     def assignment(self):
         return set(self.positions)
 
-    def position(self, partition):
-        return self.positions[partition]
-
     def highwater(self, partition):
         return self.ends.get(partition)
 
@@ -51,6 +48,7 @@ class StandInConsumer:
 def broker(monkeypatch):
     broker = StandInBroker()
     monkeypatch.setattr(consumer_log_watch.kafka, "BrokerAdmin", lambda settings, client_id: broker)
+    monkeypatch.setattr(consumer_log_watch.kafka, "known_position", lambda consumer, tp: consumer.positions.get(tp))
     return broker
 
 

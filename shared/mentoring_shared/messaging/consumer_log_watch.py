@@ -108,10 +108,10 @@ class ConsumerLogWatch:
     def _report_lag_and_reset_shrunk_logs(self, consumer) -> None:
         shrunk = set()
         for partition in consumer.assignment():
-            end = kafka.fetched_log_end(consumer, partition)
-            if end is None:
-                continue  # nothing fetched yet from this partition
-            lag = end - consumer.position(partition)
+            end, position = kafka.fetched_log_end(consumer, partition), kafka.known_position(consumer, partition)
+            if end is None or position is None:
+                continue  # nothing fetched yet, or the position is being looked up (a rebalance)
+            lag = end - position
             metrics.CONSUMER_LAG.labels(self._service, partition.topic, str(partition.partition)).set(lag)
             if lag < 0:
                 shrunk.add(partition)

@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 __all__ = ["KafkaError", "RECORD_REFUSED", "OffsetAndMetadata", "TopicPartition", "TopicLog", "BrokerAdmin",
            "make_producer", "make_consumer", "ensure_topics", "broker_answers", "commit_offsets",
-           "committed_log_id", "fetched_log_end", "seek_to_beginning"]
+           "committed_log_id", "fetched_log_end", "known_position", "seek_to_beginning"]
 
 # Errors about a record itself: sending it again as it is can never succeed.
 RECORD_REFUSED = (MessageSizeTooLargeError, InvalidRecordError, CorruptRecordError)
@@ -138,6 +138,16 @@ def committed_log_id(consumer, partition: TopicPartition, timeout_ms: int = 3_00
     if committed is None:
         return None, None
     return committed.offset, committed.metadata or None
+
+
+def known_position(consumer, partition: TopicPartition) -> int | None:
+    """The consumer's position on a partition as it stands, without asking the broker (KafkaConsumer
+    .position() fetches committed offsets when it has none, and blocks while a rebalance is under
+    way). None while it has no valid position."""
+    state = consumer._subscription.assignment.get(partition)
+    if state is None or not state.has_valid_position:
+        return None
+    return state.position.offset
 
 
 def fetched_log_end(consumer, partition: TopicPartition) -> int | None:
