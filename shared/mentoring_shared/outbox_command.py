@@ -18,6 +18,7 @@ from datetime import datetime, timedelta, timezone
 from mentoring_shared.config import load_service_settings
 from mentoring_shared.db.engine import for_writing
 from mentoring_shared.db.relay_state import Republish, RelayState
+from mentoring_shared.messaging.relay import MAX_REJECTIONS
 from mentoring_shared.runtime import ServiceRuntime
 
 _RELATIVE = re.compile(r"^(\d+)([smhd])$")
@@ -54,8 +55,8 @@ def cmd_status(services: list[str]) -> int:
         outbox = runtime.outbox
         with runtime.sessions() as session:
             unsent, parked, oldest = session.execute(select(
-                func.count().filter(outbox.c.sent_at.is_(None), outbox.c.attempts < 5),
-                func.count().filter(outbox.c.sent_at.is_(None), outbox.c.attempts >= 5),
+                func.count().filter(outbox.c.sent_at.is_(None), outbox.c.attempts < MAX_REJECTIONS),
+                func.count().filter(outbox.c.sent_at.is_(None), outbox.c.attempts >= MAX_REJECTIONS),
                 func.min(outbox.c.created_at).filter(outbox.c.sent_at.is_(None)))).one()
             kept = session.execute(select(func.count()).where(outbox.c.sent_at.is_not(None))).scalar_one()
             republishes = _state(runtime).republishes(session, limit=5)
