@@ -6,6 +6,8 @@ import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from mentoring_shared.db.connection_liveness import check_connections_on_checkout
+
 
 def normalize_url(url: str) -> str:
     """Prefer psycopg 3 for a bare postgresql:// URL."""
@@ -28,7 +30,11 @@ def make_engine(url: str, pool_size: int = 5) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, **json_codec)
+    # No pool_pre_ping (a round trip per checkout): the liveness check reads the socket instead, and
+    # connections are renewed hourly, before any idle timeout between here and the server.
+    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=3600, **json_codec)
+    check_connections_on_checkout(engine)
+    return engine
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
