@@ -5,10 +5,9 @@ people would write first (best pair first), which is fast but not optimal."""
 from __future__ import annotations
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
 
 from matching.engine.model import SCORE_SCALE
-from matching.engine.solver import Assignment, empty_assignment, pair_bonus, validate
+from matching.engine.solver import Assignment, empty_assignment, solve_flow_in_parts, validate
 
 _ROWS_PER_CHUNK = 1024
 _GREEDY_BATCH = 65536  # greedy re-filters the pairs still possible this often
@@ -22,41 +21,28 @@ def _assignment(scores: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> Assig
 
 
 def solve_full_graph(scores: np.ndarray, mentee_slots: np.ndarray, mentor_slots: np.ndarray) -> Assignment:
-    """The optimum with every non-excluded pair as an arc: the network of potentials.py (bonus per
-    pair, bypass for unmatched slots) solved by OR-Tools' min-cost flow in one go."""
+    """The optimum with every non-excluded pair as an arc, solved in one go by the very call and costs
+    solve_cohort uses on its candidates (solver.solve_flow: max flow with min cost, the plain scores
+    as costs), so that the comparison measures the pruning and nothing else."""
     scores, mentee_slots, mentor_slots = validate(scores, mentee_slots, mentor_slots)
     n, m = scores.shape
     if not n or not m or not mentee_slots.any() or not mentor_slots.any():
         return empty_assignment(None)
-    bonus = pair_bonus(mentee_slots, mentor_slots)
-    source, sink = n + m, n + m + 1
-    supply = int(mentee_slots.sum())
-    flow = min_cost_flow.SimpleMinCostFlow()
     pair_rows, pair_cols = [], []
-    active_cols = mentor_slots > 0
-    for start in range(0, n, _ROWS_PER_CHUNK):  # arcs go in chunk by chunk: no 80-million-entry temporaries
-        block = scores[start:start + _ROWS_PER_CHUNK]
-        allowed = (block >= 0) & active_cols & (mentee_slots[start:start + len(block), None] > 0)
-        r, c = np.nonzero(allowed)
-        values = block[r, c].astype(np.int64)
-        r = (r + start).astype(np.int32)
-        c = c.astype(np.int32)
-        flow.add_arcs_with_capacity_and_unit_cost(r, (n + c).astype(np.int32), np.ones(len(r), np.int64),
-                                                  -(bonus + values))
-        pair_rows.append(r)
-        pair_cols.append(c)
-    mentees, mentors = np.flatnonzero(mentee_slots > 0), np.flatnonzero(mentor_slots > 0)
-    flow.add_arcs_with_capacity_and_unit_cost(
-        np.concatenate([np.full(len(mentees), source), n + mentors, [source]]).astype(np.int32),
-        np.concatenate([mentees, np.full(len(mentors), sink), [sink]]).astype(np.int32),
-        np.concatenate([mentee_slots[mentees], mentor_slots[mentors], [supply]]).astype(np.int64),
-        np.zeros(len(mentees) + len(mentors) + 1, np.int64))
-    flow.set_nodes_supplies(np.array([source, sink], np.int32), np.array([supply, -supply], np.int64))
-    status = flow.solve()
-    if status != min_cost_flow.SimpleMinCostFlow.OPTIMAL:
-        raise RuntimeError(f"min-cost flow ended with status {status}")
+
+    def allowed_pairs():
+        active_cols = mentor_slots > 0
+        for start in range(0, n, _ROWS_PER_CHUNK):  # chunk by chunk: no 80-million-entry temporaries
+            block = scores[start:start + _ROWS_PER_CHUNK]
+            r, c = np.nonzero((block >= 0) & active_cols & (mentee_slots[start:start + len(block), None] > 0))
+            values = block[r, c]
+            r, c = (r + start).astype(np.int32), c.astype(np.int32)
+            pair_rows.append(r)
+            pair_cols.append(c)
+            yield r, c, values
+
+    used = solve_flow_in_parts(allowed_pairs(), mentee_slots, mentor_slots)
     rows, cols = np.concatenate(pair_rows), np.concatenate(pair_cols)
-    used = flow.flows(np.arange(len(rows), dtype=np.int32)) > 0
     return _assignment(scores, rows[used], cols[used])
 
 

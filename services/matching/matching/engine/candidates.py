@@ -5,6 +5,8 @@ equal scores does not send every mentee to the same few mentors."""
 
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 from ortools.graph.python import max_flow
 
@@ -172,12 +174,30 @@ def candidate_pairs(scores: np.ndarray, mentee_slots: np.ndarray, mentor_slots: 
 def complete_cardinality(scores: np.ndarray, mentee_slots: np.ndarray, mentor_slots: np.ndarray,
                          candidate_keys: np.ndarray, per_mentee: int) -> tuple[np.ndarray, int]:
     """Candidates (sorted keys row * n_mentors + column) grown until they match as many slots as
-    the whole matrix can. A max flow over the candidates is cheap; its minimum cut splits mentees
-    the source still reaches from mentors that still reach the sink, and any allowed pair across
-    the cut is an augmenting path. Each mentee on the source side gets its `per_mentee` best such
-    pairs, and again until no pair crosses. Without this the first min-cost flows would be spent
-    on the bonus alone (their duals price almost every pair as negative)."""
-    n, m = scores.shape
+    the whole matrix can (see grow_to_full_cardinality): each mentee on the source side of the cut
+    gets its `per_mentee` best pairs across it."""
+
+    def best_across(open_mentees: np.ndarray, open_mentors: np.ndarray) -> np.ndarray:
+        found = [np.zeros(0, np.int64)]
+        for start in range(0, len(open_mentees), ROWS_PER_CHUNK):
+            block_rows = open_mentees[start:start + ROWS_PER_CHUNK]
+            flat = _top_in_rows(scores[np.ix_(block_rows, open_mentors)], block_rows, per_mentee)
+            r, c = flat // len(open_mentors), flat % len(open_mentors)
+            found.append(block_rows[r].astype(np.int64) * scores.shape[1] + open_mentors[c])
+        return np.concatenate(found)
+
+    return grow_to_full_cardinality(mentee_slots, mentor_slots, candidate_keys, best_across)
+
+
+def grow_to_full_cardinality(mentee_slots: np.ndarray, mentor_slots: np.ndarray, candidate_keys: np.ndarray,
+                             best_across: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> tuple[np.ndarray, int]:
+    """Candidates grown until they match as many slots as all pairs can; returns them and how many
+    were added. A max flow over the candidates is cheap; its minimum cut splits mentees the source
+    still reaches from mentors that still reach the sink, and any allowed pair across the cut is an
+    augmenting path. `best_across(open_mentees, open_mentors)` (both sorted) gives pairs across the
+    cut as keys; they join, and again until none is new. Without this the first min-cost flows
+    would be spent on the bonus alone (their duals price almost every pair as negative)."""
+    n, m = len(mentee_slots), len(mentor_slots)
     source, sink = n + m, n + m + 1
     mentees, mentors = np.flatnonzero(mentee_slots > 0), np.flatnonzero(mentor_slots > 0)
     fixed_arcs = (np.concatenate([np.full(len(mentees), source), n + mentors]).astype(np.int32),
@@ -199,13 +219,7 @@ def complete_cardinality(scores: np.ndarray, mentee_slots: np.ndarray, mentor_sl
             return candidate_keys, added
         open_mentees.sort()
         open_mentors.sort()
-        found = []
-        for start in range(0, len(open_mentees), ROWS_PER_CHUNK):
-            block_rows = open_mentees[start:start + ROWS_PER_CHUNK]
-            flat = _top_in_rows(scores[np.ix_(block_rows, open_mentors)], block_rows, per_mentee)
-            r, c = flat // len(open_mentors), flat % len(open_mentors)
-            found.append(block_rows[r].astype(np.int64) * m + open_mentors[c])
-        keys = np.concatenate(found)
+        keys = best_across(open_mentees, open_mentors)
         # A taken candidate can cross the cut (mentor to mentee in the residual graph): not new.
         keys = keys[~np.isin(keys, candidate_keys, assume_unique=True)]
         if not len(keys):

@@ -23,20 +23,7 @@ def price(scores: np.ndarray, mentee_slots: np.ndarray, mentor_slots: np.ndarray
     -1..SCORE_SCALE, so the threshold matters only clipped to about that range, which lets the
     whole matrix be compared in int32; EXCLUDED never passes, its threshold being at least -1."""
     n, m = scores.shape
-    row_part = potentials.mentees - bonus - slack
-    col_part = potentials.mentors.copy()
-    active_cols = mentor_slots > 0
-    # Participants with no slots have no arcs: put their thresholds above every score.
-    lowest = int(col_part[active_cols].min()) if active_cols.any() else 0
-    col_part = col_part - lowest
-    spread = int(col_part[active_cols].max()) if active_cols.any() else 0
-    fits_int32 = spread < 2 ** 30
-    dtype = np.int32 if fits_int32 else np.int64
-    ceiling = spread + SCORE_SCALE + 1
-    col_part[~active_cols] = -2 * (SCORE_SCALE + 1)      # threshold > SCORE_SCALE whatever the row
-    row_part = np.clip(row_part - lowest, -2, ceiling)
-    row_part[mentee_slots == 0] = ceiling + SCORE_SCALE + 1
-    row_part, col_part = row_part.astype(dtype), col_part.astype(dtype)
+    row_part, col_part, spread = threshold_parts(potentials, bonus, slack, mentee_slots, mentor_slots)
     found = []
     for start in range(0, n, ROWS_PER_CHUNK):
         block = scores[start:start + ROWS_PER_CHUNK]
@@ -71,6 +58,26 @@ def price(scores: np.ndarray, mentee_slots: np.ndarray, mentor_slots: np.ndarray
     if np.any(reduced >= slack):
         raise AssertionError("pricing found a pair whose reduced cost is not below the slack")
     return r.astype(np.int32), c.astype(np.int32), reduced
+
+
+def threshold_parts(potentials: Potentials, bonus: int, slack: int, mentee_slots: np.ndarray,
+                    mentor_slots: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """(row_part, col_part, spread): a pair's reduced cost is below `slack` exactly when its score
+    is above max(row_part - col_part, EXCLUDED); col_part lies in 0..spread for mentors with slots.
+    int32 unless the potentials spread too far."""
+    row_part = potentials.mentees - bonus - slack
+    col_part = potentials.mentors.copy()
+    active_cols = mentor_slots > 0
+    # Participants with no slots have no arcs: put their thresholds above every score.
+    lowest = int(col_part[active_cols].min()) if active_cols.any() else 0
+    col_part = col_part - lowest
+    spread = int(col_part[active_cols].max()) if active_cols.any() else 0
+    dtype = np.int32 if spread < 2 ** 30 else np.int64
+    ceiling = spread + SCORE_SCALE + 1
+    col_part[~active_cols] = -2 * (SCORE_SCALE + 1)      # threshold > SCORE_SCALE whatever the row
+    row_part = np.clip(row_part - lowest, -2, ceiling)
+    row_part[mentee_slots == 0] = ceiling + SCORE_SCALE + 1
+    return row_part.astype(dtype), col_part.astype(dtype), spread
 
 
 def _most_negative_sparse(flat: np.ndarray, block: np.ndarray, col_part: np.ndarray, heavy: np.ndarray,

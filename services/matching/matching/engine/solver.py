@@ -16,6 +16,7 @@ the proof returned with the assignment. Participants with no slots take no part 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
@@ -42,6 +43,7 @@ class OptimalityProof:
     pairs_added: int       # pairs added to the first candidates (to match every slot possible, then by pricing)
     pairs_priced: int      # reduced costs computed for non-excluded pairs outside the candidates, all rounds
     proven: bool           # the last pricing found no negative reduced cost: the result is optimal
+    rows_rescored: int = 0  # mentees scored again because their summary's bounds did not clear them (bounded_solver)
 
 
 @dataclass(frozen=True)
@@ -91,22 +93,34 @@ def solve_flow(rows: np.ndarray, cols: np.ndarray, scores: np.ndarray, mentee_sl
     returns which pairs it takes. OR-Tools' max-flow-with-min-cost solves exactly that with the
     plain scores as costs, 2-3 times faster than the bonus-weighted network (its cost scaling works
     on a range of 1000 instead of 10^7); the bonus network is still what the proof prices against."""
+    return solve_flow_in_parts([(rows, cols, scores)], mentee_slots, mentor_slots)
+
+
+def solve_flow_in_parts(pairs: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]], mentee_slots: np.ndarray,
+                        mentor_slots: np.ndarray) -> np.ndarray:
+    """solve_flow over pairs given as several (rows, cols, scores) parts, which go into the network
+    one at a time (the full-graph baseline adds tens of millions of pairs); returns which pairs it
+    takes, in the order given."""
     n, m = len(mentee_slots), len(mentor_slots)
     source, sink = n + m, n + m + 1
     supply = int(mentee_slots.sum())
-    mentees, mentors = np.flatnonzero(mentee_slots > 0), np.flatnonzero(mentor_slots > 0)
-    tails = np.concatenate([rows, np.full(len(mentees), source), n + mentors]).astype(np.int32)
-    heads = np.concatenate([n + cols, mentees, np.full(len(mentors), sink)]).astype(np.int32)
-    capacities = np.concatenate([np.ones(len(rows), np.int64), mentee_slots[mentees], mentor_slots[mentors]])
-    costs = np.concatenate([-scores.astype(np.int64), np.zeros(len(mentees) + len(mentors), np.int64)])
     flow = min_cost_flow.SimpleMinCostFlow()
-    flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities.astype(np.int64), costs)
-    del tails, heads, capacities, costs
+    pair_arcs = 0
+    for rows, cols, scores in pairs:
+        flow.add_arcs_with_capacity_and_unit_cost(np.asarray(rows, np.int32), (n + np.asarray(cols)).astype(np.int32),
+                                                  np.ones(len(rows), np.int64), -np.asarray(scores, np.int64))
+        pair_arcs += len(rows)
+    mentees, mentors = np.flatnonzero(mentee_slots > 0), np.flatnonzero(mentor_slots > 0)
+    flow.add_arcs_with_capacity_and_unit_cost(
+        np.concatenate([np.full(len(mentees), source), n + mentors]).astype(np.int32),
+        np.concatenate([mentees, np.full(len(mentors), sink)]).astype(np.int32),
+        np.concatenate([mentee_slots[mentees], mentor_slots[mentors]]).astype(np.int64),
+        np.zeros(len(mentees) + len(mentors), np.int64))
     flow.set_nodes_supplies(np.array([source, sink], np.int32), np.array([supply, -supply], np.int64))
     status = flow.solve_max_flow_with_min_cost()
     if status != min_cost_flow.SimpleMinCostFlow.OPTIMAL:
         raise RuntimeError(f"min-cost flow ended with status {status}")
-    return flow.flows(np.arange(len(rows), dtype=np.int32)) > 0
+    return flow.flows(np.arange(pair_arcs, dtype=np.int32)) > 0
 
 
 def solve_cohort(scores: np.ndarray, mentee_slots: np.ndarray, mentor_slots: np.ndarray, *,
