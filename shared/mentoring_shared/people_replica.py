@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from mentoring_shared.contracts.profiles import (ERASED_PERSON_NAME, PERSON_ERASED_V1, PERSON_UPSERTED_V1,
                                                  erased_email)
-from mentoring_shared.db.replica import NewerSnapshotUpsert
+from mentoring_shared.db.replica import NewerSnapshotUpsert, RowOf, SnapshotHandler
 from mentoring_shared.db.types import UtcDateTime
 from mentoring_shared.db.unit_of_work import UnitOfWork
 from mentoring_shared.errors import Forbidden, InvalidField, NotFound
@@ -46,18 +46,18 @@ def add_people_replica_table(metadata: MetaData) -> Table:
     )
 
 
-def person_upserted_handler(table: Table):
-    """The handler for profiles.person.upserted.v1: keep the newest snapshot."""
-    upsert = NewerSnapshotUpsert(table, ["tenant_id", "person_id"])
-
-    def apply_person_upserted(event: Envelope, uow: UnitOfWork) -> None:
-        snapshot = event.data
-        upsert.apply(uow.session, {
-            "tenant_id": event.tenant_id, "person_id": snapshot["person_id"], "version": snapshot["version"],
+def person_row(event: Envelope) -> dict:
+    """A replica row from a profiles.person.upserted.v1 snapshot."""
+    snapshot = event.data
+    return {"tenant_id": event.tenant_id, "person_id": snapshot["person_id"], "version": snapshot["version"],
             "employee_id": snapshot.get("employee_id"), "name": snapshot["name"], "email": snapshot["email"],
-            "time_zone": snapshot["time_zone"], "status": snapshot["status"],
-            "updated_at": datetime.now(timezone.utc)})
-    return apply_person_upserted
+            "time_zone": snapshot["time_zone"], "status": snapshot["status"], "updated_at": datetime.now(timezone.utc)}
+
+
+def person_upserted_handler(table: Table, *more: tuple[NewerSnapshotUpsert, RowOf]) -> SnapshotHandler:
+    """The handler for profiles.person.upserted.v1: keep the newest snapshot, in `table` and in any
+    `more` tables a service keeps beside it (each an upsert and how to make its row)."""
+    return SnapshotHandler((NewerSnapshotUpsert(table, ["tenant_id", "person_id"]), person_row), *more)
 
 
 def person_erased_handler(table: Table):

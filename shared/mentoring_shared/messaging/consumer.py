@@ -244,19 +244,20 @@ class ConsumerRunner:
         return envelope.type, (dataclasses.replace(envelope, data=payload), handler)
 
     def _apply_together(self, applicable) -> list[str]:
-        outcomes, applied = [], []
+        outcomes: list[str] = []
         try:
             with self._uow_factory() as uow:
                 seen = applied_among(uow.session, self._inbox, self.group, [event.id for _, _, event, _ in applicable])
+                to_apply = []
                 for _, _, event, handler in applicable:
                     if event.id in seen:
                         outcomes.append("duplicate")
                         continue
                     seen.add(event.id)  # the relay may have sent it twice within one batch
-                    with self._event_context(event):
-                        handler(event, uow)
-                    applied.append(event)
+                    to_apply.append((event, handler))
                     outcomes.append("applied")
+                self._apply_in_order(to_apply, uow)
+                applied = [event for event, _ in to_apply]
                 if applied:
                     record_applied(uow.session, self._inbox, self.group, applied)
                 uow.commit()
@@ -266,6 +267,20 @@ class ConsumerRunner:
                 raise InfrastructureDown(str(error), reason=f"database_{failure}") from error
             raise
         return outcomes
+
+    def _apply_in_order(self, to_apply: list[tuple[Envelope, EventHandler]], uow: UnitOfWork) -> None:
+        """Call each event's handler in order; a run of consecutive events whose handler can apply a
+        batch (`apply_batch`, e.g. a SnapshotHandler) goes to it in one call."""
+        run: list[Envelope] = []
+        for position, (event, handler) in enumerate(to_apply):
+            if hasattr(handler, "apply_batch"):
+                run.append(event)
+                if position + 1 == len(to_apply) or to_apply[position + 1][1] is not handler:
+                    handler.apply_batch(run, uow)
+                    run = []
+                continue
+            with self._event_context(event):
+                handler(event, uow)
 
     def _apply_with_retries(self, record, event: Envelope, handler: EventHandler) -> str:
         for attempt in range(1, self._max_attempts + 1):

@@ -16,7 +16,8 @@ from mentoring_shared.db.replica import NewerSnapshotUpsert
 from mentoring_shared.db.unit_of_work import UnitOfWork
 from mentoring_shared.event_order import held_version, is_stale
 from mentoring_shared.messaging.envelope import Envelope
-from mentoring_shared.people_replica import ERASED_STATUS, is_stale_person_event, people_replica_handlers
+from mentoring_shared.people_replica import (ERASED_STATUS, is_stale_person_event, people_replica_handlers,
+                                             person_upserted_handler)
 
 from matching import orm
 from matching.domain import requests
@@ -40,17 +41,17 @@ _cohorts = NewerSnapshotUpsert(orm.cohorts, ["tenant_id", "cohort_id"])
 _enrollments = NewerSnapshotUpsert(orm.enrollments, ["tenant_id", "enrollment_id"])
 
 
-def profiles_event_handlers(time_to_live: timedelta) -> dict:
-    people = people_replica_handlers(orm.people)
-
-    def person_upserted(event: Envelope, uow: UnitOfWork) -> None:
-        people[contracts.PERSON_UPSERTED_V1](event, uow)
-        snapshot = event.data
-        _profiles.apply(uow.session, {
-            "tenant_id": event.tenant_id, "person_id": snapshot["person_id"], "version": snapshot["version"],
+def _profile_row(event: Envelope) -> dict:
+    snapshot = event.data
+    return {"tenant_id": event.tenant_id, "person_id": snapshot["person_id"], "version": snapshot["version"],
             "employee_id": snapshot.get("employee_id"), "manager_employee_id": snapshot.get("manager_employee_id"),
             "department": snapshot.get("department"), "status": snapshot["status"],
-            "profile": {name: snapshot[name] for name in PROFILE_FIELDS if name in snapshot}})
+            "profile": {name: snapshot[name] for name in PROFILE_FIELDS if name in snapshot}}
+
+
+def profiles_event_handlers(time_to_live: timedelta) -> dict:
+    people = people_replica_handlers(orm.people)
+    person_upserted = person_upserted_handler(orm.people, (_profiles, _profile_row))
 
     def person_erased(event: Envelope, uow: UnitOfWork) -> None:
         people[contracts.PERSON_ERASED_V1](event, uow)

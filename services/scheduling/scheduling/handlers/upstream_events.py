@@ -10,7 +10,8 @@ from mentoring_shared.contracts import matching, profiles
 from mentoring_shared.db.replica import NewerSnapshotUpsert
 from mentoring_shared.db.unit_of_work import UnitOfWork
 from mentoring_shared.messaging.envelope import Envelope
-from mentoring_shared.people_replica import ERASED_STATUS, is_stale_person_event, people_replica_handlers
+from mentoring_shared.people_replica import (ERASED_STATUS, is_stale_person_event, people_replica_handlers,
+                                             person_upserted_handler)
 
 from scheduling import orm
 from scheduling.calendars.entries import Participant
@@ -27,16 +28,16 @@ _programs = NewerSnapshotUpsert(orm.programs, ["tenant_id", "program_id"])
 DEFAULT_CADENCE, DEFAULT_MINUTES, DEFAULT_TERM_MONTHS = "monthly", 45, 6
 
 
+def _schedule_row(event: Envelope) -> dict:
+    snapshot = event.data
+    return {"tenant_id": event.tenant_id, "person_id": snapshot["person_id"], "version": snapshot["version"],
+            "time_zone": snapshot["time_zone"], "working_hours": snapshot.get("working_hours"),
+            "status": snapshot["status"]}
+
+
 def upstream_event_handlers(organizer: Participant) -> dict:
     people = people_replica_handlers(orm.people)
-
-    def person_upserted(event: Envelope, uow: UnitOfWork) -> None:
-        people[profiles.PERSON_UPSERTED_V1](event, uow)
-        snapshot = event.data
-        _schedules.apply(uow.session, {
-            "tenant_id": event.tenant_id, "person_id": snapshot["person_id"], "version": snapshot["version"],
-            "time_zone": snapshot["time_zone"], "working_hours": snapshot.get("working_hours"),
-            "status": snapshot["status"]})
+    person_upserted = person_upserted_handler(orm.people, (_schedules, _schedule_row))
 
     def person_erased(event: Envelope, uow: UnitOfWork) -> None:
         people[profiles.PERSON_ERASED_V1](event, uow)

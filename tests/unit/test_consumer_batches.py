@@ -1,0 +1,107 @@
+"""A consumer batch with snapshot handlers (SQLite in memory: no server). A run of consecutive
+events of a batch-capable handler is stored in one call, and the batch's effects are exactly those
+of applying its events one by one in order: other handlers' events keep their place between runs,
+and a redelivered or repeated event is applied once."""
+
+from types import SimpleNamespace
+
+from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, select
+from sqlalchemy.orm import sessionmaker
+
+from mentoring_shared.config import KafkaSettings
+from mentoring_shared.contracts.catalog import platform_events
+from mentoring_shared.contracts.profiles import PERSON_DEACTIVATED_V1, PERSON_UPSERTED_V1
+from mentoring_shared.db.replica import NewerSnapshotUpsert, SnapshotHandler
+from mentoring_shared.db.tables import add_inbox_table, add_outbox_table
+from mentoring_shared.db.unit_of_work import UnitOfWork
+from mentoring_shared.messaging.consumer import ConsumerRunner
+from mentoring_shared.messaging.envelope import Envelope
+
+metadata = MetaData()
+inbox = add_inbox_table(metadata)
+outbox = add_outbox_table(metadata)
+names = Table("names", metadata, Column("tenant_id", String, primary_key=True),
+              Column("person_id", String, primary_key=True), Column("name", String), Column("version", Integer))
+TENANT = "acme"
+
+
+def upserted(person: str, version: int, name: str) -> Envelope:
+    return Envelope.new(type=PERSON_UPSERTED_V1, source="/tests", subject=person, tenant_id=TENANT, data={
+        "person_id": person, "version": version, "employee_id": None, "name": name,
+        "email": f"{person}@example.com", "time_zone": "UTC", "status": "active"})
+
+
+def deactivated(person: str, version: int) -> Envelope:
+    return Envelope.new(type=PERSON_DEACTIVATED_V1, source="/tests", subject=person, tenant_id=TENANT, data={
+        "person_id": person, "version": version, "employee_id": None, "reason": "terminated"})
+
+
+class Recorder:
+    """Both handlers write into one log, so the test sees the order in which effects happened."""
+
+    def __init__(self):
+        self.log: list = []
+        store = NewerSnapshotUpsert(names, ["tenant_id", "person_id"])
+        recorder = self
+
+        class RecordingSnapshots(SnapshotHandler):
+            def apply_batch(self, events, uow):
+                recorder.log.append(("batch", [event.data["name"] for event in events]))
+                super().apply_batch(events, uow)
+
+        self.snapshots = RecordingSnapshots((store, lambda event: {
+            "tenant_id": event.tenant_id, "person_id": event.data["person_id"], "name": event.data["name"],
+            "version": event.data["version"]}))
+
+    def deactivation(self, event, uow):
+        self.log.append(("one", event.data["person_id"]))
+
+
+def runner_and_store(recorder: Recorder):
+    engine = create_engine("sqlite://")
+    metadata.create_all(engine)
+    events = platform_events()
+    sessions = sessionmaker(bind=engine, expire_on_commit=False)
+    runner = ConsumerRunner("tests", "tests", {PERSON_UPSERTED_V1: recorder.snapshots,
+                                               PERSON_DEACTIVATED_V1: recorder.deactivation},
+                            events, lambda: UnitOfWork(sessions, outbox, events, "/tests"), inbox,
+                            KafkaSettings(bootstrap_servers=["127.0.0.1:1"]))
+    return runner, engine
+
+
+def records(*envelopes: Envelope) -> list:
+    return [SimpleNamespace(value=envelope.to_json().encode(), topic="profiles.people", partition=0, offset=number)
+            for number, envelope in enumerate(envelopes)]
+
+
+def stored(engine) -> dict:
+    with engine.connect() as connection:
+        return {row.person_id: (row.name, row.version) for row in connection.execute(select(names))}
+
+
+def test_runs_of_snapshots_are_stored_together_and_other_events_keep_their_place():
+    recorder = Recorder()
+    runner, engine = runner_and_store(recorder)
+    first = upserted("p1", 1, "Ann")
+    batch = [first, upserted("p2", 1, "Bo"), deactivated("p1", 2), upserted("p1", 3, "Ann B"),
+             upserted("p1", 2, "Ann stale"), first, upserted("p3", 1, "Cy")]
+
+    outcomes = runner.process_batch(records(*batch))
+
+    assert outcomes == ["applied"] * 5 + ["duplicate", "applied"]
+    assert recorder.log == [("batch", ["Ann", "Bo"]), ("one", "p1"), ("batch", ["Ann B", "Ann stale", "Cy"])]
+    # As if applied one by one: the stale snapshot after a newer one changes nothing.
+    assert stored(engine) == {"p1": ("Ann B", 3), "p2": ("Bo", 1), "p3": ("Cy", 1)}
+
+
+def test_a_run_ends_at_a_duplicate_of_the_last_event_without_losing_it():
+    recorder = Recorder()
+    runner, engine = runner_and_store(recorder)
+    ann = upserted("p1", 1, "Ann")
+    runner.process_batch(records(ann))
+
+    outcomes = runner.process_batch(records(upserted("p2", 1, "Bo"), ann, deactivated("p2", 2)))
+
+    assert outcomes == ["applied", "duplicate", "applied"]
+    assert recorder.log == [("batch", ["Ann"]), ("batch", ["Bo"]), ("one", "p2")]
+    assert stored(engine) == {"p1": ("Ann", 1), "p2": ("Bo", 1)}
