@@ -4,15 +4,16 @@ Built by the composition roots (app.py, worker.py); nothing here runs at import.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import ContextManager, Mapping
 
-from sqlalchemy import Engine, MetaData, Table
+from sqlalchemy import Connection, Engine, MetaData, Table
 from sqlalchemy.orm import Session, sessionmaker
 
 from mentoring_shared.config import ServiceSettings, load_service_settings
 from mentoring_shared.contracts.catalog import platform_events
 from mentoring_shared.contracts.registry import EventRegistry
 from mentoring_shared.db.engine import make_engine, make_session_factory
+from mentoring_shared.db.reads import single_statement_read
 from mentoring_shared.db.unit_of_work import UnitOfWork
 from mentoring_shared.logs import configure_logging
 
@@ -50,3 +51,7 @@ class ServiceRuntime:
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.sessions, self.outbox, self.events, source=f"/{self.service}")
+
+    def single_statement_read(self) -> ContextManager[Connection]:
+        """A connection for a read that is one statement (a GET by id, a page): see db.reads."""
+        return single_statement_read(self.engine)

@@ -38,9 +38,9 @@ class PeopleCollection(MethodView):
     def get(self, args):
         """Search people in the caller's tenant, oldest first."""
         where = PeopleFilter(**{key: args.get(key) for key in ("department", "skill", "role", "status", "q")})
-        with current_runtime().sessions() as session:
-            rows = PeopleRepository(session).list(current_principal().tenant_id, args["limit"] + 1,
-                                                  args.get("cursor"), where)
+        with current_runtime().single_statement_read() as connection:
+            rows = PeopleRepository(connection).list(current_principal().tenant_id, args["limit"] + 1,
+                                                     args.get("cursor"), where)
         return page(rows, args["limit"], lambda person: person.id)
 
 
@@ -51,8 +51,8 @@ class PersonItem(MethodView):
     @blueprint.alt_response(404, description="No such person in this tenant.")
     def get(self, person_id):
         """One person."""
-        with current_runtime().sessions() as session:
-            person = PeopleRepository(session).get(current_principal().tenant_id, person_id)
+        with current_runtime().single_statement_read() as connection:
+            person = PeopleRepository(connection).get(current_principal().tenant_id, person_id)
         if person is None:
             raise NotFound(f"no person {person_id} in this tenant")
         return person

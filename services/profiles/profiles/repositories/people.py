@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, delete, or_, select, update
+from sqlalchemy import Connection, bindparam, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,7 +26,8 @@ class PeopleFilter:
 
 
 class PeopleRepository:
-    def __init__(self, session: Session):
+    # Reads (`get`, `list`) also run on a bare Connection: a single-statement read needs no session.
+    def __init__(self, session: Session | Connection):
         self._session = session
 
     def add(self, person: Person) -> None:
