@@ -14,6 +14,7 @@ from flask import g, request
 
 from mentoring_shared.config import AuthSettings
 from mentoring_shared.web.problems import Problem
+from mentoring_shared.web.verified_tokens import VerifiedTokens
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +35,16 @@ class TokenVerifier:
     def __init__(self, settings: AuthSettings):
         self._settings = settings
         self._jwks = jwt.PyJWKClient(settings.jwks_url, cache_keys=True, lifespan=300) if settings.jwks_url else None
+        self._verified: VerifiedTokens[Principal] = VerifiedTokens()
 
     def verify(self, token: str) -> Principal:
+        principal = self._verified.get(token)
+        if principal is None:
+            principal, expires_at = self._verify_signature_and_claims(token)
+            self._verified.keep(token, principal, expires_at)
+        return principal
+
+    def _verify_signature_and_claims(self, token: str) -> tuple[Principal, float]:
         try:
             key = self._jwks.get_signing_key_from_jwt(token).key if self._jwks else self._settings.jwt_secret
             claims = jwt.decode(
@@ -54,7 +63,7 @@ class TokenVerifier:
         tenant_id = claims["tenant_id"]
         if not isinstance(tenant_id, str) or not tenant_id or len(tenant_id) > 64:
             raise unauthorized("tenant_id must be a non-empty string")
-        return Principal(subject=str(claims["sub"]), tenant_id=tenant_id, roles=frozenset(roles))
+        return Principal(subject=str(claims["sub"]), tenant_id=tenant_id, roles=frozenset(roles)), claims["exp"]
 
 
 def _token_problem(error: jwt.InvalidTokenError) -> str:
