@@ -4,7 +4,7 @@ Built by the composition roots (app.py, worker.py); nothing here runs at import.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ContextManager, Mapping
+from typing import Mapping
 
 from sqlalchemy import Connection, Engine, MetaData, Table
 from sqlalchemy.orm import Session, sessionmaker
@@ -13,7 +13,7 @@ from mentoring_shared.config import ServiceSettings, load_service_settings
 from mentoring_shared.contracts.catalog import platform_events
 from mentoring_shared.contracts.registry import EventRegistry
 from mentoring_shared.db.engine import make_engine, make_session_factory
-from mentoring_shared.db.reads import single_statement_read
+from mentoring_shared.db.reads import single_statement_engine
 from mentoring_shared.db.unit_of_work import UnitOfWork
 from mentoring_shared.logs import configure_logging
 
@@ -28,6 +28,7 @@ class ServiceRuntime:
     events: EventRegistry
     broker_log_marks: Table
     outbox_republishes: Table
+    single_statement_reads: Engine
 
     @classmethod
     def build(cls, settings: ServiceSettings, metadata: MetaData) -> "ServiceRuntime":
@@ -35,7 +36,8 @@ class ServiceRuntime:
         return cls(settings=settings, engine=engine, sessions=make_session_factory(engine),
                    outbox=metadata.tables["outbox"], inbox=metadata.tables["inbox"], events=platform_events(),
                    broker_log_marks=metadata.tables["broker_log_marks"],
-                   outbox_republishes=metadata.tables["outbox_republishes"])
+                   outbox_republishes=metadata.tables["outbox_republishes"],
+                   single_statement_reads=single_statement_engine(engine))
 
     @classmethod
     def from_environment(cls, service: str, metadata: MetaData, environ: Mapping[str, str] | None = None,
@@ -52,6 +54,7 @@ class ServiceRuntime:
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.sessions, self.outbox, self.events, source=f"/{self.service}")
 
-    def single_statement_read(self) -> ContextManager[Connection]:
-        """A connection for a read that is one statement (a GET by id, a page): see db.reads."""
-        return single_statement_read(self.engine)
+    def single_statement_read(self) -> Connection:
+        """`with runtime.single_statement_read() as connection:` for a read that is one statement
+        (a GET by id, a page): see db/reads.py."""
+        return self.single_statement_reads.connect()

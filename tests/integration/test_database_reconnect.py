@@ -57,4 +57,6 @@ def test_the_api_answers_reads_and_writes_after_the_database_closed_its_connecti
     assert profiles.get(f"/v1/people/{person['id']}").get_json() == person
     assert profiles.get("/v1/people").get_json()["items"] == [person]
     assert profiles.post("/v1/people", json=new_person()).status_code == 201
-    app.extensions["runtime"].engine.dispose()
+    runtime = app.extensions["runtime"]
+    runtime.engine.dispose()
+    runtime.single_statement_reads.dispose()

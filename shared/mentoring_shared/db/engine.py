@@ -22,7 +22,9 @@ def _json_dumps(value) -> str:
     return orjson.dumps(value).decode()  # JSON columns: several per row, 100,000 rows in an import
 
 
-def make_engine(url: str, pool_size: int = 5) -> Engine:
+def make_engine(url: str, pool_size: int = 5, autocommit: bool = False) -> Engine:
+    """`autocommit` (PostgreSQL only): connections that never open a transaction, for reads of one
+    statement (db/reads.py)."""
     url = normalize_url(url)
     json_codec = {"json_serializer": _json_dumps, "json_deserializer": orjson.loads}
     if url.startswith("sqlite"):
@@ -32,7 +34,8 @@ def make_engine(url: str, pool_size: int = 5) -> Engine:
         return engine
     # No pool_pre_ping (a round trip per checkout): the liveness check reads the socket instead, and
     # connections are renewed hourly, before any idle timeout between here and the server.
-    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=3600, **json_codec)
+    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=3600,
+                           **({"isolation_level": "AUTOCOMMIT"} if autocommit else {}), **json_codec)
     check_connections_on_checkout(engine)
     return engine
 

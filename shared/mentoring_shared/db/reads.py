@@ -1,19 +1,19 @@
 """Reads that are one statement. On PostgreSQL they run in autocommit: a single statement sees one
 consistent snapshot whatever the mode, and without a transaction around it the read is one round
-trip instead of three (BEGIN, the statement, ROLLBACK). A read of several statements that must
-agree with each other keeps a session and its transaction."""
+trip instead of three (BEGIN, the statement, ROLLBACK). Their connections come from a pool of
+their own, always in autocommit, so no checkout pays for switching a connection's mode and back.
+A read of several statements that must agree with each other keeps a session and its transaction."""
 
 from __future__ import annotations
 
-import contextlib
-from typing import Iterator
+from sqlalchemy import Engine
 
-from sqlalchemy import Connection, Engine
+from mentoring_shared.db.engine import make_engine
 
 
-@contextlib.contextmanager
-def single_statement_read(engine: Engine) -> Iterator[Connection]:
-    # SQLite keeps its own BEGIN (see engine.py), which autocommit would leave open.
-    options = {"isolation_level": "AUTOCOMMIT"} if engine.dialect.name == "postgresql" else {}
-    with engine.connect().execution_options(**options) as connection:
-        yield connection
+def single_statement_engine(engine: Engine) -> Engine:
+    """The engine single-statement reads use beside `engine`: on SQLite, `engine` itself (it keeps
+    its own BEGIN, see engine.py, which autocommit would leave open)."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    return make_engine(engine.url.render_as_string(hide_password=False), autocommit=True)
