@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Table, delete, insert, select, tuple_
+from sqlalchemy import Table, delete, select, tuple_
 from sqlalchemy.orm import Session
 
+from mentoring_shared.db.bulk import insert_many
 from mentoring_shared.db.engine import for_writing
 from mentoring_shared.messaging.envelope import Envelope
 
@@ -19,10 +20,10 @@ def applied_among(session: Session, inbox: Table, group: str, event_ids: list[st
 
 
 def record_applied(session: Session, inbox: Table, group: str, envelopes: list[Envelope]) -> None:
-    """Insert the inbox rows of a batch in one statement; a concurrent duplicate fails the
-    transaction on the primary key."""
+    """Insert the inbox rows of a batch at once (COPY for a large batch on PostgreSQL); a concurrent
+    duplicate fails the transaction on the primary key."""
     now = datetime.now(timezone.utc)
-    session.execute(insert(inbox), [
+    insert_many(session, inbox, [
         {"consumer_group": group, "event_id": envelope.id, "event_type": envelope.type,
          "tenant_id": envelope.tenant_id, "processed_at": now} for envelope in envelopes])
 
