@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from mentoring_shared.db.bulk import insert_many
 from mentoring_shared.db.dialects import dialect_insert
+from mentoring_shared.db.row_dicts import first_row_dict, row_dicts
 from mentoring_shared.errors import Conflict
 
 from profiles.domain.people import Person, WorkingHours
@@ -81,7 +82,7 @@ class PeopleRepository:
 
     def get(self, tenant_id: str, person_id: str, for_update: bool = False) -> Person | None:
         query = _ONE_PERSON.with_for_update() if for_update else _ONE_PERSON
-        row = self._session.execute(query, {"tenant_id": tenant_id, "person_id": person_id}).mappings().first()
+        row = first_row_dict(self._session.execute(query, {"tenant_id": tenant_id, "person_id": person_id}))
         return _person(row) if row else None
 
     def conflicting(self, tenant_id: str, employee_id: str | None, email: str, other_than: str | None = None) -> list[str]:
@@ -117,13 +118,12 @@ class PeopleRepository:
             query = query.where(or_(people.c.email.like(prefix), people.c.name.ilike(prefix)))
         if after_id:
             query = query.where(people.c.id > after_id)
-        rows = self._session.execute(query.order_by(people.c.id).limit(limit)).mappings().all()
-        return [_person(row) for row in rows]
+        return [_person(row) for row in row_dicts(self._session.execute(query.order_by(people.c.id).limit(limit)))]
 
     def by_employee_id(self, tenant_id: str) -> dict[str, Person]:
         """Every person of the tenant who has an employee id, by it (what an HR import plans against)."""
-        rows = self._session.execute(select(people).where(people.c.tenant_id == tenant_id,
-                                                          people.c.employee_id.is_not(None))).mappings()
+        rows = row_dicts(self._session.execute(select(people).where(people.c.tenant_id == tenant_id,
+                                                                    people.c.employee_id.is_not(None))))
         return {row["employee_id"]: _person(row) for row in rows}
 
     def emails_without_employee_id(self, tenant_id: str) -> set[str]:
@@ -187,13 +187,13 @@ def _row(person: Person) -> dict:
             "working_hours": person.working_hours.as_dict(), "mentor_capacity": person.mentor_capacity}
 
 
-def _person(row) -> Person:
-    values = dict(row)
-    hours = values.pop("working_hours") or {}
-    return Person(**{**values,
-                     "languages": tuple(values["languages"]), "interests": tuple(values["interests"]),
-                     "goals": tuple(values["goals"]), "roles_offered": tuple(values["roles_offered"]),
-                     "roles_wanted": tuple(values["roles_wanted"]),
-                     "skills": tuple((skill["name"], skill["level"]) for skill in values["skills"]),
-                     "working_hours": WorkingHours(start=hours.get("start", "09:00"), end=hours.get("end", "17:00"),
-                                                   days=tuple(hours.get("days", (1, 2, 3, 4, 5))))})
+def _person(values: dict) -> Person:
+    """A person from a row dict (db.row_dicts: keys fit for keyword arguments), which it takes over."""
+    hours = values["working_hours"] or {}
+    values.update(languages=tuple(values["languages"]), interests=tuple(values["interests"]),
+                  goals=tuple(values["goals"]), roles_offered=tuple(values["roles_offered"]),
+                  roles_wanted=tuple(values["roles_wanted"]),
+                  skills=tuple([(skill["name"], skill["level"]) for skill in values["skills"]]),
+                  working_hours=WorkingHours(start=hours.get("start", "09:00"), end=hours.get("end", "17:00"),
+                                             days=tuple(hours.get("days", (1, 2, 3, 4, 5)))))
+    return Person(**values)
