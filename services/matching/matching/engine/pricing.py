@@ -28,28 +28,12 @@ def price(scores: np.ndarray, mentee_slots: np.ndarray, mentor_slots: np.ndarray
     for start in range(0, n, ROWS_PER_CHUNK):
         block = scores[start:start + ROWS_PER_CHUNK]
         stop = start + len(block)
-        threshold = np.subtract.outer(row_part[start:stop], col_part)
-        np.maximum(threshold, EXCLUDED, out=threshold)   # the comparison is exact in int32 above that
-        negative = block > threshold
-        del threshold
         # Candidate pairs are in the flow already (taken pairs have a negative forward reduced cost).
         inside = candidate_keys[np.searchsorted(candidate_keys, start * m):np.searchsorted(candidate_keys, stop * m)]
-        negative.reshape(-1)[inside - start * m] = False
-        flat = np.flatnonzero(negative)
-        if not len(flat):
-            continue
-        if per_mentee:
-            heavy = np.bincount(flat // m, minlength=len(block)) > per_mentee
-            if heavy.any():
-                if len(flat) * 8 > negative.size:
-                    # Most of the block is negative (the restricted flow left slots it could fill):
-                    # select row by row on the dense block.
-                    negative[heavy] = _most_negative(block[heavy], negative[heavy], col_part, spread, per_mentee,
-                                                     (start + np.flatnonzero(heavy)) % m)
-                    flat = np.flatnonzero(negative)
-                else:
-                    flat = flat[_most_negative_sparse(flat, block, col_part, heavy, per_mentee, start)]
-        found.append(start * m + flat.astype(np.int64))
+        flat = below_thresholds(block, row_part[start:stop], col_part, spread, EXCLUDED, inside - start * m,
+                                per_mentee, start)
+        if len(flat):
+            found.append(start * m + flat.astype(np.int64))
     if not found:
         return np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.int64)
     keys = np.concatenate(found)
@@ -58,6 +42,33 @@ def price(scores: np.ndarray, mentee_slots: np.ndarray, mentor_slots: np.ndarray
     if np.any(reduced >= slack):
         raise AssertionError("pricing found a pair whose reduced cost is not below the slack")
     return r.astype(np.int32), c.astype(np.int32), reduced
+
+
+def below_thresholds(block: np.ndarray, row_part: np.ndarray, col_part: np.ndarray, spread: int, never: int,
+                     known: np.ndarray, per_mentee: int, first_row: int) -> np.ndarray:
+    """Flat indices (row-major) of the entries of `block` above max(row_part - col_part, never),
+    leaving out the flat indices `known`; at most `per_mentee` per row, the highest entry + col_part
+    (the lowest reduced cost; ties round-robin from the row, `first_row` being the block's first).
+    Any values that order a row's pairs as its scores do will do: scores, or codes above `never`."""
+    m = block.shape[1]
+    threshold = np.subtract.outer(row_part, col_part)
+    np.maximum(threshold, never, out=threshold)      # the comparison is exact in int32 above that
+    negative = block > threshold
+    del threshold
+    negative.reshape(-1)[known] = False
+    flat = np.flatnonzero(negative)
+    if not len(flat) or not per_mentee:
+        return flat
+    heavy = np.bincount(flat // m, minlength=len(block)) > per_mentee
+    if not heavy.any():
+        return flat
+    if len(flat) * 8 > negative.size:
+        # Most of the block is negative (the restricted flow left slots it could fill): select row by
+        # row on the dense block.
+        negative[heavy] = _most_negative(block[heavy], negative[heavy], col_part, spread, per_mentee,
+                                         (first_row + np.flatnonzero(heavy)) % m)
+        return np.flatnonzero(negative)
+    return flat[_most_negative_sparse(flat, block, col_part, heavy, per_mentee, first_row)]
 
 
 def threshold_parts(potentials: Potentials, bonus: int, slack: int, mentee_slots: np.ndarray,

@@ -27,6 +27,7 @@ from matching.engine.exclusions import SPARSE_RULES, too_little_working_time
 from matching.engine.factors import FULL_POINTS, TAGS_FOR_FULL_MATCH, working_hours_overlap
 from matching.engine.model import EXCLUDED, SCORE_SCALE, MatchingProblem
 from matching.engine.prepared_cohort import PreparedCohort, garbage_collection_paused, prepare_cohort
+from matching.engine.score_summary import KEPT_PER_MENTEE, ScoreSummary, SummaryBuilder, without_inactive
 
 # Far below any score: a pair a table rule excludes stays negative whatever its other factors add.
 _RULED_OUT = np.float32(-4 * SCORE_SCALE)
@@ -67,11 +68,11 @@ class _SignatureSum:
         combined = first[pairs // width] + second[pairs % width]
         return cls(first, first_keys, second, second_keys, combined, combined_keys.reshape(-1).astype(np.int32))
 
-    def gather(self, start: int, stop: int, out: np.ndarray, spare: np.ndarray) -> np.ndarray:
+    def gather(self, mentees: slice | np.ndarray, out: np.ndarray, spare: np.ndarray) -> np.ndarray:
         if self.combined is not None:
-            return np.take(self.combined, self.combined_keys[start:stop], axis=0, out=out)
-        np.take(self.first, self.first_keys[start:stop], axis=0, out=out)
-        out += np.take(self.second, self.second_keys[start:stop], axis=0, out=spare)
+            return np.take(self.combined, self.combined_keys[mentees], axis=0, out=out)
+        np.take(self.first, self.first_keys[mentees], axis=0, out=out)
+        out += np.take(self.second, self.second_keys[mentees], axis=0, out=spare)
         return out
 
 
@@ -114,37 +115,40 @@ def _weighted_parts(cohort: PreparedCohort) -> _WeightedParts:
          _SignatureSum.of(*bank(cohort.working_minutes, hours), *bank(cohort.language_clash, languages))))
 
 
-def _score_block(cohort: PreparedCohort, parts: _WeightedParts, start: int, stop: int, out: np.ndarray) -> None:
-    """Scores of mentees start..stop into `out` (int16), a few L2-cache-sized passes at a time."""
+def _score_block(cohort: PreparedCohort, parts: _WeightedParts, mentees: slice | np.ndarray, out: np.ndarray) -> None:
+    """Scores of `mentees` (a slice start..stop, or row indices) into `out` (int16), a few
+    L2-cache-sized passes at a time. Every step works row by row: a row scores the same either way."""
     step = max(1, _CACHE_BYTES // (4 * max(1, len(cohort.mentors))))
     gathered = np.empty((step, len(cohort.mentors)), np.float32)
     spare = np.empty_like(gathered)
-    for first in range(start, stop, step):
-        last = min(first + step, stop)
+    for first in range(0, len(out), step):
+        last = min(first + step, len(out))
         rows = last - first
-        total = cohort.tags.points(first, last)                   # exact integer points, float32
-        total *= parts.tag_scale[first:last, None]
-        np.minimum(total, parts.tag_cap[first:last, None], out=total)
-        total += parts.text_vectors[first:last] @ cohort.text.mentor_vectors
+        which = slice(mentees.start + first, mentees.start + last) if isinstance(mentees, slice) else mentees[first:last]
+        total = cohort.tags.points(which)                         # exact integer points, float32
+        total *= parts.tag_scale[which, None]
+        np.minimum(total, parts.tag_cap[which, None], out=total)
+        total += parts.text_vectors[which] @ cohort.text.mentor_vectors
         for signature_sum in parts.signature_sums:
-            total += signature_sum.gather(first, last, gathered[:rows], spare[:rows])
+            total += signature_sum.gather(which, gathered[:rows], spare[:rows])
         np.maximum(total, EXCLUDED, out=total)                   # excluded pairs: -1 after truncation
-        out[first - start:last - start] = total                  # float32 -> int16 truncates: rounded
+        out[first:last] = total                                  # float32 -> int16 truncates: rounded
 
 
 def _score_blocks(cohort: PreparedCohort, chunk_rows: int, destination: Callable[[int, int], np.ndarray],
-                  scored: Callable[[int, int, np.ndarray], None] | None = None) -> None:
+                  scored: Callable[[int, int, np.ndarray], None] | None = None,
+                  parts: _WeightedParts | None = None) -> None:
     """Score the cohort block by block of `chunk_rows` mentees, on a few threads: the int16 scores of
     mentees start..stop go into `destination(start, stop)`, which is then handed to `scored`. The
     sparse rules are not applied here."""
     if chunk_rows < 1:
         raise ValueError("chunk_rows must be at least 1")
-    parts = _weighted_parts(cohort)
+    parts = parts or _weighted_parts(cohort)
 
     def score(start: int) -> None:
         stop = min(start + chunk_rows, len(cohort.mentees))
         block = destination(start, stop)
-        _score_block(cohort, parts, start, stop, block)
+        _score_block(cohort, parts, slice(start, stop), block)
         if scored is not None:
             scored(start, stop, block)
 
@@ -191,6 +195,51 @@ def scores_of_pairs(cohort: PreparedCohort, mentees: np.ndarray, mentors: np.nda
     for broken in cohort.broken_rules(mentees, mentors, SPARSE_RULES).values():
         result[broken] = EXCLUDED
     return result
+
+
+class RowScorer:
+    """Exact rows of a prepared cohort on demand, sparse rules applied, pairs of participants without
+    slots excluded: what the bounded solver asks for when a mentee's codes are not enough. A row
+    is bit-for-bit the one score_prepared gives (every step of the scoring is per row)."""
+
+    def __init__(self, cohort: PreparedCohort, mentee_slots: np.ndarray, mentor_slots: np.ndarray):
+        self.cohort = cohort
+        self.mentee_slots, self.mentor_slots = np.asarray(mentee_slots), np.asarray(mentor_slots)
+        self.parts = _weighted_parts(cohort)
+        lists = list(cohort.sparse_exclusions.values())
+        rows = np.concatenate([pairs[0] for pairs in lists]) if lists else np.zeros(0, np.int32)
+        cols = np.concatenate([pairs[1] for pairs in lists]) if lists else np.zeros(0, np.int32)
+        order = np.argsort(rows, kind="stable")
+        self._excluded_rows, self._excluded_cols = rows[order], cols[order]
+
+    def exclude(self, start: int, block: np.ndarray) -> np.ndarray:
+        """The rules and inactive participants applied to exact rows start..start+len(block)."""
+        low, high = np.searchsorted(self._excluded_rows, [start, start + len(block)])
+        block[self._excluded_rows[low:high] - start, self._excluded_cols[low:high]] = EXCLUDED
+        return without_inactive(block, self.mentee_slots[start:start + len(block)], self.mentor_slots)
+
+    def __call__(self, rows: np.ndarray) -> np.ndarray:
+        """int16 (len(rows), n_mentors) for sorted, distinct mentee rows."""
+        rows = np.asarray(rows, np.int64)
+        out = np.empty((len(rows), len(self.cohort.mentors)), np.int16)
+        _score_block(self.cohort, self.parts, rows, out)
+        low, high = np.searchsorted(self._excluded_rows, [rows[0], rows[-1] + 1]) if len(rows) else (0, 0)
+        excluded_rows, excluded_cols = self._excluded_rows[low:high], self._excluded_cols[low:high]
+        at = np.minimum(np.searchsorted(rows, excluded_rows), max(len(rows) - 1, 0))
+        hit = rows[at] == excluded_rows if len(rows) else np.zeros(0, bool)
+        out[at[hit], excluded_cols[hit]] = EXCLUDED
+        return without_inactive(out, self.mentee_slots[rows], self.mentor_slots)
+
+
+def summarize_prepared(cohort: PreparedCohort, mentee_slots: np.ndarray, mentor_slots: np.ndarray,
+                       keep: int = KEPT_PER_MENTEE, chunk_rows: int = 512) -> tuple[ScoreSummary, RowScorer]:
+    """Score the whole cohort block by block, as score_prepared does, but keep only its summary
+    (score_summary.py) instead of the matrix; and the scorer for rows the solver needs again."""
+    scorer = RowScorer(cohort, mentee_slots, mentor_slots)
+    builder = SummaryBuilder(len(cohort.mentees), len(cohort.mentors), keep)
+    _score_blocks(cohort, chunk_rows, lambda start, stop: np.empty((stop - start, len(cohort.mentors)), np.int16),
+                  lambda start, stop, block: builder.add(start, scorer.exclude(start, block)), scorer.parts)
+    return builder.build(), scorer
 
 
 def score_pairs(problem: MatchingProblem, chunk_rows: int = 1024) -> PairScores:

@@ -40,9 +40,10 @@ class SkillTags:
     wanted_counts: np.ndarray     # int32 per mentee: all wanted tags, also those no mentor has
     mentor_points: np.ndarray     # (vocabulary, mentors) float32, 0..4 quarter points
 
-    def points(self, start: int, stop: int) -> np.ndarray:
-        """Points each mentor scores on the wanted tags of mentees start..stop (exact small integers)."""
-        return self.mentee_wanted[start:stop] @ self.mentor_points
+    def points(self, mentees: slice | np.ndarray) -> np.ndarray:
+        """Points each mentor scores on the wanted tags of `mentees` (a slice or row indices; exact
+        small integers)."""
+        return self.mentee_wanted[mentees] @ self.mentor_points
 
 
 def skill_tags(wanted: Sequence[tuple[str, ...]], mentor_skills: Sequence[dict[str, int]]) -> SkillTags:

@@ -1,0 +1,168 @@
+"""A cohort's scores in one byte per pair, for cohorts whose int16 matrix would not fit (100,000 x
+20,000 is 4 GB). Each mentee's scores are exact in a window of 176 values below its best score
+(a matched pair lies within 300 of it, 99% within 190); lower scores fall in bins 8 wide that give
+an upper bound; excluded pairs are marked. So pricing is exact for nearly every pair, and a mentee
+is scored again only when a pair in a bin might still improve the flow. Besides, the exact scores
+of each mentee's best pairs and of a few good mentees per mentor are kept apart: the pairs the flow
+starts from. Built block of mentees by block of mentees from exact int16 rows that are then
+thrown away."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from matching.engine.model import EXCLUDED
+
+KEPT_PER_MENTEE = 32     # about this many best pairs per mentee are kept exactly
+_MOST_KEPT = 8           # a mentee keeping more than 8 x KEPT_PER_MENTEE pairs (many ties) raises its cut-off
+CODE_EXCLUDED = 0
+FIRST_EXACT_CODE = 80    # codes 80..255: floor + code - 80, exact; 1..79: bins below the floor, 79 the highest
+BIN_WIDTH = 8
+EXACT_SCORES = 256 - FIRST_EXACT_CODE
+
+
+@dataclass(frozen=True)
+class ScoreSummary:
+    n_mentees: int
+    n_mentors: int
+    kept_keys: np.ndarray     # int64, sorted: mentee * n_mentors + mentor, the pairs kept exactly
+    kept_scores: np.ndarray   # int16, their scores
+    codes: np.ndarray         # uint8 (n_mentees, n_mentors): see encode
+    floors: np.ndarray        # int16 (n_mentees,): the lowest score of each mentee's window
+    valid_pairs: int          # non-excluded pairs of participants with slots
+
+
+@dataclass(frozen=True)
+class SummarizedRows:
+    """What summarize_rows makes of a block of exact rows."""
+
+    kept_flat: np.ndarray     # int64 flat indices into the block of the pairs kept, sorted
+    kept_scores: np.ndarray   # int16
+    codes: np.ndarray         # uint8, the block's shape
+    floors: np.ndarray        # int16 per row
+    valid_pairs: int
+
+
+def encode(rows: np.ndarray, best: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, floors) of exact int16 rows whose best scores are `best`: a score at or above its
+    row's floor (best - 175, at least 0) is exact; below it, bins of BIN_WIDTH counted down from the
+    floor, the lowest taking every lower score."""
+    floors = np.maximum(best.astype(np.int16) - (EXACT_SCORES - 1), 0).astype(np.int16)
+    codes = rows - (floors - FIRST_EXACT_CODE)[:, None]        # exact from the floor up: 80..255
+    # Below: bin code 79 - (79 - code) // 8. The larger of the two is the right one either way,
+    # which spares a select (a few whole-block passes of plain arithmetic instead).
+    binned = np.subtract(FIRST_EXACT_CODE - 1, codes)
+    binned >>= BIN_WIDTH.bit_length() - 1
+    np.subtract(FIRST_EXACT_CODE - 1, binned, out=binned)
+    np.maximum(codes, binned, out=codes)
+    np.maximum(codes, 1, out=codes)                            # the lowest bin takes the rest
+    codes *= rows >= 0                                         # excluded: CODE_EXCLUDED
+    return codes.astype(np.uint8), floors
+
+
+def is_binned(codes: np.ndarray) -> np.ndarray:
+    """Where the code is a bin below the floor (the exact score is not at hand)."""
+    return (codes != CODE_EXCLUDED) & (codes < FIRST_EXACT_CODE)
+
+
+def decode(codes: np.ndarray, floors: np.ndarray, bins: bool = True) -> np.ndarray:
+    """int16 scores of a block of codes: exact at or above the floor; in a bin, the bin's highest
+    score (an upper bound), or EXCLUDED with bins=False; EXCLUDED where excluded."""
+    floors = floors[:, None]
+    scores = codes.astype(np.int16)
+    binned = scores < FIRST_EXACT_CODE
+    if bins:
+        bounds = scores * BIN_WIDTH
+        bounds += floors - 1 - (FIRST_EXACT_CODE - 1) * BIN_WIDTH
+    scores += floors - FIRST_EXACT_CODE
+    if bins:
+        np.copyto(scores, bounds, where=binned)
+        binned = codes == CODE_EXCLUDED
+    np.copyto(scores, np.int16(EXCLUDED), where=binned)
+    return scores
+
+
+def summarize_rows(rows: np.ndarray, keep: int = KEPT_PER_MENTEE) -> SummarizedRows:
+    """Summarize exact int16 rows (EXCLUDED where a pair is not allowed, participants without slots
+    included). A row keeps the pairs at or above its cut-off, about its `keep` best: the cut-off is
+    the best score among every keep-th column, not a selection over the whole row (any cut-off is
+    correct; it only sets how many good pairs the flow starts from). And each column keeps its best
+    rows of the block, so that every mentor has good mentees to start from however unpopular it is."""
+    n, m = rows.shape
+    best = rows.max(axis=1) if m else np.full(n, EXCLUDED, np.int16)
+    codes, floors = encode(rows, best)
+    if not n or not m:
+        return SummarizedRows(np.zeros(0, np.int64), np.zeros(0, np.int16), codes, floors, 0)
+    # The best of every keep-th mentor: about `keep` pairs of the row are at or above it.
+    cut = np.maximum(rows[:, ::max(keep, 1)].max(axis=1), 0)   # never keep an excluded pair
+    kept = rows >= cut[:, None]
+    column_best = rows.max(axis=0)
+    kept |= (rows == column_best) & (column_best >= 0)         # ties: every best row of the column
+    flat = sparse_flatnonzero(kept)
+    crowded = np.flatnonzero(np.bincount(flat // m, minlength=n) > _MOST_KEPT * keep)
+    if len(crowded):
+        # A run of equal scores at the cut-off: leave the ties out (pricing reads them from the codes).
+        # Column bests too: there, a column of ties would make every row its best.
+        kept[crowded] = rows[crowded] > cut[crowded, None]
+        flat = sparse_flatnonzero(kept)
+    return SummarizedRows(flat, rows.reshape(-1)[flat], codes, floors, int(np.count_nonzero(rows >= 0)))
+
+
+def sparse_flatnonzero(mask: np.ndarray) -> np.ndarray:
+    """np.flatnonzero for a mask with few True: found 8 bytes at a time first (numpy's own is
+    several times slower when the True are scattered)."""
+    flat = mask.reshape(-1)
+    whole = len(flat) // 8 * 8
+    words = np.flatnonzero(flat[:whole].view(np.uint64))
+    word, byte = np.nonzero(flat[:whole].reshape(-1, 8)[words])
+    tail = whole + np.flatnonzero(flat[whole:])
+    return np.concatenate([words[word] * 8 + byte, tail]).astype(np.int64)
+
+
+def without_inactive(rows: np.ndarray, mentee_slots: np.ndarray, mentor_slots: np.ndarray) -> np.ndarray:
+    """Rows (of mentees with `mentee_slots`) with the pairs of participants without slots excluded:
+    they take no part in the flow."""
+    active_cols = mentor_slots > 0
+    active_rows = mentee_slots > 0
+    if active_cols.all() and active_rows.all():
+        return rows
+    return np.where(active_rows[:, None] & active_cols[None, :], rows, np.int16(EXCLUDED))
+
+
+class SummaryBuilder:
+    """Collects summarized blocks of rows, in any order and from several threads (each block writes
+    its own rows of the codes and its own slot of the kept pairs)."""
+
+    def __init__(self, n_mentees: int, n_mentors: int, keep: int = KEPT_PER_MENTEE):
+        self.n_mentees, self.n_mentors, self.keep = n_mentees, n_mentors, keep
+        self.codes = np.empty((n_mentees, n_mentors), np.uint8)
+        self.floors = np.zeros(n_mentees, np.int16)
+        self._kept: dict[int, tuple[np.ndarray, np.ndarray, int]] = {}
+
+    def add(self, start: int, rows: np.ndarray) -> None:
+        """Exact rows start..start+len(rows), already restricted with without_inactive."""
+        summary = summarize_rows(rows, self.keep)
+        self.codes[start:start + len(rows)] = summary.codes
+        self.floors[start:start + len(rows)] = summary.floors
+        # flat index in the block -> key in the whole cohort: the block's rows are contiguous
+        self._kept[start] = (start * self.n_mentors + summary.kept_flat, summary.kept_scores, summary.valid_pairs)
+
+    def build(self) -> ScoreSummary:
+        parts = [self._kept[start] for start in sorted(self._kept)]
+        keys = np.concatenate([part[0] for part in parts]) if parts else np.zeros(0, np.int64)
+        scores = np.concatenate([part[1] for part in parts]) if parts else np.zeros(0, np.int16)
+        return ScoreSummary(self.n_mentees, self.n_mentors, keys.astype(np.int64), scores, self.codes, self.floors,
+                            sum(part[2] for part in parts))
+
+
+def summarize_matrix(scores: np.ndarray, mentee_slots: np.ndarray, mentor_slots: np.ndarray,
+                     keep: int = KEPT_PER_MENTEE, rows_per_block: int = 1024) -> ScoreSummary:
+    """The summary of a whole matrix held in memory (tests, and cohorts scored the dense way)."""
+    n, m = scores.shape
+    builder = SummaryBuilder(n, m, keep)
+    for start in range(0, n, rows_per_block):
+        stop = min(start + rows_per_block, n)
+        builder.add(start, without_inactive(scores[start:stop], mentee_slots[start:stop], mentor_slots))
+    return builder.build()
