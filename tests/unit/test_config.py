@@ -43,6 +43,8 @@ def test_missing_required_setting_names_the_variable(variable):
     ("AUTH_JWT_SECRET", "short"),
     ("LOG_LEVEL", "LOUD"),
     ("AUTH_JWKS_URL", "ftp://keys"),
+    ("KAFKA_FETCH_MIN_BYTES", "0"),
+    ("KAFKA_FETCH_MAX_WAIT_MS", "soon"),
 ])
 def test_malformed_setting_names_the_variable(variable, value):
     with pytest.raises(ConfigError) as raised:
@@ -91,3 +93,10 @@ def test_an_api_port_too_high_for_the_default_worker_port_names_the_setting_to_c
     with pytest.raises(ConfigError) as error:
         load_service_settings("profiles", with_env(PROFILES_PORT="65000"))
     assert error.value.variable == "PROFILES_WORKER_METRICS_PORT"
+
+
+def test_consumer_fetches_return_at_once_unless_told_to_wait_for_more():
+    assert (load_service_settings("profiles", VALID).kafka.fetch_min_bytes,
+            load_service_settings("profiles", VALID).kafka.fetch_max_wait_ms) == (1, 100)
+    tuned = load_service_settings("profiles", with_env(KAFKA_FETCH_MIN_BYTES="65536", KAFKA_FETCH_MAX_WAIT_MS="50"))
+    assert (tuned.kafka.fetch_min_bytes, tuned.kafka.fetch_max_wait_ms) == (65536, 50)

@@ -9,6 +9,7 @@ import json
 import logging
 import threading
 import time
+from collections import Counter
 from typing import Callable
 
 from sqlalchemy import Table
@@ -221,8 +222,8 @@ class ConsumerRunner:
                 log.info("batch of %d failed (%s); applying its events one by one", len(applicable), error)
                 for index, record, event, handler in applicable:
                     outcomes[index] = self._apply_with_retries(record, event, handler)
-        for event_type, outcome in zip(types, outcomes):
-            metrics.EVENTS_CONSUMED.labels(self.service, event_type, outcome).inc()
+        for (event_type, outcome), count in Counter(zip(types, outcomes)).items():
+            metrics.EVENTS_CONSUMED.labels(self.service, event_type, outcome).inc(count)
         return outcomes
 
     def _prepare(self, record) -> tuple[str, str | tuple[Envelope, EventHandler]]:
