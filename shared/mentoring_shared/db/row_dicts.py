@@ -15,7 +15,7 @@ from sqlalchemy import Result
 
 def row_dicts(result: Result) -> list[dict[str, Any]]:
     keys = _keys(result)
-    return [dict(zip(keys, row)) for row in result]
+    return [dict(zip(keys, row)) for row in result.all()]  # fetchall: one batch, not a fetch per row
 
 
 def first_row_dict(result: Result) -> dict[str, Any] | None:
