@@ -1,14 +1,17 @@
 """Whole-cohort matching: a seeded realistic cohort (bench.matching_cohorts) scored by the engine,
-then solved three ways: the pruned flow with its pricing proof (solve_cohort), OR-Tools over every
-pair (the exact reference) and greedy best-pair-first. Each method runs in its own process so that
-its peak memory (ru_maxrss) is its own.
+then solved four ways: the pruned flow with its pricing proof (solve_cohort) on the int16 matrix,
+the same from the one-byte summary built while scoring (scoring.summarize_prepared +
+bounded_solver.solve_summarized), OR-Tools over every pair (the exact reference, with the very
+solve call and costs solve_cohort uses, so the ratio measures the pruning alone) and greedy
+best-pair-first. Each method runs in its own process so that its peak memory (ru_maxrss) is its own.
 
-Targets: a 20,000 x 4,000 cohort (capacity 5) scored and solved proven-optimal within
-10 s and 2 GiB, the solve itself in about 5 s and well under 1.5 GiB, at least 4 times faster and
-4 times leaner than the full graph at the same objective; on 5,000 x 1,000 the pruned objective
-equals the full graph's exactly.
+Targets (issue 15): 20,000 x 4,000 (capacity 5) scored and solved proven-optimal within 6 s on an
+idle machine, the solve in the scoring process no slower than alone; 100,000 x 20,000 scored and
+solved proven-optimal within 60 s and 3 GiB. The full graph at 100,000 x 20,000 (about 1.1 billion
+arcs) does not fit in memory and is not run; at 5,000 x 1,000 and 20,000 x 4,000 both pruned
+objectives must equal the full graph's exactly.
 
-    python -m bench.matching                 # both sizes, recorded in bench/RESULTS.md
+    python -m bench.matching                 # all sizes, recorded in bench/RESULTS.md
     python -m bench.matching --quick         # small sizes, printed only (also BENCH_MATCHING_QUICK=1)
     python -m bench.matching --cohort synthetic   # low-rank synthetic scores, printed only"""
 
@@ -29,6 +32,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = [(20_000, 4_000), (5_000, 1_000)]
 QUICK_SIZES = [(2_000, 400), (1_000, 200)]
+LARGE = (100_000, 20_000)        # the one-byte summary only: the int16 matrix alone would be 4 GB
+QUICK_LARGE = (10_000, 2_000)
 CAPACITY = 5
 SEED = 7
 CHILD_TIMEOUT_S = 1800
@@ -127,17 +132,42 @@ def child_solve(method: str, store: Path) -> dict:
     return figures
 
 
+def child_bounded(n: int, m: int) -> dict:
+    """Score the cohort into its one-byte summary and solve from it, in one process, as a cohort too
+    large for the int16 matrix would be."""
+    from bench.matching_cohorts import generate_cohort
+    from matching.engine.bounded_solver import solve_summarized
+    from matching.engine.prepared_cohort import garbage_collection_paused, prepare_cohort
+    from matching.engine.scoring import summarize_prepared
+
+    started = time.perf_counter()
+    problem = generate_cohort(n, m, capacity=CAPACITY, seed=SEED)
+    generated = time.perf_counter()
+    with garbage_collection_paused():
+        cohort = prepare_cohort(problem)
+        mentee_slots = np.array([person.slots for person in cohort.mentees], np.int32)
+        mentor_slots = np.array([person.slots for person in cohort.mentors], np.int32)
+        summary, row_scores = summarize_prepared(cohort, mentee_slots, mentor_slots)
+    scored = time.perf_counter()
+    figures = {"generate_s": generated - started, "score_s": scored - generated, "rss_before_solve_mib": _rss_mib(),
+               "summary_mib": (summary.codes.nbytes + summary.kept_keys.nbytes + summary.kept_scores.nbytes) / 2 ** 20}
+    assignment = solve_summarized(summary, row_scores, mentee_slots, mentor_slots)
+    figures.update(_result(assignment, time.perf_counter() - scored))
+    return figures
+
+
 def _run_child(*args: str) -> dict:
+    load = os.getloadavg()[0]     # other work on the machine shows in every timing: noted with each
     completed = subprocess.run([sys.executable, "-m", "bench.matching", "--child", *args], cwd=ROOT,
                                capture_output=True, text=True, timeout=CHILD_TIMEOUT_S)
     if completed.returncode:
         raise RuntimeError(f"bench child {args} failed:\n{completed.stderr[-4000:]}")
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+    return {**json.loads(completed.stdout.strip().splitlines()[-1]), "load": load}
 
 
 # --- the parent --------------------------------------------------------------------------------
 
-def run(cohort: str, sizes: list[tuple[int, int]]) -> list[dict]:
+def run(cohort: str, sizes: list[tuple[int, int]], large: tuple[int, int] | None) -> list[dict]:
     results = []
     for n, m in sizes:
         with tempfile.TemporaryDirectory(prefix="bench-matching-") as store:
@@ -145,11 +175,20 @@ def run(cohort: str, sizes: list[tuple[int, int]]) -> list[dict]:
             pruned = _run_child("solve", "pruned", store)
             full = _run_child("solve", "full", store)
             greedy = _run_child("solve", "greedy", store)
-        for name, other in (("pipeline", pipeline), ("solve alone", pruned)):
-            if (other["matched"], other["score"]) != (full["matched"], full["score"]):
+        bounded = _run_child("bounded", str(n), str(m)) if cohort == "realistic" else None
+        for name, other in (("pipeline", pipeline), ("solve alone", pruned), ("bounded", bounded)):
+            if other and (other["matched"], other["score"]) != (full["matched"], full["score"]):
                 raise AssertionError(f"{n} x {m}: pruned solve ({name}) {other['matched']} slots / {other['score']} "
                                      f"differs from the full graph's {full['matched']} / {full['score']}")
-        results.append({"n": n, "m": m, "pipeline": pipeline, "pruned": pruned, "full": full, "greedy": greedy})
+        results.append({"n": n, "m": m, "pipeline": pipeline, "pruned": pruned, "full": full, "greedy": greedy,
+                        "bounded": bounded})
+        print(f"{n} x {m}: " + json.dumps(results[-1]), flush=True)
+    if large and cohort == "realistic":
+        n, m = large
+        bounded = _run_child("bounded", str(n), str(m))
+        if not bounded["proof_proven"]:
+            raise AssertionError(f"{n} x {m}: the bounded solve ended without its proof")
+        results.append({"n": n, "m": m, "bounded": bounded})
         print(f"{n} x {m}: " + json.dumps(results[-1]), flush=True)
     return results
 
@@ -162,9 +201,13 @@ def report(cohort: str, results: list[dict]) -> str:
     lines = [f"## Whole-cohort matching{'' if cohort == 'realistic' else ', synthetic scores'}", "",
              f"{machine()}. Cohort: {source}; one mentor per mentee, capacity {CAPACITY}. Each solver runs in its",
              "own process on the same matrix (peak = that process's ru_maxrss, the 2-byte-per-pair matrix included).",
-             ""]
+             "The 1-minute load average when each process started is noted: above 2 the machine was shared and",
+             "timings stretch.", ""]
     for result in results:
         n, m = result["n"], result["m"]
+        if "full" not in result:
+            lines += _large_report(n, m, result["bounded"])
+            continue
         pipe, pruned, full, greedy = result["pipeline"], result["pruned"], result["full"], result["greedy"]
         speed = full["solve_s"] / pruned["solve_s"]
         lean = full["peak_mib"] / pruned["peak_mib"]
@@ -176,22 +219,51 @@ def report(cohort: str, results: list[dict]) -> str:
              f"{pipe['generate_s']:.2f} s / {pipe['score_s']:.2f} s |" if cohort == "realistic" else
              f"| synthetic score matrix (stands for scoring) | {pipe['score_s']:.2f} s |"),
             f"| pruned solve + proof (solve_cohort), in the scoring process | {pipe['solve_s']:.2f} s |",
-            f"| scoring + solve | {pipe['score_s'] + pipe['solve_s']:.2f} s (target 10 s) |",
-            f"| peak memory of that process (cohort, scores, solve) | {pipe['peak_mib']:,.0f} MiB (target 2 GiB); "
+            f"| scoring + solve | {pipe['score_s'] + pipe['solve_s']:.2f} s (target 6 s on an idle machine; load "
+            f"{pipe['load']:.1f}) |",
+            f"| peak memory of that process (cohort, scores, solve) | {pipe['peak_mib']:,.0f} MiB; "
             f"{pipe['peak_mib'] - pipe['rss_before_solve_mib']:,.0f} MiB above its size before the solve (at most "
             f"what the solve adds) |",
             f"| pricing proof | {pipe['proof_rounds']} flows solved, {pipe['proof_pairs_added']:,} pairs added to "
             f"the first candidates, {pipe['proof_candidate_pairs']:,} arcs in the last flow, "
             f"{pipe['proof_pairs_priced'] / 1e6:,.1f} M reduced costs computed, proven: {pipe['proof_proven']} |",
             f"| objective (matched slots / total score) | {pipe['matched']:,} / {pipe['score']:,} |",
-            f"| pruned solve alone (matrix loaded) | {pruned['solve_s']:.2f} s, peak {pruned['peak_mib']:,.0f} MiB |",
-            f"| full graph, OR-Tools over every pair | {full['solve_s']:.2f} s, peak {full['peak_mib']:,.0f} MiB, "
-            f"{full['matched']:,} / {full['score']:,} |",
-            f"| pruned vs full graph | {speed:.0f}x faster, {lean:.0f}x less memory, same objective |",
+            f"| pruned solve alone (matrix loaded; load {pruned['load']:.1f}) | {pruned['solve_s']:.2f} s, "
+            f"peak {pruned['peak_mib']:,.0f} MiB; "
+            f"in the scoring process / alone: {pipe['solve_s'] / pruned['solve_s']:.2f} |",
+            f"| full graph, OR-Tools over every pair, same solve call and costs | {full['solve_s']:.2f} s, "
+            f"peak {full['peak_mib']:,.0f} MiB, {full['matched']:,} / {full['score']:,} |",
+            f"| pruned vs full graph | {speed:.1f}x faster, {lean:.0f}x less memory, same objective |",
             f"| greedy (best pair first) | {greedy['solve_s']:.2f} s, {greedy['matched']:,} / {greedy['score']:,}: "
-            f"{full['matched'] - greedy['matched']:,} fewer slots, score {gap:.2%} below the optimum |",
-            ""]
+            f"{full['matched'] - greedy['matched']:,} fewer slots, score {gap:.2%} below the optimum |"]
+        if result.get("bounded"):
+            lines += _bounded_rows(result["bounded"]) + [
+                f"| one-byte summary vs full graph | same objective; solve {full['solve_s'] / result['bounded']['solve_s']:.1f}x "
+                f"faster |"]
+        lines.append("")
     return "\n".join(lines)
+
+
+def _bounded_rows(bounded: dict) -> list[str]:
+    return [
+        f"| one-byte summary: scoring into it (summarize_prepared) / solve from it (solve_summarized) | "
+        f"{bounded['score_s']:.2f} s / {bounded['solve_s']:.2f} s = {bounded['score_s'] + bounded['solve_s']:.2f} s, "
+        f"peak {bounded['peak_mib']:,.0f} MiB (summary {bounded['summary_mib']:,.0f} MiB); load {bounded['load']:.1f} |",
+        f"| its proof | {bounded['proof_rounds']} flows solved, {bounded['proof_pairs_added']:,} pairs added, "
+        f"{bounded['proof_candidate_pairs']:,} arcs in the last flow, {bounded['proof_rows_rescored']:,} mentee rows "
+        f"scored again, proven: {bounded['proof_proven']}; {bounded['matched']:,} / {bounded['score']:,} |"]
+
+
+def _large_report(n: int, m: int, bounded: dict) -> list[str]:
+    return [
+        f"### {n:,} x {m:,} ({n * m / 1e9:,.1f} billion pairs), one-byte summary", "",
+        "| measure | value |", "|---|---|",
+        f"| cohort generation (bench only, not in the budget) | {bounded['generate_s']:.2f} s |",
+        *_bounded_rows(bounded),
+        f"| scoring + solve | {bounded['score_s'] + bounded['solve_s']:.2f} s (target 60 s), peak "
+        f"{bounded['peak_mib'] / 1024:,.2f} GiB (target 3 GiB) |",
+        "| full graph | not run: about 1.1 billion arcs, tens of GB in OR-Tools; the int16 matrix alone is 4 GB |",
+        ""]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -202,11 +274,15 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.child:
         kind, *rest = args.child
-        figures = child_pipeline(rest[0], int(rest[1]), int(rest[2]), Path(rest[3])) if kind == "pipeline" \
-            else child_solve(rest[0], Path(rest[1]))
+        if kind == "pipeline":
+            figures = child_pipeline(rest[0], int(rest[1]), int(rest[2]), Path(rest[3]))
+        elif kind == "bounded":
+            figures = child_bounded(int(rest[0]), int(rest[1]))
+        else:
+            figures = child_solve(rest[0], Path(rest[1]))
         print(json.dumps(figures))
         return
-    results = run(args.cohort, QUICK_SIZES if args.quick else SIZES)
+    results = run(args.cohort, QUICK_SIZES if args.quick else SIZES, QUICK_LARGE if args.quick else LARGE)
     text = report(args.cohort, results)
     print(text)
     if not args.quick and args.cohort == "realistic":
