@@ -14,7 +14,6 @@ from typing import Callable
 
 import numpy as np
 
-from matching.engine.candidates import round_robin
 from matching.engine.potentials import Potentials
 from matching.engine.pricing import below_thresholds, price, threshold_parts
 from matching.engine.score_summary import BIN_WIDTH, CODE_EXCLUDED, FIRST_EXACT_CODE, ScoreSummary
@@ -24,6 +23,7 @@ RowScores = Callable[[np.ndarray], np.ndarray]   # sorted mentee rows -> their e
 _BLOCK_ROWS = 256        # mentees priced at a time (about 50 MB of temporaries at 20,000 mentors)
 _RESCORE_ROWS = 256      # mentees scored again at a time (their exact rows and pricing temporaries)
 _MAX_THREADS = 4
+_INT16_SPREAD = 2 ** 13  # mentor potentials spread less than this: thresholds and selection keys fit int16
 _DEFER_ABOVE_SHARE = 20  # more negative pairs in the windows than 1 per 20 mentees: the bins wait a round
 
 
@@ -63,7 +63,12 @@ def price_summarized(summary: ScoreSummary, row_scores: RowScores, mentee_slots:
     n, m = summary.n_mentees, summary.n_mentors
     row_part, col_part, spread = threshold_parts(potentials, bonus, slack, mentee_slots, mentor_slots)
     # In a block of codes, an exact code beats the threshold when code > row_part + 80 - floor - col_part.
-    code_rows = row_part + (FIRST_EXACT_CODE - summary.floors).astype(row_part.dtype)
+    code_rows = row_part.astype(np.int64) + FIRST_EXACT_CODE - summary.floors
+    if spread < _INT16_SPREAD:     # then every threshold that matters fits int16: half the memory traffic
+        code_rows = np.minimum(code_rows, np.iinfo(np.int16).max).astype(np.int16)
+        col_part = col_part.astype(np.int16)
+    else:
+        code_rows = code_rows.astype(row_part.dtype)
     bins = _BinCheck(summary, potentials, bonus, mentee_slots, mentor_slots)
 
     def price_block(start: int):
@@ -132,34 +137,6 @@ def _on_threads(work: Callable, starts: range) -> list:
         return [work(start) for start in starts]
     with ThreadPoolExecutor(threads, thread_name_prefix="price-blocks") as pool:
         return list(pool.map(work, starts))
-
-
-def price_kept(summary: ScoreSummary, potentials: Potentials, bonus: int, candidate_keys: np.ndarray,
-               per_mentee: int, slack: int = 0) -> PricedPairs:
-    """Pricing over the kept pairs alone (a few per mentee, exact): far cheaper than a pass over
-    every pair, and while the flow is still far from the optimum it finds most of what improves
-    it. It proves nothing: the rounds end with price_summarized."""
-    m = summary.n_mentors
-    outside = ~is_member(summary.kept_keys, candidate_keys)
-    keys, scores = summary.kept_keys[outside], summary.kept_scores[outside]
-    rows, cols = keys // m, keys % m
-    reduced = potentials.mentees[rows] - potentials.mentors[cols] - bonus - scores.astype(np.int64)
-    below = np.flatnonzero(reduced < slack)
-    picked = below[_lowest_per_row(rows[below], cols[below], reduced[below], per_mentee, m)]
-    picked.sort()                                    # kept keys are sorted: so are the pairs
-    return PricedPairs(rows[picked].astype(np.int32), cols[picked].astype(np.int32), scores[picked],
-                       reduced[picked], 0)
-
-
-def _lowest_per_row(rows: np.ndarray, cols: np.ndarray, reduced: np.ndarray, top: int, n_mentors: int) -> np.ndarray:
-    """Indices of each row's `top` pairs of lowest reduced cost, ties round-robin from the row."""
-    if not len(rows):
-        return np.zeros(0, np.int64)
-    order = np.lexsort((round_robin(cols, rows, n_mentors), reduced, rows))
-    ordered_rows = rows[order]
-    first = np.flatnonzero(np.r_[True, ordered_rows[1:] != ordered_rows[:-1]])
-    rank = np.arange(len(order)) - np.repeat(first, np.diff(np.r_[first, len(order)]))
-    return order[rank < top]
 
 
 def is_member(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:

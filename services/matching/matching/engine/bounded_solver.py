@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from matching.engine.bounded_pricing import RowScores, is_member, price_kept, price_summarized
+from matching.engine.bounded_pricing import RowScores, is_member, price_summarized
 from matching.engine.candidates import _top_in_rows, _top_per_group, grow_to_full_cardinality, sorted_unique
 from matching.engine.potentials import CohortFlow, check_feasible, shortest_path_potentials
 from matching.engine.model import EXCLUDED
@@ -22,7 +22,6 @@ from matching.engine.solver import (MAX_ROUNDS, MENTEE_TOP, MENTOR_TOP, PRICED_P
 
 _RESCORE_AT_ONCE = 256   # mentees scored again per step of the cardinality growth
 _ACROSS_ROWS = 1024      # mentees decoded at a time there
-_KEPT_PRICING_ENOUGH = 20  # kept pairs alone improving more than 1 mentee in 20: no pass over every pair yet
 
 
 class _Candidates:
@@ -135,14 +134,11 @@ def solve_summarized(summary: ScoreSummary, row_scores: RowScores, mentee_slots:
         flow = CohortFlow(mentee_slots, mentor_slots, rows, cols, weights, used)
         potentials = shortest_path_potentials(flow)
         check_feasible(flow, potentials)
-        found = price_kept(summary, potentials, bonus, candidates.keys, priced_per_mentee, slack)
-        partial = np.count_nonzero(found.reduced < 0) > n // _KEPT_PRICING_ENOUGH
-        if not partial:
-            found = price_summarized(summary, row_scores, mentee_slots, mentor_slots, potentials, bonus,
-                                     candidates.keys, priced_per_mentee, slack)
-            priced += summary.valid_pairs - len(rows)   # every other pair: exactly, or by its window's floor
+        found = price_summarized(summary, row_scores, mentee_slots, mentor_slots, potentials, bonus, candidates.keys,
+                                 priced_per_mentee, slack)
+        priced += summary.valid_pairs - len(rows)   # every other pair: exactly, or by its bins' bounds
         rescored += found.rescored
-        proven = not partial and not np.any(found.reduced < 0)
+        proven = not np.any(found.reduced < 0)
         if proven or rounds >= max_rounds:
             break
         if prune_above is not None and rounds <= PRUNE_ROUNDS:
