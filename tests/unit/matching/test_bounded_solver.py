@@ -60,8 +60,15 @@ def test_a_summary_keeps_exact_scores_and_codes_are_exact_in_the_window_and_an_u
     # every row keeps its best pair, and every column its best row
     best_in_row = scores.argmax(axis=1)
     assert set((np.arange(40) * 70 + best_in_row)[allowed.any(axis=1)].tolist()) <= set(summary.kept_flat.tolist())
-    best_in_column = scores.argmax(axis=0)
-    assert set((best_in_column * 70 + np.arange(70))[allowed.any(axis=0)].tolist()) <= set(summary.kept_flat.tolist())
+    assert np.array_equal(summary.column_best_scores, scores.max(axis=0))
+    assert np.array_equal(scores[summary.column_best_rows, np.arange(70)], scores.max(axis=0))
+    # built over blocks of 7 rows, each column keeps its best row of each block (up to 20 blocks)
+    built = summarize_matrix(scores, np.ones(40, np.int32), np.ones(70, np.int32), keep=3, rows_per_block=7)
+    kept = set(built.kept_keys.tolist())
+    for start in range(0, 40, 7):
+        block = scores[start:start + 7]
+        best = start + block.argmax(axis=0)
+        assert all(key in kept for key, value in zip(best * 70 + np.arange(70), block.max(axis=0)) if value >= 0)
 
 
 def test_a_run_of_equal_scores_is_left_to_the_codes_not_kept_whole():

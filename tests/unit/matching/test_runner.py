@@ -1,10 +1,23 @@
 """A whole run: pins are honoured around the optimal solve, every unmatched mentee has a reason,
-and the score distribution describes the proposal."""
+and the score distribution describes the proposal; all of it the same when the cohort is too
+large for the score matrix and is solved from its one-byte summary."""
+
+from dataclasses import replace
 
 import pytest
 
+from bench.matching_cohorts import generate_cohort
+from matching.engine import runner
 from matching.engine.runner import PinRejected, run_matching, score_distribution, suggest_mentors
 from tests.unit.matching.support import person, problem
+
+
+@pytest.fixture(params=["matrix", "summary"], autouse=True)
+def scored_as(request, monkeypatch):
+    """Every run below twice: scored into the int16 matrix, and as a cohort too large for it."""
+    if request.param == "summary":
+        monkeypatch.setattr(runner, "LARGE_COHORT_PAIRS", -1)
+    return request.param
 
 PYTHON = (("python", "expert"),)
 LEADERSHIP = (("leadership", "expert"),)
@@ -73,3 +86,26 @@ def test_the_distribution_counts_pairs_per_tenth():
     assert distribution["histogram"] == [1, 0, 0, 0, 0, 1, 0, 0, 0, 2]
     assert distribution["mean"] == 0.625
     assert score_distribution([])["mean"] is None
+
+
+def test_a_large_cohort_solved_from_its_summary_gives_the_matrix_run_s_outcome(monkeypatch):
+    base = generate_cohort(400, 70, capacity=3, seed=11)
+    monkeypatch.setattr(runner, "LARGE_COHORT_PAIRS", 10 ** 12)
+    # pin a pair the rules allow, to a mentee other than the one it went to
+    some = run_matching(base).pairs
+    pinned = replace(base, pinned_pairs=((some[0].mentee_id, some[-1].mentor_id),))
+    outcomes = {}
+    for name, threshold in (("matrix", 10 ** 12), ("summary", -1)):
+        monkeypatch.setattr(runner, "LARGE_COHORT_PAIRS", threshold)
+        outcomes[name] = run_matching(pinned)
+    matrix, summary = outcomes["matrix"], outcomes["summary"]
+    assert summary.proof.proven and matrix.proof.proven
+    assert summary.total_score == matrix.total_score and len(summary.pairs) == len(matrix.pairs)
+    assert [(p.mentee_id, p.mentor_id, p.score) for p in summary.pairs if p.pinned] == \
+        [(p.mentee_id, p.mentor_id, p.score) for p in matrix.pairs if p.pinned]
+    # Equally good proposals may leave different mentees out; the same number, for the same reasons.
+    assert sorted((u.reason, u.missing) for u in summary.unmatched) == \
+        sorted((u.reason, u.missing) for u in matrix.unmatched)
+    in_both = {u.mentee_id: u.detail for u in matrix.unmatched}
+    compared = [u for u in summary.unmatched if u.mentee_id in in_both]
+    assert compared and all(u.detail == in_both[u.mentee_id] for u in compared)   # eligible mentors counted alike

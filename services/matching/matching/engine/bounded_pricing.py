@@ -24,7 +24,7 @@ _BLOCK_ROWS = 256        # mentees priced at a time (about 50 MB of temporaries 
 _RESCORE_ROWS = 256      # mentees scored again at a time (their exact rows and pricing temporaries)
 _MAX_THREADS = 4
 _INT16_SPREAD = 2 ** 13  # mentor potentials spread less than this: thresholds and selection keys fit int16
-_DEFER_ABOVE_SHARE = 20  # more negative pairs in the windows than 1 per 20 mentees: the bins wait a round
+_DEFER_ABOVE_SHARE = 10  # more negative pairs in the windows than 1 per 10 mentees: the bins wait a round
 
 
 @dataclass(frozen=True)

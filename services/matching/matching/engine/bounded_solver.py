@@ -64,7 +64,7 @@ def _full_cardinality(summary: ScoreSummary, row_scores: RowScores, mentee_slots
     """candidates.complete_cardinality from the summary: across the cut, each mentee's best kept
     pairs; when none crosses, their best pairs across read from the codes."""
     n, m = summary.n_mentees, summary.n_mentors
-    kept_rows, kept_cols = summary.kept_keys // m, summary.kept_keys % m
+    kept_rows, kept_cols = (summary.kept_keys // m).astype(np.int32), (summary.kept_keys % m).astype(np.int32)
     learned: list[tuple[np.ndarray, np.ndarray]] = []
 
     def best_across(open_mentees: np.ndarray, open_mentors: np.ndarray) -> np.ndarray:
@@ -73,6 +73,7 @@ def _full_cardinality(summary: ScoreSummary, row_scores: RowScores, mentee_slots
         is_open_mentor[open_mentors] = True
         across = np.flatnonzero(is_open_mentee[kept_rows] & is_open_mentor[kept_cols])
         rows, cols = _top_per_group(kept_rows[across], summary.kept_scores[across], kept_cols[across], m, per_mentee)
+        del across
         if len(rows):
             return rows * m + cols
         # No kept pair crosses: each mentee's best pairs across in its window, exact from the codes;
@@ -99,12 +100,18 @@ def _full_cardinality(summary: ScoreSummary, row_scores: RowScores, mentee_slots
         return keys
 
     keys, added = grow_to_full_cardinality(mentee_slots, mentor_slots, candidates.keys, best_across)
-    extra_keys = np.concatenate([summary.kept_keys] + [keys for keys, _ in learned])
-    extra_scores = np.concatenate([summary.kept_scores] + [scores for _, scores in learned])
-    order = np.argsort(extra_keys, kind="stable")
-    extra_keys, extra_scores = extra_keys[order], extra_scores[order]
+    del kept_rows, kept_cols
     new = keys[~is_member(keys, candidates.keys)]
-    return candidates.joined(new, extra_scores[np.searchsorted(extra_keys, new)]), added
+    # The new pairs' scores: kept, or read from the codes or scored again on the way.
+    scores = np.zeros(len(new), np.int16)
+    kept = is_member(new, summary.kept_keys)
+    scores[kept] = summary.kept_scores[np.searchsorted(summary.kept_keys, new[kept])]
+    if learned and not kept.all():
+        learned_keys = np.concatenate([keys for keys, _ in learned])
+        order = np.argsort(learned_keys, kind="stable")
+        at = np.searchsorted(learned_keys[order], new[~kept])
+        scores[~kept] = np.concatenate([scores for _, scores in learned])[order][at]
+    return candidates.joined(new, scores), added
 
 
 def solve_summarized(summary: ScoreSummary, row_scores: RowScores, mentee_slots: np.ndarray,
@@ -148,4 +155,5 @@ def solve_summarized(summary: ScoreSummary, row_scores: RowScores, mentee_slots:
         candidates = candidates.joined(found.rows.astype(np.int64) * m + found.cols, found.scores)
     proof = OptimalityProof(rounds, len(rows), added, priced, proven, rescored)
     pairs = np.stack([rows[used], cols[used]], axis=1).astype(np.int32)   # candidates are sorted: so are pairs
-    return Assignment(pairs, int(candidates.scores[used].astype(np.int64).sum()), len(pairs), proof)
+    scores = candidates.scores[used]
+    return Assignment(pairs, int(scores.astype(np.int64).sum()), len(pairs), proof, scores)

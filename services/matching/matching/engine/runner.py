@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
 from matching.engine.explanations import PairExplanation, exclusion_summaries, explain_pair, explain_pairs
 from matching.engine.model import EXCLUDED, SCORE_SCALE, MatchingProblem
-from matching.engine.scoring import score_one_mentee, score_pairs
+from matching.engine.bounded_solver import solve_summarized
+from matching.engine.prepared_cohort import garbage_collection_paused, prepare_cohort
+from matching.engine.scoring import RowScorer, score_one_mentee, score_pairs, summarize_prepared
 from matching.engine.solver import OptimalityProof, solve_cohort
 
 
@@ -52,13 +55,48 @@ class RunOutcome:
     duration_ms: int
 
 
+LARGE_COHORT_PAIRS = 200_000_000   # above this many pairs (400 MB as int16) a run scores into the one-byte summary
+
+
+@dataclass(frozen=True)
+class _Solved:
+    """A solved run, whichever way the cohort was scored."""
+
+    mentee_ids: tuple[str, ...]
+    mentor_ids: tuple[str, ...]
+    mentee_slots: np.ndarray                # as wanted, before pins
+    chosen: list[tuple[int, int, int, bool]]  # (row, column, score, pinned)
+    proof: OptimalityProof | None
+    eligible: Callable[[int], int]          # non-excluded mentors of a mentee row (pins count as excluded)
+
+
 def run_matching(problem: MatchingProblem) -> RunOutcome:
     started = time.perf_counter()
-    scored = score_pairs(problem)
-    rows = {person_id: index for index, person_id in enumerate(scored.mentee_ids)}
-    columns = {person_id: index for index, person_id in enumerate(scored.mentor_ids)}
-    scores, mentee_slots, mentor_slots = scored.scores, scored.mentee_slots.copy(), scored.mentor_slots.copy()
+    large = len(problem.mentees) * len(problem.mentors) > LARGE_COHORT_PAIRS
+    solved = _solve_summarized(problem) if large else _solve_dense(problem)
+    chosen = sorted(solved.chosen, key=lambda pair: (solved.mentee_ids[pair[0]], solved.mentor_ids[pair[1]]))
+    explanations = explain_pairs(problem, [(solved.mentee_ids[r], solved.mentor_ids[c]) for r, c, _, _ in chosen])
+    pairs = tuple(ProposedPair(solved.mentee_ids[r], solved.mentor_ids[c], score, is_pinned, explanation)
+                  for (r, c, score, is_pinned), explanation in zip(chosen, explanations))
 
+    matched = np.zeros(len(solved.mentee_ids), dtype=np.int32)
+    for row, _, _, _ in chosen:
+        matched[row] += 1
+    short = np.flatnonzero(matched < solved.mentee_slots)
+    excluded_by = exclusion_summaries(problem, [solved.mentee_ids[row] for row in short])
+    unmatched = tuple(_unmatched(solved.mentee_ids[row], solved.eligible(row),
+                                 int(solved.mentee_slots[row] - matched[row]), excluded_by[solved.mentee_ids[row]])
+                      for row in short)
+    return RunOutcome(pairs=pairs, unmatched=unmatched, total_score=sum(pair.score for pair in pairs),
+                      proof=solved.proof, distribution=score_distribution([pair.score for pair in pairs]),
+                      duration_ms=int((time.perf_counter() - started) * 1000))
+
+
+def _take_pins(problem: MatchingProblem, rows: dict[str, int], columns: dict[str, int],
+               score_of: Callable[[int, int], int], mentee_slots: np.ndarray, mentor_slots: np.ndarray
+               ) -> list[tuple[int, int, int]]:
+    """The pinned pairs as (row, column, score), checked against the rules and capacities; each takes
+    one slot on both sides (`mentee_slots` and `mentor_slots` are updated)."""
     pinned: list[tuple[int, int, int]] = []
     for index, (mentee_id, mentor_id) in enumerate(problem.pinned_pairs):
         row, column = rows.get(mentee_id), columns.get(mentor_id)
@@ -66,7 +104,8 @@ def run_matching(problem: MatchingProblem) -> RunOutcome:
             raise PinRejected(index, "mentee_id", "is not a mentee of this cohort who still needs a mentor")
         if column is None:
             raise PinRejected(index, "mentor_id", "is not a mentor of this cohort with capacity left")
-        if scores[row, column] == EXCLUDED:
+        score = score_of(row, column) if (row, column) not in {(r, c) for r, c, _ in pinned} else EXCLUDED
+        if score == EXCLUDED:
             rules = "; ".join(text for _, text in explain_pair(problem, mentee_id, mentor_id).exclusions)
             raise PinRejected(index, "mentor_id", f"the pair breaks a hard rule: {rules}")
         if mentee_slots[row] == 0:
@@ -75,32 +114,54 @@ def run_matching(problem: MatchingProblem) -> RunOutcome:
             raise PinRejected(index, "mentor_id", "pins more mentees than the mentor has capacity for")
         mentee_slots[row] -= 1
         mentor_slots[column] -= 1
-        pinned.append((row, column, int(scores[row, column])))
-        scores[row, column] = EXCLUDED  # taken: the solver fills the remaining slots around it
+        pinned.append((row, column, score))
+    return pinned
 
+
+def _solve_dense(problem: MatchingProblem) -> _Solved:
+    scored = score_pairs(problem)
+    rows = {person_id: index for index, person_id in enumerate(scored.mentee_ids)}
+    columns = {person_id: index for index, person_id in enumerate(scored.mentor_ids)}
+    scores, mentee_slots, mentor_slots = scored.scores, scored.mentee_slots.copy(), scored.mentor_slots.copy()
+    pinned = _take_pins(problem, rows, columns, lambda row, column: int(scores[row, column]), mentee_slots,
+                        mentor_slots)
+    for row, column, _ in pinned:
+        scores[row, column] = EXCLUDED  # taken: the solver fills the remaining slots around it
     assignment = solve_cohort(scores, mentee_slots, mentor_slots)
     chosen = [(row, column, score, True) for row, column, score in pinned] + [
         (int(row), int(column), int(scores[row, column]), False) for row, column in assignment.pairs]
-    chosen.sort(key=lambda pair: (scored.mentee_ids[pair[0]], scored.mentor_ids[pair[1]]))
-    explanations = explain_pairs(problem, [(scored.mentee_ids[r], scored.mentor_ids[c]) for r, c, _, _ in chosen])
-    pairs = tuple(ProposedPair(scored.mentee_ids[r], scored.mentor_ids[c], score, is_pinned, explanation)
-                  for (r, c, score, is_pinned), explanation in zip(chosen, explanations))
-
-    matched = np.zeros(len(scored.mentee_ids), dtype=np.int32)
-    for row, _, _, _ in chosen:
-        matched[row] += 1
-    short = np.flatnonzero(matched < scored.mentee_slots)
-    excluded_by = exclusion_summaries(problem, [scored.mentee_ids[row] for row in short])
-    unmatched = tuple(_unmatched(scored, row, int(scored.mentee_slots[row] - matched[row]),
-                                 excluded_by[scored.mentee_ids[row]]) for row in short)
-    return RunOutcome(pairs=pairs, unmatched=unmatched, total_score=sum(pair.score for pair in pairs),
-                      proof=assignment.proof, distribution=score_distribution([pair.score for pair in pairs]),
-                      duration_ms=int((time.perf_counter() - started) * 1000))
+    return _Solved(scored.mentee_ids, scored.mentor_ids, scored.mentee_slots, chosen, assignment.proof,
+                   lambda row: int(np.count_nonzero(scores[row] != EXCLUDED)))
 
 
-def _unmatched(scored, row: int, missing: int, excluded_by: dict[str, int]) -> UnmatchedMentee:
-    mentee_id = scored.mentee_ids[row]
-    eligible = int(np.count_nonzero(scored.scores[row] != EXCLUDED))
+def _solve_summarized(problem: MatchingProblem) -> _Solved:
+    """The same run for a cohort too large for the int16 matrix: scored into the one-byte summary
+    (score_summary.py) and solved from it (bounded_solver.py); the few exact rows the pins and the
+    unmatched mentees need are scored on their own."""
+    with garbage_collection_paused():
+        cohort = prepare_cohort(problem)
+    mentee_ids = tuple(person.person_id for person in cohort.mentees)
+    mentor_ids = tuple(person.person_id for person in cohort.mentors)
+    wanted = np.array([person.slots for person in cohort.mentees], np.int32)
+    mentee_slots, mentor_slots = wanted.copy(), np.array([person.slots for person in cohort.mentors], np.int32)
+    any_pair = RowScorer(cohort, mentee_slots, mentor_slots)
+    pinned = _take_pins(problem, {person_id: index for index, person_id in enumerate(mentee_ids)},
+                        {person_id: index for index, person_id in enumerate(mentor_ids)},
+                        lambda row, column: int(any_pair(np.array([row]), active_only=False)[0, column]),
+                        mentee_slots, mentor_slots)
+    taken = (np.array([row for row, _, _ in pinned], np.int64), np.array([column for _, column, _ in pinned], np.int64))
+    with garbage_collection_paused():
+        summary, row_scores = summarize_prepared(cohort, mentee_slots, mentor_slots, also_excluded=taken,
+                                                 parts=any_pair.parts)
+    assignment = solve_summarized(summary, row_scores, mentee_slots, mentor_slots)
+    del summary
+    chosen = [(row, column, score, True) for row, column, score in pinned] + [
+        (int(row), int(column), int(score), False) for (row, column), score in zip(assignment.pairs, assignment.scores)]
+    return _Solved(mentee_ids, mentor_ids, wanted, chosen, assignment.proof,
+                   lambda row: int(np.count_nonzero(row_scores(np.array([row]), active_only=False)[0] != EXCLUDED)))
+
+
+def _unmatched(mentee_id: str, eligible: int, missing: int, excluded_by: dict[str, int]) -> UnmatchedMentee:
     if eligible == 0:
         rules = ", ".join(f"{rule} ({count})" for rule, count in sorted(excluded_by.items()) if count)
         return UnmatchedMentee(mentee_id, missing, "no_eligible_mentor",

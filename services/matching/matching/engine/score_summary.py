@@ -15,7 +15,8 @@ import numpy as np
 
 from matching.engine.model import EXCLUDED
 
-KEPT_PER_MENTEE = 32     # about this many best pairs per mentee are kept exactly
+KEPT_PER_MENTEE = 32     # about this many best pairs per mentee are kept exactly...
+COLUMN_BEST = 20         # ...and each mentor's best mentee of this many blocks of mentees
 _MOST_KEPT = 8           # a mentee keeping more than 8 x KEPT_PER_MENTEE pairs (many ties) raises its cut-off
 CODE_EXCLUDED = 0
 FIRST_EXACT_CODE = 80    # codes 80..255: floor + code - 80, exact; 1..79: bins below the floor, 79 the highest
@@ -43,6 +44,8 @@ class SummarizedRows:
     codes: np.ndarray         # uint8, the block's shape
     floors: np.ndarray        # int16 per row
     valid_pairs: int
+    column_best_rows: np.ndarray    # int32 per column: its best row in the block (the first, on a tie)
+    column_best_scores: np.ndarray  # int16: that row's score (EXCLUDED: none allowed)
 
 
 def encode(rows: np.ndarray, best: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -88,26 +91,27 @@ def summarize_rows(rows: np.ndarray, keep: int = KEPT_PER_MENTEE) -> SummarizedR
     """Summarize exact int16 rows (EXCLUDED where a pair is not allowed, participants without slots
     included). A row keeps the pairs at or above its cut-off, about its `keep` best: the cut-off is
     the best score among every keep-th column, not a selection over the whole row (any cut-off is
-    correct; it only sets how many good pairs the flow starts from). And each column keeps its best
-    rows of the block, so that every mentor has good mentees to start from however unpopular it is."""
+    correct; it only sets how many good pairs the flow starts from). And each column's best row in
+    the block: the builder keeps each mentor's best few over all blocks, so that every mentor has
+    good mentees to start from however unpopular it is."""
     n, m = rows.shape
     best = rows.max(axis=1) if m else np.full(n, EXCLUDED, np.int16)
     codes, floors = encode(rows, best)
     if not n or not m:
-        return SummarizedRows(np.zeros(0, np.int64), np.zeros(0, np.int16), codes, floors, 0)
+        return SummarizedRows(np.zeros(0, np.int64), np.zeros(0, np.int16), codes, floors, 0,
+                              np.zeros(m, np.int32), np.full(m, EXCLUDED, np.int16))
     # The best of every keep-th mentor: about `keep` pairs of the row are at or above it.
     cut = np.maximum(rows[:, ::max(keep, 1)].max(axis=1), 0)   # never keep an excluded pair
     kept = rows >= cut[:, None]
-    column_best = rows.max(axis=0)
-    kept |= (rows == column_best) & (column_best >= 0)         # ties: every best row of the column
     flat = sparse_flatnonzero(kept)
     crowded = np.flatnonzero(np.bincount(flat // m, minlength=n) > _MOST_KEPT * keep)
     if len(crowded):
         # A run of equal scores at the cut-off: leave the ties out (pricing reads them from the codes).
-        # Column bests too: there, a column of ties would make every row its best.
         kept[crowded] = rows[crowded] > cut[crowded, None]
         flat = sparse_flatnonzero(kept)
-    return SummarizedRows(flat, rows.reshape(-1)[flat], codes, floors, int(np.count_nonzero(rows >= 0)))
+    best_rows = rows.argmax(axis=0)
+    return SummarizedRows(flat, rows.reshape(-1)[flat], codes, floors, int(np.count_nonzero(rows >= 0)),
+                          best_rows.astype(np.int32), rows[best_rows, np.arange(m)])
 
 
 def sparse_flatnonzero(mask: np.ndarray) -> np.ndarray:
@@ -139,7 +143,7 @@ class SummaryBuilder:
         self.n_mentees, self.n_mentors, self.keep = n_mentees, n_mentors, keep
         self.codes = np.empty((n_mentees, n_mentors), np.uint8)
         self.floors = np.zeros(n_mentees, np.int16)
-        self._kept: dict[int, tuple[np.ndarray, np.ndarray, int]] = {}
+        self._kept: dict[int, tuple[np.ndarray, np.ndarray, int, np.ndarray, np.ndarray]] = {}
 
     def add(self, start: int, rows: np.ndarray) -> None:
         """Exact rows start..start+len(rows), already restricted with without_inactive."""
@@ -147,13 +151,30 @@ class SummaryBuilder:
         self.codes[start:start + len(rows)] = summary.codes
         self.floors[start:start + len(rows)] = summary.floors
         # flat index in the block -> key in the whole cohort: the block's rows are contiguous
-        self._kept[start] = (start * self.n_mentors + summary.kept_flat, summary.kept_scores, summary.valid_pairs)
+        self._kept[start] = (start * self.n_mentors + summary.kept_flat, summary.kept_scores, summary.valid_pairs,
+                             start + summary.column_best_rows, summary.column_best_scores)
 
     def build(self) -> ScoreSummary:
         parts = [self._kept[start] for start in sorted(self._kept)]
-        keys = np.concatenate([part[0] for part in parts]) if parts else np.zeros(0, np.int64)
-        scores = np.concatenate([part[1] for part in parts]) if parts else np.zeros(0, np.int16)
-        return ScoreSummary(self.n_mentees, self.n_mentors, keys.astype(np.int64), scores, self.codes, self.floors,
+        m = self.n_mentors
+        keys = [part[0] for part in parts]
+        scores = [part[1] for part in parts]
+        if parts and m:
+            # Each mentor's COLUMN_BEST best mentees among the blocks' bests.
+            best_rows, best_scores = np.stack([part[3] for part in parts]), np.stack([part[4] for part in parts])
+            top = min(COLUMN_BEST, len(parts))
+            chosen = np.argpartition(-best_scores, top - 1, axis=0)[:top]
+            columns = np.broadcast_to(np.arange(m), chosen.shape)
+            rows, values = best_rows[chosen, columns], best_scores[chosen, columns]
+            allowed = values >= 0
+            keys.append(rows[allowed].astype(np.int64) * m + columns[allowed])
+            scores.append(values[allowed])
+        keys = np.concatenate(keys) if keys else np.zeros(0, np.int64)
+        scores = np.concatenate(scores) if scores else np.zeros(0, np.int16)
+        order = np.argsort(keys, kind="stable")
+        keys, scores = keys[order], scores[order]
+        first = np.r_[True, keys[1:] != keys[:-1]] if len(keys) else np.zeros(0, bool)
+        return ScoreSummary(self.n_mentees, m, keys[first].astype(np.int64), scores[first], self.codes, self.floors,
                             sum(part[2] for part in parts))
 
 

@@ -52,6 +52,7 @@ class Assignment:
     total_score: int         # sum of scores of chosen pairs
     matched_slots: int
     proof: OptimalityProof | None
+    scores: np.ndarray | None = None   # int16 per pair, when the solver has them at hand (bounded_solver)
 
 
 def validate(scores: np.ndarray, mentee_slots: np.ndarray, mentor_slots: np.ndarray
