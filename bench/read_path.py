@@ -207,12 +207,15 @@ def report(result: dict) -> str:
     return f"""## Read path against a minimal Flask app (issue 15, part 2)
 
 {machine()}. Both apps under gunicorn (our config, {WORKERS} sync workers) on the same PostgreSQL
-database ({PEOPLE:,} people in the tenant read, {PEOPLE // 4:,} in another), {CLIENT_THREADS} keep-alive
-client threads on the same 2 cores; {ROUNDS} rounds of {ROUND_SECONDS:.0f} s per side, baseline and ours
-alternating (ABBA). Ours is `mentoring api profiles` with a bearer token (org_admin), at LOG_LEVEL
-INFO; the baseline (bench/read_path_baseline.py) has no authentication and a fixed tenant.
-Throughput and CPU are medians over the rounds; the ratio is the median of the per-round ratios
-(each round's ratio in brackets). CPU is the gunicorn workers' user + system time per request.
+database ({PEOPLE:,} people in the tenant read, {PEOPLE // 4:,} in another), {CLIENT_THREADS} client threads
+with keep-alive connections on the same 2 cores (gunicorn's sync workers close each connection after
+its response, so every request connects anew, on both sides); {ROUNDS} rounds of {ROUND_SECONDS:.0f} s per
+side, baseline and ours alternating (ABBA). Ours is `mentoring api profiles` with a bearer token
+(org_admin), at LOG_LEVEL INFO; the baseline (bench/read_path_baseline.py) has no authentication
+and a fixed tenant, and uses SQLAlchemy's defaults (BEGIN, the SELECT, ROLLBACK: three round trips
+where ours makes one). Throughput and CPU are medians over the rounds; the ratio is the median of
+the per-round ratios (each round's ratio in brackets). CPU is the gunicorn workers' user + system
+time per request.
 Load average (1 min) at the start and after each round: {loads}.
 
 | request | ours | baseline | ours / baseline | target | CPU/request ours | CPU/request baseline | CPU ratio |
