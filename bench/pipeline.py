@@ -24,6 +24,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 import requests
 import sqlalchemy as sa
@@ -38,8 +39,8 @@ SATURATION_PEOPLE = int(os.environ.get("BENCH_PEOPLE", "6000"))
 CLIENT_THREADS = 16
 PACED_SECONDS = 20
 RAW_MESSAGES = 50_000
-BULK_TENANTS = int(os.environ.get("BENCH_BULK_TENANTS", "8"))
-BULK_PEOPLE_PER_FILE = 2_000
+BULK_TENANTS = int(os.environ.get("BENCH_BULK_TENANTS", "40"))
+BULK_PEOPLE_PER_FILE = 500
 BULK_CLIENTS = 2
 
 
@@ -121,6 +122,15 @@ class Platform:
 
     def start_workers(self) -> None:
         self.workers = [self._spawn("worker", service) for service in ("profiles",) + CONSUMERS]
+
+    def restart_relay(self, hold: Callable[[], object]) -> None:
+        """Stop the profiles worker (its outbox relay), do `hold`, start it again: the consumers
+        stay up and warm."""
+        relay = self.workers[0]
+        relay.send_signal(signal.SIGTERM)
+        relay.wait(30)
+        hold()
+        self.workers[0] = self._spawn("worker", "profiles")
 
     def stop(self) -> None:
         for process in [self.api, *self.workers]:
@@ -256,10 +266,14 @@ def run(workdir: Path) -> dict:
         platform = Platform(env, workdir)
         platform.start_api()
 
-        # Delivery stage alone: a backlog written through the API while no worker runs, then drained.
-        backlog_tenant = f"bench-backlog-{uuid.uuid4().hex[:6]}"
-        post_people(platform.port, backlog_tenant, SATURATION_PEOPLE)
+        # Delivery stage alone: a backlog written through the API while the relay is stopped, then
+        # drained by warm consumers (they have applied a first few events, their imports done).
         platform.start_workers()
+        warm_up_tenant = f"bench-warm-{uuid.uuid4().hex[:6]}"
+        post_people(platform.port, warm_up_tenant, 100)
+        delivery_times(urls, warm_up_tenant, 100)
+        backlog_tenant = f"bench-backlog-{uuid.uuid4().hex[:6]}"
+        platform.restart_relay(lambda: post_people(platform.port, backlog_tenant, SATURATION_PEOPLE))
         backlog = summarize(delivery_times(urls, backlog_tenant, SATURATION_PEOPLE), span_from="applied")
 
         # The whole pipeline, API included, saturated by the clients.

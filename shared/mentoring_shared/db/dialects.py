@@ -1,6 +1,6 @@
 """SQL that differs between PostgreSQL and SQLite, behind one name."""
 
-from sqlalchemy import Table
+from sqlalchemy import BigInteger, Column, ColumnElement, Table, any_, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -10,3 +10,11 @@ _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 def dialect_insert(session: Session, table: Table):
     """An INSERT with the dialect's ON CONFLICT clauses (both databases support them)."""
     return _INSERTS[session.get_bind().dialect.name](table)
+
+
+def among(session: Session, column: Column, values: list[int]) -> ColumnElement[bool]:
+    """`column IN (values)`. On PostgreSQL as `= ANY(array)`: one parameter, so the statement's text
+    is the same for any number of values and the driver parses it once, not on every call."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam("among_values", values, type_=postgresql.ARRAY(BigInteger)))
+    return column.in_(values)

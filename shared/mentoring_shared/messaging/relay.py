@@ -24,6 +24,7 @@ import logging
 import threading
 import time
 import zlib
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Callable
@@ -33,6 +34,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from mentoring_shared import metrics
 from mentoring_shared.config import KafkaSettings
+from mentoring_shared.db.dialects import among
 from mentoring_shared.db.engine import for_writing
 from mentoring_shared.db.relay_state import RelayState, Republish
 from mentoring_shared.messaging import kafka
@@ -244,15 +246,18 @@ class OutboxRelay:
                 if self._record_failure(outcome, row, error):
                     refused_now.add((row.topic, row.message_key))
         producer.flush(timeout=FLUSH_TIMEOUT_S)
+        sent_by_type: Counter[str] = Counter()
         for row, future in futures:
             if future.succeeded():
                 outcome.acknowledged.append(row.seq)
                 floors = outcome.reached.setdefault(row.topic, {})
                 sent = future.value  # the record's place in the log
                 floors[sent.partition] = min(floors.get(sent.partition, sent.offset + 1), sent.offset + 1)
-                metrics.EVENTS_PUBLISHED.labels(self.service, row.event_type, "sent").inc()
+                sent_by_type[row.event_type] += 1
             else:
                 self._record_failure(outcome, row, future.exception)
+        for event_type, count in sent_by_type.items():
+            metrics.EVENTS_PUBLISHED.labels(self.service, event_type, "sent").inc(count)
         return outcome
 
     def _record_failure(self, outcome: _Outcome, row, error) -> bool:
@@ -269,10 +274,10 @@ class OutboxRelay:
         if self._after_acknowledged:
             self._after_acknowledged(outcome.acknowledged)
         if outcome.acknowledged and not republishing:
-            session.execute(update(self._outbox).where(self._outbox.c.seq.in_(outcome.acknowledged))
+            session.execute(update(self._outbox).where(among(session, self._outbox.c.seq, outcome.acknowledged))
                             .values(sent_at=datetime.now(timezone.utc)))
         if outcome.rejected and not republishing:
-            session.execute(update(self._outbox).where(self._outbox.c.seq.in_(outcome.rejected))
+            session.execute(update(self._outbox).where(among(session, self._outbox.c.seq, outcome.rejected))
                             .values(attempts=self._outbox.c.attempts + 1))
         self._logs.record_acknowledged(session, outcome.reached)
 
