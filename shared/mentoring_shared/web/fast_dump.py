@@ -27,8 +27,8 @@ class FastDump:
         many = self.many if many is None else bool(many)  # type: ignore[attr-defined]
         if self._hooks[ma.decorators.PRE_DUMP] or self._hooks[ma.decorators.POST_DUMP]:  # type: ignore[attr-defined]
             return super().dump(obj, many=many)  # type: ignore[misc]
-        if many:
-            return None if obj is None else [self._dump_one(each) for each in obj]
+        if many and obj is not None:  # as marshmallow's own _serialize decides
+            return [self._dump_one(each) for each in obj]
         return self._dump_one(obj)
 
     def _dump_one(self, obj: Any) -> dict:
