@@ -14,15 +14,17 @@ from typing import Callable
 
 import numpy as np
 
+from matching.engine.candidates import round_robin
 from matching.engine.potentials import Potentials
 from matching.engine.pricing import below_thresholds, price, threshold_parts
-from matching.engine.score_summary import BIN_WIDTH, CODE_EXCLUDED, FIRST_EXACT_CODE, ScoreSummary
+from matching.engine.score_summary import BIN_WIDTH, CODE_EXCLUDED, FIRST_EXACT_CODE, ScoreSummary, is_binned
 
 RowScores = Callable[[np.ndarray], np.ndarray]   # sorted mentee rows -> their exact int16 rows
 
 _BLOCK_ROWS = 256        # mentees priced at a time (about 50 MB of temporaries at 20,000 mentors)
 _RESCORE_ROWS = 256      # mentees scored again at a time (their exact rows and pricing temporaries)
 _MAX_THREADS = 4
+_TAKE_BELOW = 64         # a rescored mentee's binned pairs with a reduced cost below this leave the codes
 _INT16_SPREAD = 2 ** 13  # mentor potentials spread less than this: thresholds and selection keys fit int16
 _DEFER_ABOVE_SHARE = 10  # more negative pairs in the windows than 1 per 10 mentees: the bins wait a round
 
@@ -53,13 +55,16 @@ def _price_rows(scores: np.ndarray, rows: np.ndarray, mentee_slots: np.ndarray, 
 
 def price_summarized(summary: ScoreSummary, row_scores: RowScores, mentee_slots: np.ndarray,
                      mentor_slots: np.ndarray, potentials: Potentials, bonus: int, candidate_keys: np.ndarray,
-                     per_mentee: int, slack: int = 0) -> PricedPairs:
+                     per_mentee: int, slack: int = 0, taken_out: "TakenOut | None" = None) -> PricedPairs:
     """What pricing.price finds over the whole matrix, found from the summary: pairs outside the
     candidates with a reduced cost below `slack`, at most `per_mentee` per mentee (the lowest). A
     pair in a bin is offered only if its mentee is scored again, which happens whenever such a pair
     might be negative: so every negative pair is seen, and the proof holds. While the window's pairs
     alone improve the flow a lot, the bins wait (the next rounds' potentials clear most of them; the
-    proof needs them only in the last round)."""
+    proof needs them only in the last round). A mentee scored again has its binned pairs near the
+    threshold taken out of the codes into `taken_out`, priced exactly every round from then on, so
+    the same mentee is not flagged, and scored, round after round."""
+    taken_out = taken_out if taken_out is not None else TakenOut(summary.n_mentors)
     n, m = summary.n_mentees, summary.n_mentors
     row_part, col_part, spread = threshold_parts(potentials, bonus, slack, mentee_slots, mentor_slots)
     # In a block of codes, an exact code beats the threshold when code > row_part + 80 - floor - col_part.
@@ -90,15 +95,64 @@ def price_summarized(summary: ScoreSummary, row_scores: RowScores, mentee_slots:
         rescore = rescore[:0]
     rescored_row = np.zeros(n, bool)
     rescored_row[rescore] = True
+    found.append(taken_out.price(potentials, bonus, candidate_keys, per_mentee, slack))
     found = [tuple(values[~rescored_row[part[0]]] for values in part) for part in found]
     for start in range(0, len(rescore), _RESCORE_ROWS):
         chosen = rescore[start:start + _RESCORE_ROWS]
-        found.append(_price_rows(row_scores(chosen), chosen, mentee_slots, mentor_slots, potentials, bonus,
-                                 candidate_keys, per_mentee, slack))
+        exact = row_scores(chosen)
+        found.append(_price_rows(exact, chosen, mentee_slots, mentor_slots, potentials, bonus, candidate_keys,
+                                 per_mentee, slack))
+        taken_out.take(summary, chosen, exact, potentials, bonus)
     rows, cols, scores, reduced = (np.concatenate([part[i] for part in found]) for i in range(4))
     order = np.argsort(rows * m + cols, kind="stable")
     return PricedPairs(rows[order].astype(np.int32), cols[order].astype(np.int32), scores[order].astype(np.int16),
                        reduced[order].astype(np.int64), len(rescore))
+
+
+class TakenOut:
+    """Binned pairs of mentees scored again, with their exact scores, taken out of the codes (marked
+    excluded there, so the bins of their mentee no longer flag it) and priced exactly every round."""
+
+    def __init__(self, n_mentors: int):
+        self.n_mentors = n_mentors
+        self.keys = np.zeros(0, np.int64)      # sorted
+        self.scores = np.zeros(0, np.int16)
+
+    def take(self, summary: ScoreSummary, rows: np.ndarray, exact: np.ndarray, potentials: Potentials,
+             bonus: int) -> None:
+        """From the exact rows `rows`: the binned pairs whose reduced cost is below _TAKE_BELOW."""
+        m = self.n_mentors
+        reduced = (potentials.mentees[rows] - bonus)[:, None] - potentials.mentors[None, :] - exact
+        r, c = np.nonzero(is_binned(summary.codes[rows]) & (exact >= 0) & (reduced < _TAKE_BELOW))
+        if not len(r):
+            return
+        summary.codes[rows[r], c] = CODE_EXCLUDED
+        keys = np.concatenate([self.keys, rows[r].astype(np.int64) * m + c])
+        scores = np.concatenate([self.scores, exact[r, c]])
+        order = np.argsort(keys, kind="stable")
+        self.keys, self.scores = keys[order], scores[order]
+
+    def price(self, potentials: Potentials, bonus: int, candidate_keys: np.ndarray, per_mentee: int, slack: int):
+        """(rows, cols, scores, reduced) of those outside the candidates below the slack, at most
+        `per_mentee` per mentee, the lowest."""
+        outside = ~is_member(self.keys, candidate_keys)
+        keys, scores = self.keys[outside], self.scores[outside]
+        rows, cols = keys // self.n_mentors, keys % self.n_mentors
+        reduced = potentials.mentees[rows] - potentials.mentors[cols] - bonus - scores.astype(np.int64)
+        below = np.flatnonzero(reduced < slack)
+        picked = below[_lowest_per_row(rows[below], cols[below], reduced[below], per_mentee, self.n_mentors)]
+        return rows[picked], cols[picked], scores[picked], reduced[picked]
+
+
+def _lowest_per_row(rows: np.ndarray, cols: np.ndarray, reduced: np.ndarray, top: int, n_mentors: int) -> np.ndarray:
+    """Indices of each row's `top` pairs of lowest reduced cost, ties round-robin from the row."""
+    if not len(rows):
+        return np.zeros(0, np.int64)
+    order = np.lexsort((round_robin(cols, rows, n_mentors), reduced, rows))
+    ordered_rows = rows[order]
+    first = np.flatnonzero(np.r_[True, ordered_rows[1:] != ordered_rows[:-1]])
+    rank = np.arange(len(order)) - np.repeat(first, np.diff(np.r_[first, len(order)]))
+    return order[rank < top]
 
 
 class _BinCheck:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from matching.engine.bounded_pricing import RowScores, is_member, price_summarized
+from matching.engine.bounded_pricing import RowScores, TakenOut, is_member, price_summarized
 from matching.engine.candidates import _top_in_rows, _top_per_group, grow_to_full_cardinality, sorted_unique
 from matching.engine.potentials import CohortFlow, check_feasible, shortest_path_potentials
 from matching.engine.model import EXCLUDED
@@ -120,7 +120,9 @@ def solve_summarized(summary: ScoreSummary, row_scores: RowScores, mentee_slots:
                      prune_above: int | None = PRUNE_ABOVE, max_rounds: int = MAX_ROUNDS) -> Assignment:
     """The optimal assignment with its proof, as solver.solve_cohort gives for the full matrix (same
     objective; among equally good assignments it may pick others). `row_scores(rows)` returns the
-    exact rows of sorted mentees, pairs of participants without slots excluded, as the summary saw them."""
+    exact rows of sorted mentees, pairs of participants without slots excluded, as the summary saw them.
+    The solve takes pairs out of summary.codes as it goes (bounded_pricing.TakenOut): the summary is
+    spent afterwards."""
     mentee_slots = np.asarray(mentee_slots).astype(np.int64, copy=False)
     mentor_slots = np.asarray(mentor_slots).astype(np.int64, copy=False)
     n, m = summary.n_mentees, summary.n_mentors
@@ -133,6 +135,7 @@ def solve_summarized(summary: ScoreSummary, row_scores: RowScores, mentee_slots:
     candidates, added = _full_cardinality(summary, row_scores, mentee_slots, mentor_slots, candidates,
                                           priced_per_mentee)
     priced = rescored = rounds = 0
+    taken_out = TakenOut(m)
     while True:
         rounds += 1
         rows, cols = candidates.rows, candidates.cols
@@ -142,7 +145,7 @@ def solve_summarized(summary: ScoreSummary, row_scores: RowScores, mentee_slots:
         potentials = shortest_path_potentials(flow)
         check_feasible(flow, potentials)
         found = price_summarized(summary, row_scores, mentee_slots, mentor_slots, potentials, bonus, candidates.keys,
-                                 priced_per_mentee, slack)
+                                 priced_per_mentee, slack, taken_out)
         priced += summary.valid_pairs - len(rows)   # every other pair: exactly, or by its bins' bounds
         rescored += found.rescored
         proven = not np.any(found.reduced < 0)
