@@ -1,10 +1,11 @@
 """The read path against a minimal Flask app: GET /v1/people/<id> and a page of 50 people, served by
 the real profiles API (`mentoring api profiles`: bearer token, tenant from the token, problem+json,
-metrics, request log at INFO) and by bench/read_path_baseline.py (no authentication), both under
-gunicorn with the same settings (our gunicorn config file, 2 sync workers), on the same PostgreSQL
-database and rows, loaded by the same client (keep-alive connections on threads). Rounds alternate
-baseline and ours (ABBA), and the ratios reported are the medians over the rounds. CPU per request
-is the gunicorn workers' user + system time (/proc/<pid>/stat) over the requests of the round.
+metrics, request log at INFO) and by bench/read_path_baseline.py (no authentication; once with
+SQLAlchemy's defaults, once in autocommit), all under gunicorn with the same settings (our gunicorn
+config file, 2 sync workers), on the same PostgreSQL database and rows, loaded by the same client
+(keep-alive connections on threads). Rounds interleave the sides, and the ratios reported are the
+medians of per-round ratios. CPU per request is the gunicorn workers' user + system time
+(/proc/<pid>/stat) over the requests of the round.
 
 Target (issue 15, part 2): GET by id >= 80% of the baseline's throughput; a page of 50 >= 70%."""
 
@@ -123,9 +124,14 @@ def measure(server: Gunicorn, paths, headers: dict[str, str]) -> dict:
     return {"per_s": requests / elapsed, "cpu_ms": 1000 * cpu / requests}
 
 
+# The baselines: SQLAlchemy's defaults (a transaction around the SELECT), and the same app in
+# autocommit (the SELECT alone, as ours reads), so neither side keeps a saving the other lacks.
+BASELINES = {"baseline": "SQLAlchemy defaults", "baseline_autocommit": "autocommit"}
+
+
 def run(workdir: Path) -> dict:
     server = PostgresServer.start()
-    ours = baseline = None
+    servers: dict[str, Gunicorn] = {}
     try:
         url = migrated_databases(server, ("profiles",))["profiles"]
         tenant = f"bench-read-{uuid.uuid4().hex[:6]}"
@@ -138,49 +144,51 @@ def run(workdir: Path) -> dict:
         env = {**common, **platform_environment({"profiles": url}, "127.0.0.1:1", PROFILES_PORT=str(port))}
         env.pop("LOG_LEVEL")
         bin_dir = Path(sys.executable).parent
-        ours = Gunicorn([str(bin_dir / "mentoring"), "api", "profiles"], env, port, workdir / "ours.log")
+        servers["ours"] = Gunicorn([str(bin_dir / "mentoring"), "api", "profiles"], env, port, workdir / "ours.log")
         ids = seed(port, tenant, PEOPLE)
         # Another tenant's people in the same table, as in production: scoping is not free.
         seed(port, f"{tenant}-other", PEOPLE // 4)
 
-        port = free_port()
-        baseline_env = {**common, "BASELINE_DATABASE_URL": normalize_url(url), "BASELINE_TENANT": tenant,
-                        "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}
-        baseline = Gunicorn([str(bin_dir / "gunicorn"), "-c", "python:mentoring_shared.web.gunicorn_hooks",
-                             "--bind", f"127.0.0.1:{port}", "--workers", WORKERS, "--name", "read-baseline",
-                             "bench.read_path_baseline:create_app()"], {**baseline_env, "PYTHONPATH": str(Path.cwd())},
-                            port, workdir / "baseline.log")
+        for side in BASELINES:
+            port = free_port()
+            baseline_env = {**common, "BASELINE_DATABASE_URL": normalize_url(url), "BASELINE_TENANT": tenant,
+                            "BASELINE_AUTOCOMMIT": "1" if side == "baseline_autocommit" else "",
+                            "PYTHONPATH": str(Path.cwd())}
+            servers[side] = Gunicorn([str(bin_dir / "gunicorn"), "-c", "python:mentoring_shared.web.gunicorn_hooks",
+                                      "--bind", f"127.0.0.1:{port}", "--workers", WORKERS, "--name", side,
+                                      "bench.read_path_baseline:create_app()"], baseline_env, port,
+                                     workdir / f"{side}.log")
 
         auth = {"Authorization": f"Bearer {token(tenant, 'org_admin')}"}
         cursors = ids[:PEOPLE - 60]
+        by_id = (lambda r: f"/people/{r.choice(ids)}", {})
+        page = (lambda r: f"/people?limit=50&cursor={r.choice(cursors)}", {})
         cases = {
-            "get by id": {"ours": (lambda r: f"/v1/people/{r.choice(ids)}", auth),
-                          "baseline": (lambda r: f"/people/{r.choice(ids)}", {})},
+            "get by id": {"ours": (lambda r: f"/v1/people/{r.choice(ids)}", auth), **dict.fromkeys(BASELINES, by_id)},
             "list of 50": {"ours": (lambda r: f"/v1/people?limit=50&cursor={r.choice(cursors)}", auth),
-                           "baseline": (lambda r: f"/people?limit=50&cursor={r.choice(cursors)}", {})},
+                           **dict.fromkeys(BASELINES, page)},
         }
-        servers = {"ours": ours, "baseline": baseline}
-        for case in cases.values():  # warm both: connections pooled, code paths imported
+        for case in cases.values():  # warm every side: connections pooled, code paths imported
             for side, (paths, headers) in case.items():
                 load(servers[side].port, paths, headers, 1.0)
-        results = {name: {"ours": [], "baseline": []} for name in cases}
+        results = {name: {side: [] for side in servers} for name in cases}
         load_average = [os.getloadavg()[0]]
         for number in range(ROUNDS):
             for name, case in cases.items():
-                order = ("baseline", "ours") if number % 2 == 0 else ("ours", "baseline")
-                for side in order:
+                # Ours between the two baselines, their order swapped every round.
+                order = ("baseline", "ours", "baseline_autocommit")
+                for side in order if number % 2 == 0 else reversed(order):
                     results[name][side].append(measure(servers[side], *case[side]))
             load_average.append(os.getloadavg()[0])
         return {"results": results, "load": load_average}
     finally:
-        for process in (ours, baseline):
-            if process is not None:
-                process.stop()
+        for process in servers.values():
+            process.stop()
         server.drop_all()
 
 
-def summarize(rounds: dict) -> dict:
-    ours, base = rounds["ours"], rounds["baseline"]
+def summarize(rounds: dict, baseline: str) -> dict:
+    ours, base = rounds["ours"], rounds[baseline]
     return {"ours_per_s": statistics.median(r["per_s"] for r in ours),
             "baseline_per_s": statistics.median(r["per_s"] for r in base),
             "ratio": statistics.median(o["per_s"] / b["per_s"] for o, b in zip(ours, base)),
@@ -198,28 +206,30 @@ def report(result: dict) -> str:
 
     rows = []
     for name, rounds in result["results"].items():
-        s = summarize(rounds)
-        spread = ", ".join(f"{ratio:.2f}" for ratio in s["ratios"])
-        rows.append(f"| {name} | {s['ours_per_s']:,.0f} req/s | {s['baseline_per_s']:,.0f} req/s | "
-                    f"**{s['ratio']:.2f}x** ({spread}) | {TARGETS[name]:.2f}x | "
-                    f"{s['ours_cpu_ms']:.2f} ms | {s['baseline_cpu_ms']:.2f} ms | {s['cpu_ratio']:.2f}x |")
+        for baseline, described in BASELINES.items():
+            s = summarize(rounds, baseline)
+            spread = ", ".join(f"{ratio:.2f}" for ratio in s["ratios"])
+            rows.append(f"| {name} | {described} | {s['ours_per_s']:,.0f} req/s | {s['baseline_per_s']:,.0f} req/s | "
+                        f"**{s['ratio']:.2f}x** ({spread}) | {TARGETS[name]:.2f}x | "
+                        f"{s['ours_cpu_ms']:.2f} ms | {s['baseline_cpu_ms']:.2f} ms | {s['cpu_ratio']:.2f}x |")
     loads = " / ".join(f"{value:.1f}" for value in result["load"])
     return f"""## Read path against a minimal Flask app (issue 15, part 2)
 
-{machine()}. Both apps under gunicorn (our config, {WORKERS} sync workers) on the same PostgreSQL
-database ({PEOPLE:,} people in the tenant read, {PEOPLE // 4:,} in another), {CLIENT_THREADS} client threads
-with keep-alive connections on the same 2 cores (gunicorn's sync workers close each connection after
-its response, so every request connects anew, on both sides); {ROUNDS} rounds of {ROUND_SECONDS:.0f} s per
-side, baseline and ours alternating (ABBA). Ours is `mentoring api profiles` with a bearer token
-(org_admin), at LOG_LEVEL INFO; the baseline (bench/read_path_baseline.py) has no authentication
-and a fixed tenant, and uses SQLAlchemy's defaults (BEGIN, the SELECT, ROLLBACK: three round trips
-where ours makes one). Throughput and CPU are medians over the rounds; the ratio is the median of
-the per-round ratios (each round's ratio in brackets). CPU is the gunicorn workers' user + system
-time per request.
-Load average (1 min) at the start and after each round: {loads}.
+{machine()}. Our API and the baseline under gunicorn (our config, {WORKERS} sync workers) on the same
+PostgreSQL database ({PEOPLE:,} people in the tenant read, {PEOPLE // 4:,} in another), {CLIENT_THREADS} client
+threads with keep-alive connections on the same 2 cores (gunicorn's sync workers close each
+connection after its response, so every request connects anew, on every side); {ROUNDS} rounds of
+{ROUND_SECONDS:.0f} s per side, ours between the two baselines, their order swapped every round. Ours is
+`mentoring api profiles` with a bearer token (org_admin), at LOG_LEVEL INFO, reading with one
+statement in autocommit. The baseline (bench/read_path_baseline.py) has no authentication and a
+fixed tenant; it runs twice: with SQLAlchemy's defaults (BEGIN, the SELECT, ROLLBACK: three round
+trips) and in autocommit (the SELECT alone). Throughput and CPU are medians over the rounds; the
+ratio is the median of the per-round ratios (each round's in brackets). CPU is the gunicorn
+workers' user + system time per request. Load average (1 min) at the start and after each round:
+{loads}.
 
-| request | ours | baseline | ours / baseline | target | CPU/request ours | CPU/request baseline | CPU ratio |
-|---|---|---|---|---|---|---|---|
+| request | baseline reads with | ours | baseline | ours / baseline | target | CPU/request ours | CPU/request baseline | CPU ratio |
+|---|---|---|---|---|---|---|---|---|
 {chr(10).join(rows)}
 """
 

@@ -1,6 +1,7 @@
 """The read-path bench's baseline: a minimal Flask + SQLAlchemy app reading the same `people` table
 as profiles, with no authentication, no tenant from a token (the tenant is fixed by the bench),
-no metrics, logs, OpenAPI or schemas. Served by gunicorn with the same settings as our API."""
+no metrics, logs, OpenAPI or schemas. Served by gunicorn with the same settings as our API.
+BASELINE_AUTOCOMMIT=1 reads without a transaction around the SELECT, as our API's reads do."""
 
 import os
 from datetime import datetime
@@ -11,7 +12,8 @@ from flask import Flask, jsonify, request
 
 def create_app() -> Flask:
     app = Flask(__name__)
-    engine = sa.create_engine(os.environ["BASELINE_DATABASE_URL"], pool_size=5)
+    autocommit = {"isolation_level": "AUTOCOMMIT"} if os.environ.get("BASELINE_AUTOCOMMIT") else {}
+    engine = sa.create_engine(os.environ["BASELINE_DATABASE_URL"], pool_size=5, **autocommit)
     tenant = os.environ["BASELINE_TENANT"]
 
     def as_json(row) -> dict:
