@@ -21,7 +21,9 @@ from matching.engine.solver import (MAX_ROUNDS, MENTEE_TOP, MENTOR_TOP, PRICED_P
 
 
 _RESCORE_AT_ONCE = 256   # mentees scored again per step of the cardinality growth
-_ACROSS_ROWS = 1024      # mentees decoded at a time there
+_PAIRS_PER_CHUNK = 1 << 20  # kept pairs selected from at a time
+_ACROSS_ROWS = 1024      # mentees decoded at a time there...
+_ACROSS_ENOUGH = 50_000  # ...until this many pairs across are found
 
 
 class _Candidates:
@@ -50,12 +52,25 @@ class _Candidates:
 
 
 def _first_candidates(summary: ScoreSummary, mentee_top: int, mentor_top: int) -> _Candidates:
-    """Each mentee's `mentee_top` and each mentor's `mentor_top` best kept pairs (ties round-robin)."""
+    """Each mentee's `mentee_top` and each mentor's `mentor_top` best kept pairs (ties round-robin),
+    chunk by chunk of the kept pairs (sorted by mentee): millions of them would need several
+    hundred MB of sort keys at once."""
     n, m = summary.n_mentees, summary.n_mentors
-    rows, cols, scores = summary.kept_keys // m, summary.kept_keys % m, summary.kept_scores
-    by_mentee = _top_per_group(rows, scores, cols, m, mentee_top)
-    by_mentor = _top_per_group(cols, scores, rows, n, mentor_top)
-    keys = sorted_unique(np.concatenate([by_mentee[0] * m + by_mentee[1], by_mentor[1] * m + by_mentor[0]]))
+    keys, by_mentor = [], []
+    for start in range(0, len(summary.kept_keys), _PAIRS_PER_CHUNK):
+        chunk = summary.kept_keys[start:start + _PAIRS_PER_CHUNK]
+        rows, cols, scores = chunk // m, chunk % m, summary.kept_scores[start:start + _PAIRS_PER_CHUNK]
+        # A mentee cut in two by a chunk's end keeps the best of each part: a few more to start from.
+        top_rows, top_cols = _top_per_group(rows, scores, cols, m, mentee_top)
+        keys.append(top_rows * m + top_cols)
+        top_cols, top_rows = _top_per_group(cols, scores, rows, n, mentor_top)   # this chunk's best per mentor
+        by_mentor.append(top_rows * m + top_cols)
+    if by_mentor:
+        chunk = np.concatenate(by_mentor)
+        scores = summary.kept_scores[np.searchsorted(summary.kept_keys, chunk)]
+        top_cols, top_rows = _top_per_group(chunk % m, scores, chunk // m, n, mentor_top)
+        keys.append(top_rows * m + top_cols)
+    keys = sorted_unique(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
     return _Candidates(m, keys, summary.kept_scores[np.searchsorted(summary.kept_keys, keys)])
 
 
@@ -80,6 +95,8 @@ def _full_cardinality(summary: ScoreSummary, row_scores: RowScores, mentee_slots
         # only if there are none, a few mentees with pairs below their windows are scored again.
         found, below = [np.zeros(0, np.int64)], []
         for start in range(0, len(open_mentees), _ACROSS_ROWS):
+            if sum(len(keys) for keys in found) >= _ACROSS_ENOUGH:
+                break               # enough to augment with; the next max flow asks again if not
             chosen = open_mentees[start:start + _ACROSS_ROWS]
             codes = summary.codes[np.ix_(chosen, open_mentors)]
             scores = decode(codes, summary.floors[chosen], bins=False)

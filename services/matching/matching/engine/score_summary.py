@@ -16,7 +16,7 @@ import numpy as np
 from matching.engine.model import EXCLUDED
 
 KEPT_PER_MENTEE = 16     # about this many best pairs per mentee are kept exactly...
-COLUMN_BEST = 40         # ...and each mentor's best mentee of this many blocks of mentees
+COLUMN_BEST = 1000       # ...and each mentor's best mentee of up to this many blocks of mentees
 _MOST_KEPT = 8           # a mentee keeping more than 8 x KEPT_PER_MENTEE pairs (many ties) raises its cut-off
 CODE_EXCLUDED = 0
 FIRST_EXACT_CODE = 80    # codes 80..255: floor + code - 80, exact; 1..79: bins below the floor, 79 the highest
