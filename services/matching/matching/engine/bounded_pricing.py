@@ -1,9 +1,10 @@
 """Pricing (pricing.py) from a score summary (score_summary.py) instead of the whole matrix. Blocks
-of mentees are decoded to int16 and priced as the dense matrix is, on a few threads (NumPy releases
-the GIL): exact for every pair in its mentee's window. A pair in a bin below the window is known
-only by an upper bound; a mentee whose floor, with the highest mentor potential, cannot reach the
-threshold needs no more, the few others are checked pair by pair with their bins' bounds, and a
-mentee with a pair that might be negative is scored again and priced from the exact row."""
+of codes are priced as the dense matrix is (pricing.below_thresholds), comparing each code with the
+threshold shifted by its mentee's floor, on a few threads (NumPy releases the GIL): exact for every
+pair in its mentee's window. A pair in a bin is known only by an upper bound; a mentee whose floor,
+with the highest mentor potential, cannot reach the threshold needs no more, the others are checked
+pair by pair against their bins' bounds, and a mentee with a pair that might be negative is scored
+again and priced from the exact row."""
 
 from __future__ import annotations
 

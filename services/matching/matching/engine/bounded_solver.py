@@ -2,9 +2,11 @@
 held: 100,000 x 20,000 would take 4 GB as int16. The same rounds (candidates, OR-Tools flow,
 shortest-path potentials checked on every residual arc, pricing) and the same proof: when no pair
 of the whole cohort has a negative reduced cost, the result is optimal. Candidates start from each
-mentee's and each mentor's best kept pairs; pricing clears most mentees from the bounds and scores
-the rest again (bounded_pricing.py). A candidate carries its exact score, so a flow never needs
-the matrix."""
+mentee's and each mentor's best kept pairs; pricing reads the exact scores of almost every pair
+from the one-byte codes and scores the few mentees left again (bounded_pricing.py). A candidate
+carries its exact score, so a flow never needs the matrix. (Pricing the kept pairs alone in early
+rounds was tried: each round then finds far fewer pairs, and the extra flows cost more than the
+passes over every pair they save.)"""
 
 from __future__ import annotations
 
