@@ -1,6 +1,6 @@
 """SQL that differs between PostgreSQL and SQLite, behind one name."""
 
-from sqlalchemy import BigInteger, Column, ColumnElement, Table, any_, bindparam
+from sqlalchemy import Column, ColumnElement, Table, any_, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -12,9 +12,10 @@ def dialect_insert(session: Session, table: Table):
     return _INSERTS[session.get_bind().dialect.name](table)
 
 
-def among(session: Session, column: Column, values: list[int]) -> ColumnElement[bool]:
+def among(session: Session, column: Column, values: list) -> ColumnElement[bool]:
     """`column IN (values)`. On PostgreSQL as `= ANY(array)`: one parameter, so the statement's text
-    is the same for any number of values and the driver parses it once, not on every call."""
+    is the same for any number of values and the driver parses it once, not on every call (a
+    batch's IN list of 500 is a long statement, which psycopg parses again each time)."""
     if session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam("among_values", values, type_=postgresql.ARRAY(BigInteger)))
+        return column == any_(bindparam("among_values", values, type_=postgresql.ARRAY(column.type)))
     return column.in_(values)

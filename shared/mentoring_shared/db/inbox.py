@@ -8,6 +8,7 @@ from sqlalchemy import Table, delete, select, tuple_
 from sqlalchemy.orm import Session
 
 from mentoring_shared.db.bulk import insert_many
+from mentoring_shared.db.dialects import among
 from mentoring_shared.db.engine import for_writing
 from mentoring_shared.messaging.envelope import Envelope
 
@@ -15,7 +16,7 @@ from mentoring_shared.messaging.envelope import Envelope
 def applied_among(session: Session, inbox: Table, group: str, event_ids: list[str]) -> set[str]:
     """Which of `event_ids` the group has already applied (one query for a whole batch)."""
     rows = session.execute(select(inbox.c.event_id).where(
-        inbox.c.consumer_group == group, inbox.c.event_id.in_(event_ids))).scalars()
+        inbox.c.consumer_group == group, among(session, inbox.c.event_id, event_ids))).scalars()
     return set(rows)
 
 
