@@ -175,14 +175,17 @@ def post_people(port: int, tenant: str, count: int, rate_per_s: float | None = N
             "employee_id": f"E{number}"}), CLIENT_THREADS, rate_per_s)
 
 
-def post_hr_imports(port: int, tenants: list[str], people_per_file: int, files_per_s: float | None = None) -> float:
-    """One Workday file of `people_per_file` new people per tenant, through POST /v1/hr-imports (each
-    applied in one transaction with its events), BULK_CLIENTS files at a time, or paced at
-    `files_per_s`; returns seconds."""
+def hr_files(tenants: list[str], people_per_file: int) -> dict[str, bytes]:
+    """One Workday file of `people_per_file` new people per tenant, made before any clock starts."""
     from bench.hr_import import generate
 
-    files = {tenant: generate(people_per_file, seed=number) for number, tenant in enumerate(tenants)}
-    return send_paced(tenants, lambda session, tenant: session.post(
+    return {tenant: generate(people_per_file, seed=number) for number, tenant in enumerate(tenants)}
+
+
+def post_hr_imports(port: int, files: dict[str, bytes], files_per_s: float | None = None) -> float:
+    """Each tenant's file through POST /v1/hr-imports (each applied in one transaction with its
+    events), BULK_CLIENTS files at a time, or paced at `files_per_s`; returns seconds."""
+    return send_paced(list(files), lambda session, tenant: session.post(
         f"http://127.0.0.1:{port}/v1/hr-imports", timeout=120,
         headers={"Authorization": f"Bearer {token(tenant, 'org_admin')}"},
         files={"file": ("export.csv", files[tenant], "text/csv")}, data={"preset": "workday"}),
@@ -292,8 +295,9 @@ def run(workdir: Path) -> dict:
 
         # The whole pipeline with bulk writes: people arrive in HR-import requests of BULK_PEOPLE_PER_FILE.
         bulk_tenants = [f"bench-bulk-{uuid.uuid4().hex[:6]}-{number}" for number in range(BULK_TENANTS)]
+        files = hr_files(bulk_tenants, BULK_PEOPLE_PER_FILE)
         started_at = datetime.now(timezone.utc)
-        api_seconds = post_hr_imports(platform.port, bulk_tenants, BULK_PEOPLE_PER_FILE)
+        api_seconds = post_hr_imports(platform.port, files)
         bulk = summarize(delivery_times(urls, bulk_tenants, BULK_TENANTS * BULK_PEOPLE_PER_FILE), span_from=started_at)
         bulk["api_people_per_s"] = BULK_TENANTS * BULK_PEOPLE_PER_FILE / api_seconds
 
@@ -301,7 +305,7 @@ def run(workdir: Path) -> dict:
         half_files_per_s = bulk["people_per_s"] / 2 / BULK_PEOPLE_PER_FILE
         paced_bulk_tenants = [f"bench-bulk-half-{uuid.uuid4().hex[:6]}-{number}"
                               for number in range(max(4, int(half_files_per_s * PACED_SECONDS)))]
-        post_hr_imports(platform.port, paced_bulk_tenants, BULK_PEOPLE_PER_FILE, files_per_s=half_files_per_s)
+        post_hr_imports(platform.port, hr_files(paced_bulk_tenants, BULK_PEOPLE_PER_FILE), files_per_s=half_files_per_s)
         paced_bulk = summarize(delivery_times(urls, paced_bulk_tenants, len(paced_bulk_tenants) * BULK_PEOPLE_PER_FILE))
         paced_bulk["offered_per_s"] = half_files_per_s * BULK_PEOPLE_PER_FILE
 
