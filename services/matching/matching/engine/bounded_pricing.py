@@ -75,7 +75,6 @@ def price_summarized(summary: ScoreSummary, row_scores: RowScores, mentee_slots:
         col_part = col_part.astype(np.int16)
     else:
         code_rows = code_rows.astype(row_part.dtype)
-    bins = _BinCheck(summary, potentials, bonus, mentee_slots, mentor_slots)
 
     def price_block(start: int):
         stop = min(start + _BLOCK_ROWS, n)
@@ -86,14 +85,16 @@ def price_summarized(summary: ScoreSummary, row_scores: RowScores, mentee_slots:
         rows, cols = start + flat // m, flat % m
         scores = summary.floors[rows] + codes.reshape(-1)[flat].astype(np.int16) - FIRST_EXACT_CODE
         reduced = potentials.mentees[rows] - potentials.mentors[cols] - bonus - scores.astype(np.int64)
-        return (rows.astype(np.int64), cols.astype(np.int64), scores, reduced), bins.rows_to_score(start, codes)
+        return rows.astype(np.int64), cols.astype(np.int64), scores, reduced
 
-    blocks = _on_threads(price_block, range(0, n, _BLOCK_ROWS))
-    found = [block[0] for block in blocks]
-    rescore = np.concatenate([block[1] for block in blocks])
-    if sum(int(np.count_nonzero(part[3] < 0)) for part in found) > n // _DEFER_ABOVE_SHARE:
-        # The windows alone improve the flow a lot: the bins wait for the next round's potentials.
-        rescore = rescore[:0]
+    found = _on_threads(price_block, range(0, n, _BLOCK_ROWS))
+    rescore = np.zeros(0, np.int64)
+    # While the windows alone improve the flow a lot, the bins wait for the next round's potentials.
+    if sum(int(np.count_nonzero(part[3] < 0)) for part in found) <= n // _DEFER_ABOVE_SHARE:
+        bins = _BinCheck(summary, potentials, bonus, mentee_slots, mentor_slots)
+        checked = _on_threads(lambda start: bins.rows_to_score(start, summary.codes[start:start + _BLOCK_ROWS]),
+                              range(0, n, _BLOCK_ROWS))
+        rescore = np.concatenate(checked) if checked else rescore
     rescored_row = np.zeros(n, bool)
     rescored_row[rescore] = True
     found.append(taken_out.price(potentials, bonus, candidate_keys, per_mentee, slack))
