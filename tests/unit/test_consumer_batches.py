@@ -105,3 +105,92 @@ def test_a_run_ends_at_a_duplicate_of_the_last_event_without_losing_it():
     assert outcomes == ["applied", "duplicate", "applied"]
     assert recorder.log == [("batch", ["Ann"]), ("batch", ["Bo"]), ("one", "p2")]
     assert stored(engine) == {"p1": ("Ann", 1), "p2": ("Bo", 1)}
+
+
+class PolledConsumer:
+    """What apply_poll asks of a Kafka consumer: seek and pause (for held partitions)."""
+
+    def __init__(self):
+        self.seeks, self.paused = {}, set()
+
+    def seek(self, partition, offset):
+        self.seeks[partition] = offset
+
+    def pause(self, *partitions):
+        self.paused.update(partitions)
+
+
+def partition_records(partition: str, *envelopes: Envelope, first_offset: int = 10) -> list:
+    return [SimpleNamespace(value=envelope.to_json().encode(), topic="profiles.people", partition=partition,
+                            offset=first_offset + number) for number, envelope in enumerate(envelopes)]
+
+
+def counting_transactions(runner) -> list:
+    transactions = []
+    make_uow = runner._uow_factory
+
+    def counted():
+        transactions.append(1)
+        return make_uow()
+    runner._uow_factory = counted
+    return transactions
+
+
+def test_a_small_poll_over_several_partitions_is_applied_in_one_transaction():
+    import threading
+
+    from mentoring_shared.messaging.consumer import _PartitionBackoff
+
+    recorder = Recorder()
+    runner, engine = runner_and_store(recorder)
+    transactions = counting_transactions(runner)
+    poll = {"p0": partition_records("p0", upserted("p1", 1, "Ann"), upserted("p2", 1, "Bo")),
+            "p1": partition_records("p1", upserted("p3", 1, "Cy"), first_offset=40)}
+
+    done = runner.apply_poll(PolledConsumer(), poll, _PartitionBackoff(), threading.Event())
+
+    assert len(transactions) == 1
+    assert {partition: meta.offset for partition, meta in done.items()} == {"p0": 12, "p1": 41}
+    assert stored(engine) == {"p1": ("Ann", 1), "p2": ("Bo", 1), "p3": ("Cy", 1)}
+
+
+def test_a_large_poll_is_applied_a_partition_at_a_time():
+    import threading
+
+    from mentoring_shared.messaging.consumer import SMALL_POLL_RECORDS, _PartitionBackoff
+
+    recorder = Recorder()
+    runner, engine = runner_and_store(recorder)
+    transactions = counting_transactions(runner)
+    many = [upserted(f"a{number}", 1, "A") for number in range(SMALL_POLL_RECORDS)]
+    poll = {"p0": partition_records("p0", *many), "p1": partition_records("p1", upserted("b", 1, "B"))}
+
+    done = runner.apply_poll(PolledConsumer(), poll, _PartitionBackoff(), threading.Event())
+
+    assert len(transactions) == 2
+    assert set(done) == {"p0", "p1"} and len(stored(engine)) == SMALL_POLL_RECORDS + 1
+
+
+def test_every_partition_of_a_transaction_the_database_refused_is_held_and_read_again():
+    import threading
+
+    from sqlalchemy.exc import OperationalError
+
+    from mentoring_shared.messaging.consumer import _PartitionBackoff
+
+    recorder = Recorder()
+    runner, engine = runner_and_store(recorder)
+
+    def database_away():
+        raise OperationalError("connect", {}, Exception("server closed the connection unexpectedly"),
+                               connection_invalidated=True)
+    runner._uow_factory = database_away
+    consumer = PolledConsumer()
+    poll = {"p0": partition_records("p0", upserted("p1", 1, "Ann")),
+            "p1": partition_records("p1", upserted("p2", 1, "Bo"), first_offset=40)}
+
+    done = runner.apply_poll(consumer, poll, _PartitionBackoff(), threading.Event())
+
+    assert done == {}
+    assert consumer.seeks == {"p0": 10, "p1": 40} and consumer.paused == {"p0", "p1"}
+    assert stored(engine) == {}

@@ -94,6 +94,10 @@ def _sqlite_busy(orig: BaseException) -> bool:
     return message.startswith("database ") and ("locked" in message or "busy" in message)
 
 
+# A poll of at most this many records over several partitions is applied in one transaction.
+SMALL_POLL_RECORDS = 100
+
+
 class _PartitionBackoff:
     """Partitions held back after an infrastructure fault. A held partition is paused, so the others
     keep flowing; its wait doubles (up to `max_s`) while its retries keep failing, and starts again
@@ -175,20 +179,34 @@ class ConsumerRunner:
             batch = consumer.poll(timeout_ms=500)
             for partition in self._log_watch.check_new_assignment(consumer):
                 batch.pop(partition, None)  # fetched from an offset of the topic's earlier log
-            done: dict = {}
-            for partition, records in batch.items():
-                if stop.is_set():
-                    break  # uncommitted records come back after a restart
-                try:
-                    self.process_batch(records)
-                except InfrastructureDown as error:
+            self._commit(consumer, self.apply_poll(consumer, batch, held, stop))
+            self._log_watch.look_if_due(consumer)
+
+    def apply_poll(self, consumer, batch: dict, held: _PartitionBackoff, stop: threading.Event) -> dict:
+        """Apply a poll's records; return the offsets to commit. A small poll over several
+        partitions (a trickle: a few events each) is applied in one transaction, which then costs
+        one commit instead of one per partition; a larger one a partition at a time. Partitions in a
+        transaction that met an infrastructure fault are held back and read again later."""
+        if len(batch) > 1 and sum(len(records) for records in batch.values()) <= SMALL_POLL_RECORDS:
+            together = [list(batch.items())]
+        else:
+            together = [[item] for item in batch.items()]
+        done: dict = {}
+        for partitions in together:
+            if stop.is_set():
+                break  # uncommitted records come back after a restart
+            try:
+                self.process_batch([record for _, records in partitions for record in records])
+            except InfrastructureDown as error:
+                for partition, records in partitions:
                     consumer.seek(partition, records[0].offset)
-                    self._note_retry(error, held.hold(consumer, partition))
-                    continue
+                    wait_s = held.hold(consumer, partition)
+                self._note_retry(error, wait_s)
+                continue
+            for partition, records in partitions:
                 held.applied(partition)
                 done[partition] = kafka.OffsetAndMetadata(records[-1].offset + 1, None, -1)
-            self._commit(consumer, done)
-            self._log_watch.look_if_due(consumer)
+        return done
 
     def _note_retry(self, error: InfrastructureDown, wait_s: float) -> None:
         log.warning("cannot apply events now, retrying them in %.1fs: %s", wait_s, error,
@@ -196,8 +214,8 @@ class ConsumerRunner:
         metrics.CONSUMER_RETRIES.labels(self.service, error.reason).inc()
 
     def process_batch(self, records: list) -> list[str]:
-        """Apply one partition's records in order, in ONE transaction: their inbox rows and effects
-        commit together, so a batch costs one commit. If that transaction fails, the records are
+        """Apply records in order (each partition's in its order), in ONE transaction: their inbox
+        rows and effects commit together, so a batch costs one commit. If that transaction fails, the records are
         applied one by one, so a poison event is isolated, retried and dead-lettered alone.
         Returns each record's outcome; raises InfrastructureDown to retry the batch later."""
         outcomes: list[str | None] = [None] * len(records)
