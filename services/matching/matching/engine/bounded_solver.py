@@ -15,6 +15,7 @@ import numpy as np
 from matching.engine.bounded_pricing import RowScores, TakenOut, is_member, price_summarized
 from matching.engine.candidates import _top_in_rows, _top_per_group, grow_to_full_cardinality, sorted_unique
 from matching.engine.potentials import CohortFlow, check_feasible, shortest_path_potentials
+from matching.engine.prepared_cohort import return_freed_memory
 from matching.engine.model import EXCLUDED
 from matching.engine.score_summary import ScoreSummary, decode, is_binned
 from matching.engine.solver import (MAX_ROUNDS, MENTEE_TOP, MENTOR_TOP, PRICED_PER_MENTEE, PRICING_SLACK,
@@ -166,6 +167,7 @@ def solve_summarized(summary: ScoreSummary, row_scores: RowScores, mentee_slots:
         found = price_summarized(summary, row_scores, mentee_slots, mentor_slots, potentials, bonus, candidates.keys,
                                  priced_per_mentee, slack, taken_out)
         priced += summary.valid_pairs - len(rows)   # every other pair: exactly, or by its bins' bounds
+        return_freed_memory()                       # the pricing threads' temporaries
         rescored += found.rescored
         proven = not np.any(found.reduced < 0)
         if proven or rounds >= max_rounds:

@@ -15,7 +15,6 @@ repeat a pair's score exactly."""
 
 from __future__ import annotations
 
-import ctypes
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -27,7 +26,8 @@ import scipy.sparse as sp
 from matching.engine.exclusions import SPARSE_RULES, too_little_working_time
 from matching.engine.factors import FULL_POINTS, TAGS_FOR_FULL_MATCH, working_hours_overlap
 from matching.engine.model import EXCLUDED, SCORE_SCALE, MatchingProblem
-from matching.engine.prepared_cohort import PreparedCohort, garbage_collection_paused, prepare_cohort
+from matching.engine.prepared_cohort import (PreparedCohort, garbage_collection_paused, prepare_cohort,
+                                             return_freed_memory)
 from matching.engine.score_summary import KEPT_PER_MENTEE, ScoreSummary, SummaryBuilder, without_inactive
 
 # Far below any score: a pair a table rule excludes stays negative whatever its other factors add.
@@ -246,17 +246,9 @@ def summarize_prepared(cohort: PreparedCohort, mentee_slots: np.ndarray, mentor_
     builder = SummaryBuilder(len(cohort.mentees), len(cohort.mentors), keep)
     _score_blocks(cohort, chunk_rows, lambda start, stop: np.empty((stop - start, len(cohort.mentors)), np.int16),
                   lambda start, stop, block: builder.add(start, scorer.exclude(start, block)), scorer.parts)
-    _return_freed_memory()
+    return_freed_memory()     # the scoring threads' malloc arenas keep the blocks they freed
     return builder.build(), scorer
 
-
-def _return_freed_memory() -> None:
-    """The scoring threads' malloc arenas keep the blocks they freed (hundreds of MB at 100,000 x
-    20,000); handing them back keeps them out of the solve's peak. glibc only: elsewhere a no-op."""
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
 
 
 def score_pairs(problem: MatchingProblem, chunk_rows: int = 1024) -> PairScores:
