@@ -29,6 +29,7 @@ from typing import Callable
 import requests
 import sqlalchemy as sa
 
+from bench.process_cpu import cpu_seconds, per_event_us
 from mentoring_shared.db.engine import normalize_url
 from mentoring_shared.messaging.kafka import PRODUCER_BATCH_BYTES
 from mentoring_shared.testing.fixtures import migrated_databases, platform_environment, token
@@ -131,6 +132,14 @@ class Platform:
         relay.wait(30)
         hold()
         self.workers[0] = self._spawn("worker", "profiles")
+
+    def cpu_seconds(self, broker: Broker) -> dict[str, float]:
+        """CPU used so far by each part of the platform (PostgreSQL: every backend on the server)."""
+        return cpu_seconds({"API (gunicorn)": [self.api.pid], "relay (profiles worker)": [self.workers[0].pid],
+                            **{f"consumer {service}": [worker.pid]
+                               for service, worker in zip(CONSUMERS, self.workers[1:])},
+                            "broker": [broker.process.pid] if broker.process else []},
+                           by_name={"PostgreSQL": "postgres"}, alone={"clients (the bench process)": os.getpid()})
 
     def stop(self) -> None:
         for process in [self.api, *self.workers]:
@@ -296,10 +305,12 @@ def run(workdir: Path) -> dict:
         # The whole pipeline with bulk writes: people arrive in HR-import requests of BULK_PEOPLE_PER_FILE.
         bulk_tenants = [f"bench-bulk-{uuid.uuid4().hex[:6]}-{number}" for number in range(BULK_TENANTS)]
         files = hr_files(bulk_tenants, BULK_PEOPLE_PER_FILE)
+        cpu_before = platform.cpu_seconds(broker)
         started_at = datetime.now(timezone.utc)
         api_seconds = post_hr_imports(platform.port, files)
         bulk = summarize(delivery_times(urls, bulk_tenants, BULK_TENANTS * BULK_PEOPLE_PER_FILE), span_from=started_at)
         bulk["api_people_per_s"] = BULK_TENANTS * BULK_PEOPLE_PER_FILE / api_seconds
+        bulk["cpu_us"] = per_event_us(cpu_before, platform.cpu_seconds(broker), bulk["people"])
 
         # ... and its latency at half that rate, files paced.
         half_files_per_s = bulk["people_per_s"] / 2 / BULK_PEOPLE_PER_FILE
@@ -330,6 +341,9 @@ def report(result: dict) -> str:
     same, one = raw["same_topology"], raw["one_group"]
     raw_rate = same["produce_to_consume_per_s"]
 
+    def cpu_line(per_event: dict[str, float]) -> str:
+        return ", ".join(f"{group} {us:,.0f} µs" for group, us in per_event.items())
+
     def share(rate: float) -> str:
         return f"{rate / raw_rate:.0%} of raw ({rate / one['produce_to_consume_per_s']:.0%} of the one-group rate)"
 
@@ -344,6 +358,7 @@ def report(result: dict) -> str:
 | raw kafka-python, one consumer group | {one['produce_to_consume_per_s']:,.0f} msg/s |
 | **whole pipeline, bulk writes**: {bulk['people']:,} people in HR-import requests of {BULK_PEOPLE_PER_FILE:,} ({BULK_CLIENTS} clients), from the first request to the last event applied in all three read models | **{bulk['people_per_s']:,.0f} events/s** ({bulk['deliveries_per_s']:,.0f} applications/s), {share(bulk['people_per_s'])}; target 25% |
 | of which the API accepted people at | {bulk['api_people_per_s']:,.0f} people/s |
+| CPU per event in that phase, by process | {cpu_line(bulk['cpu_us'])} |
 | bulk at half that rate ({paced_bulk['offered_per_s']:,.0f} people/s, {paced_bulk['people']:,} people), commit to applied in all three: p50 / p99 | {paced_bulk['p50_all_three_s']*1000:,.0f} ms / {paced_bulk['p99_all_three_s']*1000:,.0f} ms (target p99 500 ms) |
 | delivery stage alone: a backlog of {backlog['people']:,} events relayed and applied in all three read models | {backlog['people_per_s']:,.0f} events/s ({backlog['deliveries_per_s']:,.0f} applications/s), {share(backlog['people_per_s'])} |
 | whole pipeline, one person per request: people created via the API ({sat['people']:,}, {CLIENT_THREADS} clients) | {sat['api_requests_per_s']:,.0f} req/s |
@@ -355,10 +370,13 @@ def report(result: dict) -> str:
 Reading: the raw rate is Kafka alone in the pipeline's shape (one producer, three consumer
 processes, events of the pipeline's size). The pipeline adds, per event, a durable PostgreSQL
 commit in profiles, the relay's round trip and three consumers' transactions in their own
-databases, on the same 2 cores as the clients and the broker. In bulk, an HR-import request
-carries many people in one transaction, a consumer applies a partition's batch in one transaction
-and stores a run of person snapshots with one executemany per table. One person per request is
-bounded by the API's cost per request (HTTP, token, validation, a durable commit), not by delivery.
+databases, on the same 2 cores as the clients and the broker: on this machine about 0.1 ms of CPU
+per event in each consumer, 0.05 ms in the relay, 0.1 ms in the API's import and 0.15 ms in
+PostgreSQL's four databases, against a few microseconds for raw Kafka. In bulk, an HR-import
+request carries many people in one transaction, a consumer applies a partition's batch in one
+transaction, reads payloads with a compiled reader and stores a run of person snapshots with one
+executemany per table. One person per request is bounded by the API's cost per request (HTTP,
+token, validation, a durable commit, about 2.5 ms of CPU), not by delivery.
 """
 
 

@@ -1,0 +1,53 @@
+"""CPU time of a benchmark's processes, read from /proc: where a pipeline's work goes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+TICKS_PER_S = os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> dict[int, tuple[int, str, float]]:
+    """pid -> (parent pid, command name, CPU seconds so far: user + system) of every process."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # gone meanwhile
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        found[int(entry.name)] = (int(fields[1]), name, (int(fields[11]) + int(fields[12])) / TICKS_PER_S)
+    return found
+
+
+def cpu_seconds(groups: dict[str, list[int]], by_name: dict[str, str] | None = None,
+                alone: dict[str, int] | None = None) -> dict[str, float]:
+    """CPU seconds used so far by each group: the processes listed and all their descendants; for
+    `by_name` (group -> command name) every process of that name (e.g. PostgreSQL's backends); for
+    `alone` (group -> pid) that process without its children."""
+    processes = _processes()
+    children: dict[int, list[int]] = {}
+    for pid, (parent, _, _) in processes.items():
+        children.setdefault(parent, []).append(pid)
+    totals = {}
+    for group, roots in groups.items():
+        seen, stack = set(), [pid for pid in roots if pid in processes]
+        while stack:
+            pid = stack.pop()
+            if pid not in seen:
+                seen.add(pid)
+                stack.extend(children.get(pid, []))
+        totals[group] = sum(processes[pid][2] for pid in seen)
+    for group, name in (by_name or {}).items():
+        totals[group] = sum(seconds for _, command, seconds in processes.values() if command == name)
+    for group, pid in (alone or {}).items():
+        totals[group] = processes[pid][2] if pid in processes else 0.0
+    return totals
+
+
+def per_event_us(before: dict[str, float], after: dict[str, float], events: int) -> dict[str, float]:
+    return {group: (after[group] - before[group]) / events * 1e6 for group in after}
