@@ -103,26 +103,15 @@ def summarize_rows(rows: np.ndarray, keep: int = KEPT_PER_MENTEE) -> SummarizedR
     # The best of every keep-th mentor: about `keep` pairs of the row are at or above it.
     cut = np.maximum(rows[:, ::max(keep, 1)].max(axis=1), 0)   # never keep an excluded pair
     kept = rows >= cut[:, None]
-    flat = sparse_flatnonzero(kept)
+    flat = np.flatnonzero(kept)
     crowded = np.flatnonzero(np.bincount(flat // m, minlength=n) > _MOST_KEPT * keep)
     if len(crowded):
         # A run of equal scores at the cut-off: leave the ties out (pricing reads them from the codes).
         kept[crowded] = rows[crowded] > cut[crowded, None]
-        flat = sparse_flatnonzero(kept)
+        flat = np.flatnonzero(kept)
     best_rows = rows.argmax(axis=0)
     return SummarizedRows(flat, rows.reshape(-1)[flat], codes, floors, int(np.count_nonzero(rows >= 0)),
                           best_rows.astype(np.int32), rows[best_rows, np.arange(m)])
-
-
-def sparse_flatnonzero(mask: np.ndarray) -> np.ndarray:
-    """np.flatnonzero for a mask with few True: found 8 bytes at a time first (numpy's own is
-    several times slower when the True are scattered)."""
-    flat = mask.reshape(-1)
-    whole = len(flat) // 8 * 8
-    words = np.flatnonzero(flat[:whole].view(np.uint64))
-    word, byte = np.nonzero(flat[:whole].reshape(-1, 8)[words])
-    tail = whole + np.flatnonzero(flat[whole:])
-    return np.concatenate([words[word] * 8 + byte, tail]).astype(np.int64)
 
 
 def without_inactive(rows: np.ndarray, mentee_slots: np.ndarray, mentor_slots: np.ndarray) -> np.ndarray:
