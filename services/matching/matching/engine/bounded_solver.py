@@ -16,7 +16,6 @@ from matching.engine.bounded_pricing import RowScores, TakenOut, is_member, pric
 from matching.engine.candidates import _top_in_rows, _top_per_group, grow_to_full_cardinality, sorted_unique
 from matching.engine.potentials import CohortFlow, check_feasible, shortest_path_potentials
 from matching.engine.prepared_cohort import return_freed_memory
-from matching.engine.model import EXCLUDED
 from matching.engine.score_summary import ScoreSummary, decode, is_binned
 from matching.engine.solver import (MAX_ROUNDS, MENTEE_TOP, MENTOR_TOP, PRICED_PER_MENTEE, PRICING_SLACK,
                                     PRUNE_ABOVE, PRUNE_ROUNDS, Assignment, OptimalityProof, empty_assignment,
