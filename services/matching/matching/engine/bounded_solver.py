@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from matching.engine.bounded_pricing import RowScores, TakenOut, is_member, price_summarized
-from matching.engine.candidates import _top_in_rows, _top_per_group, grow_to_full_cardinality, sorted_unique
+from matching.engine.candidates import top_in_rows, top_per_group, grow_to_full_cardinality, sorted_unique
 from matching.engine.potentials import CohortFlow, check_feasible, shortest_path_potentials
 from matching.engine.prepared_cohort import return_freed_memory
 from matching.engine.score_summary import ScoreSummary, decode, is_binned
@@ -63,14 +63,14 @@ def _first_candidates(summary: ScoreSummary, mentee_top: int, mentor_top: int) -
         chunk = summary.kept_keys[start:start + _PAIRS_PER_CHUNK]
         rows, cols, scores = chunk // m, chunk % m, summary.kept_scores[start:start + _PAIRS_PER_CHUNK]
         # A mentee cut in two by a chunk's end keeps the best of each part: a few more to start from.
-        top_rows, top_cols = _top_per_group(rows, scores, cols, m, mentee_top)
+        top_rows, top_cols = top_per_group(rows, scores, cols, m, mentee_top)
         keys.append(top_rows * m + top_cols)
-        top_cols, top_rows = _top_per_group(cols, scores, rows, n, mentor_top)   # this chunk's best per mentor
+        top_cols, top_rows = top_per_group(cols, scores, rows, n, mentor_top)   # this chunk's best per mentor
         by_mentor.append(top_rows * m + top_cols)
     if by_mentor:
         chunk = np.concatenate(by_mentor)
         scores = summary.kept_scores[np.searchsorted(summary.kept_keys, chunk)]
-        top_cols, top_rows = _top_per_group(chunk % m, scores, chunk // m, n, mentor_top)
+        top_cols, top_rows = top_per_group(chunk % m, scores, chunk // m, n, mentor_top)
         keys.append(top_rows * m + top_cols)
     keys = sorted_unique(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
     return _Candidates(m, keys, summary.kept_scores[np.searchsorted(summary.kept_keys, keys)])
@@ -89,7 +89,7 @@ def _full_cardinality(summary: ScoreSummary, row_scores: RowScores, mentee_slots
         is_open_mentee[open_mentees] = True
         is_open_mentor[open_mentors] = True
         across = np.flatnonzero(is_open_mentee[kept_rows] & is_open_mentor[kept_cols])
-        rows, cols = _top_per_group(kept_rows[across], summary.kept_scores[across], kept_cols[across], m, per_mentee)
+        rows, cols = top_per_group(kept_rows[across], summary.kept_scores[across], kept_cols[across], m, per_mentee)
         del across
         if len(rows):
             return rows * m + cols
@@ -103,7 +103,7 @@ def _full_cardinality(summary: ScoreSummary, row_scores: RowScores, mentee_slots
             codes = summary.codes[np.ix_(chosen, open_mentors)]
             scores = decode(codes, summary.floors[chosen], bins=False)
             below.append(chosen[is_binned(codes).any(axis=1)])
-            flat = _top_in_rows(scores, chosen, per_mentee)
+            flat = top_in_rows(scores, chosen, per_mentee)
             r, c = flat // len(open_mentors), flat % len(open_mentors)
             found.append(chosen[r].astype(np.int64) * m + open_mentors[c])
             learned.append((found[-1], scores[r, c]))
@@ -112,7 +112,7 @@ def _full_cardinality(summary: ScoreSummary, row_scores: RowScores, mentee_slots
         if len(keys) or not len(again):
             return keys
         exact = row_scores(again)[:, open_mentors]
-        flat = _top_in_rows(exact, again, per_mentee)
+        flat = top_in_rows(exact, again, per_mentee)
         r, c = flat // len(open_mentors), flat % len(open_mentors)
         keys = again[r].astype(np.int64) * m + open_mentors[c]
         learned.append((keys, exact[r, c]))

@@ -40,7 +40,7 @@ def rotated_rank(ties: np.ndarray, origins: np.ndarray, axis: int) -> np.ndarray
     return counted - before + np.where(positions < origins, total, 0)
 
 
-def _top_per_group(groups: np.ndarray, values: np.ndarray, members: np.ndarray, n_members: int, top: int
+def top_per_group(groups: np.ndarray, values: np.ndarray, members: np.ndarray, n_members: int, top: int
                    ) -> tuple[np.ndarray, np.ndarray]:
     """Each group's `top` entries by value (desc), ties round-robin from member (group mod
     n_members) (see round_robin), as (groups, members) in that order. Values are scores
@@ -106,7 +106,7 @@ def _dense_top(values: np.ndarray, top: int, axis: int, origins: np.ndarray) -> 
     return above | (ties & (rotated_rank(ties, origins, axis) <= room))
 
 
-def _top_in_rows(values: np.ndarray, row_ids: np.ndarray, top: int) -> np.ndarray:
+def top_in_rows(values: np.ndarray, row_ids: np.ndarray, top: int) -> np.ndarray:
     """Flat indices of each row's `top` best entries >= 0 (ties round-robin from the row's id), in
     a block whose rows are `row_ids`: the entries at or above each row's bound, sorted once; or,
     when ties leave the bounds loose, the dense selection."""
@@ -115,7 +115,7 @@ def _top_in_rows(values: np.ndarray, row_ids: np.ndarray, top: int) -> np.ndarra
     if np.count_nonzero(hit) > _DENSE_BELOW * top * len(values):
         return np.flatnonzero(_dense_top(values, top, axis=1, origins=row_ids % max(width, 1)))
     flat = np.flatnonzero(hit)
-    rows, cols = _top_per_group(row_ids[flat // width], values.reshape(-1)[flat], flat % width, width, top)
+    rows, cols = top_per_group(row_ids[flat // width], values.reshape(-1)[flat], flat % width, width, top)
     return np.searchsorted(row_ids, rows) * width + cols
 
 
@@ -149,7 +149,7 @@ def candidate_pairs(scores: np.ndarray, mentee_slots: np.ndarray, mentor_slots: 
             block = np.where(rows_active[:, None] & (mentor_slots > 0)[None, :], block, np.int16(EXCLUDED))
         valid_pairs += int(np.count_nonzero(block >= 0))
         if mentee_top:
-            keys.append(start * m + _top_in_rows(block, start + np.arange(len(block)), mentee_top))
+            keys.append(start * m + top_in_rows(block, start + np.arange(len(block)), mentee_top))
         if mentor_top:
             hit = block >= col_bound[None, :]
             if np.count_nonzero(hit) > _DENSE_BELOW * mentor_top * m:
@@ -159,13 +159,13 @@ def candidate_pairs(scores: np.ndarray, mentee_slots: np.ndarray, mentor_slots: 
                                  origins=np.where((origin > 0) & (origin < len(block)), origin, 0))
             flat = np.flatnonzero(hit)
             # This chunk's best per column only: the best of those over all chunks are the best.
-            c, r = _top_per_group(flat % m, block.reshape(-1)[flat], start + flat // m, n, mentor_top)
+            c, r = top_per_group(flat % m, block.reshape(-1)[flat], start + flat // m, n, mentor_top)
             col_rows.append(r)
             col_cols.append(c)
             col_values.append(block[r - start, c])
     if mentor_top and col_rows:
         r, c, v = np.concatenate(col_rows), np.concatenate(col_cols), np.concatenate(col_values)
-        kept_cols, kept_rows = _top_per_group(c, v, r, n, mentor_top)
+        kept_cols, kept_rows = top_per_group(c, v, r, n, mentor_top)
         keys.append(kept_rows * m + kept_cols)
     keys = sorted_unique(np.concatenate(keys))
     return (keys // max(m, 1)).astype(np.int32), (keys % max(m, 1)).astype(np.int32), valid_pairs
@@ -181,7 +181,7 @@ def complete_cardinality(scores: np.ndarray, mentee_slots: np.ndarray, mentor_sl
         found = [np.zeros(0, np.int64)]
         for start in range(0, len(open_mentees), ROWS_PER_CHUNK):
             block_rows = open_mentees[start:start + ROWS_PER_CHUNK]
-            flat = _top_in_rows(scores[np.ix_(block_rows, open_mentors)], block_rows, per_mentee)
+            flat = top_in_rows(scores[np.ix_(block_rows, open_mentors)], block_rows, per_mentee)
             r, c = flat // len(open_mentors), flat % len(open_mentors)
             found.append(block_rows[r].astype(np.int64) * scores.shape[1] + open_mentors[c])
         return np.concatenate(found)
