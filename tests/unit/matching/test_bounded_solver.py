@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from bench.matching_cohorts import generate_cohort
+from matching.engine import bounded_pricing
 from matching.engine.bounded_solver import solve_summarized
 from matching.engine.model import EXCLUDED
 from matching.engine.prepared_cohort import prepare_cohort
@@ -105,7 +106,10 @@ def test_bounded_solve_reaches_the_optimum_on_adversarial_cohorts(case):
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_bounded_solve_equals_the_dense_solve_when_mentees_must_be_scored_again(seed):
+@pytest.mark.parametrize("rescored_at_once", [256, 8])
+def test_bounded_solve_equals_the_dense_solve_when_mentees_must_be_scored_again(seed, rescored_at_once, monkeypatch):
+    # 8 at a time: the mentees scored again are priced on several threads
+    monkeypatch.setattr(bounded_pricing, "_RESCORE_ROWS", rescored_at_once)
     rng = np.random.default_rng(3000 + seed)
     scores, wanted, capacity = structured_cohort(rng, 400, 200, popularity=2.0)
     wanted[::7] = 2

@@ -99,12 +99,14 @@ def price_summarized(summary: ScoreSummary, row_scores: RowScores, mentee_slots:
     rescored_row[rescore] = True
     found.append(taken_out.price(potentials, bonus, candidate_keys, per_mentee, slack))
     found = [tuple(values[~rescored_row[part[0]]] for values in part) for part in found]
-    for start in range(0, len(rescore), _RESCORE_ROWS):
+    def score_again(start: int):
         chosen = rescore[start:start + _RESCORE_ROWS]
         exact = row_scores(chosen)
-        found.append(_price_rows(exact, chosen, mentee_slots, mentor_slots, potentials, bonus, candidate_keys,
-                                 per_mentee, slack))
         taken_out.take(summary, chosen, exact, potentials, bonus)
+        return _price_rows(exact, chosen, mentee_slots, mentor_slots, potentials, bonus, candidate_keys, per_mentee,
+                           slack)
+
+    found += _on_threads(score_again, range(0, len(rescore), _RESCORE_ROWS))
     rows, cols, scores, reduced = (np.concatenate([part[i] for part in found]) for i in range(4))
     order = np.argsort(rows * m + cols, kind="stable")
     return PricedPairs(rows[order].astype(np.int32), cols[order].astype(np.int32), scores[order].astype(np.int16),
@@ -119,24 +121,29 @@ class TakenOut:
         self.n_mentors = n_mentors
         self.keys = np.zeros(0, np.int64)      # sorted
         self.scores = np.zeros(0, np.int16)
+        self._new: list[tuple[np.ndarray, np.ndarray]] = []   # appended from several threads, merged once
 
     def take(self, summary: ScoreSummary, rows: np.ndarray, exact: np.ndarray, potentials: Potentials,
              bonus: int) -> None:
-        """From the exact rows `rows`: the binned pairs whose reduced cost is below _TAKE_BELOW."""
-        m = self.n_mentors
+        """From the exact rows `rows`: the binned pairs whose reduced cost is below _TAKE_BELOW.
+        Threads may take from different rows at once."""
         reduced = (potentials.mentees[rows] - bonus)[:, None] - potentials.mentors[None, :] - exact
         r, c = np.nonzero(is_binned(summary.codes[rows]) & (exact >= 0) & (reduced < _TAKE_BELOW))
-        if not len(r):
-            return
-        summary.codes[rows[r], c] = CODE_EXCLUDED
-        keys = np.concatenate([self.keys, rows[r].astype(np.int64) * m + c])
-        scores = np.concatenate([self.scores, exact[r, c]])
-        order = np.argsort(keys, kind="stable")
-        self.keys, self.scores = keys[order], scores[order]
+        if len(r):
+            summary.codes[rows[r], c] = CODE_EXCLUDED
+            self._new.append((rows[r].astype(np.int64) * self.n_mentors + c, exact[r, c]))
+
+    def _merge(self) -> None:
+        if self._new:
+            keys = np.concatenate([self.keys] + [keys for keys, _ in self._new])
+            scores = np.concatenate([self.scores] + [scores for _, scores in self._new])
+            order = np.argsort(keys, kind="stable")
+            self.keys, self.scores, self._new = keys[order], scores[order], []
 
     def price(self, potentials: Potentials, bonus: int, candidate_keys: np.ndarray, per_mentee: int, slack: int):
         """(rows, cols, scores, reduced) of those outside the candidates below the slack, at most
         `per_mentee` per mentee, the lowest."""
+        self._merge()
         outside = ~is_member(self.keys, candidate_keys)
         keys, scores = self.keys[outside], self.scores[outside]
         rows, cols = keys // self.n_mentors, keys % self.n_mentors
