@@ -381,15 +381,9 @@ token, validation, a durable commit, about 2.5 ms of CPU), not by delivery.
 
 
 def main() -> None:
-    import tempfile
+    from bench.results import run_in_workdir_and_record
 
-    from bench.results import record
-
-    with tempfile.TemporaryDirectory() as workdir:
-        result = run(Path(workdir))
-    text = report(result)
-    print(text)
-    record("pipeline", text)
+    run_in_workdir_and_record("pipeline", run, report)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -235,12 +234,9 @@ workers' user + system time per request. Load average (1 min) at the start and a
 
 
 def main() -> None:
-    from bench.results import record
+    from bench.results import run_in_workdir_and_record
 
-    with tempfile.TemporaryDirectory() as workdir:
-        text = report(run(Path(workdir)))
-    print(text)
-    record("read_path", text)
+    run_in_workdir_and_record("read_path", run, report)
 
 
 if __name__ == "__main__":

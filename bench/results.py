@@ -25,3 +25,13 @@ def record(name: str, body: str) -> None:
     pattern = re.compile(rf"<!-- {re.escape(name)}:start -->.*?<!-- {re.escape(name)}:end -->", re.S)
     text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip() + "\n\n" + section + "\n"
     RESULTS.write_text(text)
+
+
+def run_in_workdir_and_record(name: str, run, report) -> None:
+    """`report(run(workdir))` in a scratch directory, printed and recorded as section `name`."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as workdir:
+        text = report(run(Path(workdir)))
+    print(text)
+    record(name, text)

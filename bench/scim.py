@@ -7,7 +7,6 @@ Target (issue 3): report create and PATCH p50/p99."""
 from __future__ import annotations
 
 import statistics
-import tempfile
 import threading
 import time
 import uuid
@@ -109,12 +108,9 @@ threads on the same 2 cores; {USERS:,} users created, then each PATCHed once.
 
 
 def main() -> None:
-    from bench.results import record
+    from bench.results import run_in_workdir_and_record
 
-    with tempfile.TemporaryDirectory() as workdir:
-        text = report(run(Path(workdir)))
-    print(text)
-    record("scim", text)
+    run_in_workdir_and_record("scim", run, report)
 
 
 if __name__ == "__main__":
