@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import marshmallow as ma
 from flask.views import MethodView
 from mentoring_shared.web.blueprint import Blueprint
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, select
 from sqlalchemy.orm import Session
 
 from mentoring_shared.contracts.profiles import (ERASED_PERSON_NAME, PERSON_ERASED_V1, PERSON_UPSERTED_V1,
@@ -16,15 +16,15 @@ from mentoring_shared.contracts.profiles import (ERASED_PERSON_NAME, PERSON_ERAS
 from mentoring_shared.db.replica import NewerSnapshotUpsert, RowOf, SnapshotHandler
 from mentoring_shared.db.types import UtcDateTime
 from mentoring_shared.db.unit_of_work import UnitOfWork
-from mentoring_shared.errors import Forbidden, InvalidField, NotFound
+from mentoring_shared.errors import NotFound
 from mentoring_shared.event_order import held_version, is_stale
 from mentoring_shared.messaging.envelope import Envelope
 from mentoring_shared.web.current import current_runtime
-from mentoring_shared.web.auth import current_principal, requires_role
+from mentoring_shared.web.acting import tenant
+from mentoring_shared.web.auth import requires_role
 from mentoring_shared.web.pagination import PageArgs, page, page_schema
 
 READER_ROLES = ("org_admin", "program_manager", "service")
-ORGANIZER_ROLES = ("org_admin", "program_manager")
 
 
 # An erased person's copy says so, as profiles does; both they and a leaver are gone for good.
@@ -81,37 +81,6 @@ def is_stale_person_event(session: Session, table: Table, tenant_id: str, data: 
                                                       person_id=data["person_id"]))
 
 
-def person_named_by(session: Session, table: Table, tenant_id: str, subject: str) -> str | None:
-    """The person a token's subject names: their person id, or their work email."""
-    return session.execute(select(table.c.person_id).where(
-        table.c.tenant_id == tenant_id,
-        (table.c.person_id == subject) | (func.lower(table.c.email) == subject.lower()))).scalars().first()
-
-
-def acting_person_id(table: Table) -> str | None:
-    """Who the caller acts as: None for an organizer (anyone in their tenant), else the person their
-    token names, as this service's replica knows them (Forbidden if it names nobody)."""
-    principal = current_principal()
-    if principal.has_any(ORGANIZER_ROLES):
-        return None
-    with current_runtime().sessions() as session:
-        person_id = person_named_by(session, table, principal.tenant_id, principal.subject)
-    if person_id is None:
-        raise Forbidden("the token's subject names no person this service knows in this tenant")
-    return person_id
-
-
-def listed_person(table: Table, requested: str | None) -> str | None:
-    """Whose items a list shows: organizers any person's (or everyone's), a mentor or mentee only
-    their own; asking for someone else's is a 422 naming `person_id`."""
-    person_id = acting_person_id(table)
-    if person_id is None:
-        return requested
-    if requested not in (None, person_id):
-        raise InvalidField("person_id", "mentors and mentees see only their own")
-    return person_id
-
-
 def people_replica_handlers(table: Table) -> dict:
     """Every profiles event a people replica applies."""
     return {PERSON_UPSERTED_V1: person_upserted_handler(table), PERSON_ERASED_V1: person_erased_handler(table)}
@@ -142,7 +111,7 @@ def people_replica_blueprint(table: Table, service: str) -> Blueprint:
         @blueprint.response(200, ReplicaPersonPage)
         def get(self, args):
             """List the people this service knows, in the caller's tenant."""
-            query = select(table).where(table.c.tenant_id == current_principal().tenant_id)
+            query = select(table).where(table.c.tenant_id == tenant())
             if args.get("cursor"):
                 query = query.where(table.c.person_id > args.get("cursor"))
             with current_runtime().sessions() as session:
@@ -158,7 +127,7 @@ def people_replica_blueprint(table: Table, service: str) -> Blueprint:
             """One person as this service knows them."""
             with current_runtime().sessions() as session:
                 row = session.execute(select(table).where(
-                    table.c.tenant_id == current_principal().tenant_id,
+                    table.c.tenant_id == tenant(),
                     table.c.person_id == person_id)).mappings().first()
             if row is None:
                 raise NotFound(f"no person {person_id} in this tenant")

@@ -9,7 +9,8 @@ from flask.views import MethodView
 from sqlalchemy.orm import Session
 
 from mentoring_shared.errors import NotFound
-from mentoring_shared.web.auth import current_principal, requires_role
+from mentoring_shared.web.acting import tenant
+from mentoring_shared.web.auth import requires_role
 from mentoring_shared.web.blueprint import Blueprint
 from mentoring_shared.web.current import current_runtime
 
@@ -29,7 +30,7 @@ def person_export_blueprint(service: str, schema: type, export: Exporter, holds:
         @blueprint.alt_response(404, description="No such person in this tenant.")
         def get(self, person_id):
             with current_runtime().sessions() as session:
-                found = export(session, current_principal().tenant_id, person_id)
+                found = export(session, tenant(), person_id)
             if found is None:
                 raise NotFound(f"no person {person_id} in this tenant")
             return found

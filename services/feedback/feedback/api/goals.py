@@ -4,26 +4,17 @@ The pair's two people and the organizers see and change them."""
 
 from flask.views import MethodView
 
-from mentoring_shared.people_replica import acting_person_id
-from mentoring_shared.web.auth import current_principal, requires_role
+from mentoring_shared.web.acting import EVERYONE, acting, tenant
+from mentoring_shared.web.auth import requires_role
 from mentoring_shared.web.blueprint import Blueprint
-from mentoring_shared.web.current import current_runtime
+from mentoring_shared.web.current import current_runtime, unit_of_work
 
 from feedback import orm
-from feedback.api.roles import EVERYONE
 from feedback.handlers import goals as handlers
 from feedback.schemas import goals as schemas
 
 
 blueprint = Blueprint("goals", __name__, url_prefix="/v1", description="Goals, milestones and check-ins of a pair.")
-
-
-def _tenant() -> str:
-    return current_principal().tenant_id
-
-
-def _acting() -> str | None:
-    return acting_person_id(orm.people)
 
 
 @blueprint.route("/pairs/<id:match_id>/goals")
@@ -33,9 +24,9 @@ class PairGoals(MethodView):
     @blueprint.alt_response(404, description="No such pair, or not yours.")
     def get(self, match_id):
         """The pair's goals, each with its milestones."""
-        person_id = _acting()
+        actor = acting(orm.people)
         with current_runtime().sessions() as db:
-            return {"items": handlers.goals_with_milestones(db, _tenant(), match_id, person_id)}
+            return {"items": handlers.goals_with_milestones(db, tenant(), match_id, actor)}
 
     @requires_role(*EVERYONE)
     @blueprint.arguments(schemas.NewGoalSchema)
@@ -44,7 +35,7 @@ class PairGoals(MethodView):
     @blueprint.alt_response(409, description="The pair has ended.")
     def post(self, body, match_id):
         """Set a goal: specific, with a target date, and milestones on the way if you like."""
-        return handlers.set_goal(_tenant(), match_id, _acting(), body, current_runtime().unit_of_work())
+        return handlers.set_goal(tenant(), match_id, acting(orm.people), body, unit_of_work())
 
 
 @blueprint.route("/goals/<id:goal_id>")
@@ -54,9 +45,9 @@ class GoalItem(MethodView):
     @blueprint.alt_response(404, description="No such goal, or not yours.")
     def get(self, goal_id):
         """One goal with its milestones."""
-        person_id = _acting()
+        actor = acting(orm.people)
         with current_runtime().sessions() as db:
-            return handlers.goal_with_milestones(db, _tenant(), goal_id, person_id)
+            return handlers.goal_with_milestones(db, tenant(), goal_id, actor)
 
     @requires_role(*EVERYONE)
     @blueprint.arguments(schemas.GoalChangesSchema)
@@ -65,7 +56,7 @@ class GoalItem(MethodView):
     @blueprint.alt_response(409, description="The pair has ended.")
     def patch(self, changes, goal_id):
         """Revisit a goal: its words, target date, progress, or status (achieved, dropped, open again)."""
-        return handlers.change_goal(_tenant(), goal_id, _acting(), changes, current_runtime().unit_of_work())
+        return handlers.change_goal(tenant(), goal_id, acting(orm.people), changes, unit_of_work())
 
 
 @blueprint.route("/goals/<id:goal_id>/milestones")
@@ -77,7 +68,7 @@ class GoalMilestones(MethodView):
     @blueprint.alt_response(409, description="The pair has ended.")
     def post(self, body, goal_id):
         """Add a milestone on the way to a goal."""
-        return handlers.add_milestone(_tenant(), goal_id, _acting(), body["title"], current_runtime().unit_of_work())
+        return handlers.add_milestone(tenant(), goal_id, acting(orm.people), body["title"], unit_of_work())
 
 
 @blueprint.route("/milestones/<id:milestone_id>/reached")
@@ -88,7 +79,7 @@ class MilestoneReached(MethodView):
     @blueprint.alt_response(409, description="Already reached, or the pair has ended.")
     def post(self, milestone_id):
         """Mark a milestone reached: `feedback.milestone.reached.v1` tells the platform to celebrate."""
-        return handlers.reach_milestone(_tenant(), milestone_id, _acting(), current_runtime().unit_of_work())
+        return handlers.reach_milestone(tenant(), milestone_id, acting(orm.people), unit_of_work())
 
 
 @blueprint.route("/pairs/<id:match_id>/check-ins")
@@ -98,9 +89,9 @@ class PairCheckIns(MethodView):
     @blueprint.alt_response(404, description="No such pair, or not yours.")
     def get(self, match_id):
         """The pair's check-ins (one and three months after the match), done or due."""
-        person_id = _acting()
+        actor = acting(orm.people)
         with current_runtime().sessions() as db:
-            return {"items": handlers.check_ins(db, _tenant(), match_id, person_id)}
+            return {"items": handlers.check_ins(db, tenant(), match_id, actor)}
 
 
 @blueprint.route("/check-ins/<id:check_in_id>/completion")
@@ -112,5 +103,5 @@ class CheckInCompletion(MethodView):
     @blueprint.alt_response(409, description="Already completed.")
     def post(self, body, check_in_id):
         """Record that the check-in happened, with a note if you like."""
-        return handlers.complete_check_in(_tenant(), check_in_id, _acting(), (body or {}).get("note"),
-                                          current_runtime().unit_of_work())
+        return handlers.complete_check_in(tenant(), check_in_id, acting(orm.people), (body or {}).get("note"),
+                                          unit_of_work())

@@ -7,12 +7,12 @@ from datetime import datetime, timezone
 from flask.views import MethodView
 
 from mentoring_shared.errors import InvalidField, NotFound
+from mentoring_shared.web.acting import ORGANIZERS, tenant
 from mentoring_shared.web.auth import current_principal, requires_role
 from mentoring_shared.web.blueprint import Blueprint
-from mentoring_shared.web.current import current_runtime
+from mentoring_shared.web.current import current_runtime, unit_of_work
 from mentoring_shared.web.pagination import page
 
-from feedback.api.roles import ORGANIZERS
 from feedback.health import HealthRules, InvalidRule
 from feedback.repositories.pairs import Pairs
 from feedback.schemas import goals as schemas
@@ -20,10 +20,6 @@ from feedback.schemas.health_rules import HealthRulesInSchema, ProgramHealthRule
 
 
 blueprint = Blueprint("pairs", __name__, url_prefix="/v1", description="Pair health, and the rules that judge it.")
-
-
-def _tenant() -> str:
-    return current_principal().tenant_id
 
 
 @blueprint.route("/cohorts/<id:cohort_id>/pairs")
@@ -35,9 +31,9 @@ class CohortPairs(MethodView):
     def get(self, args, cohort_id):
         """The cohort's pairs with their health: `?health=at_risk` for those that need attention now."""
         with current_runtime().sessions() as db:
-            if not Pairs(db).pairs_of_cohort(_tenant(), cohort_id, limit=1, after=None, health=None, status=None):
+            if not Pairs(db).pairs_of_cohort(tenant(), cohort_id, limit=1, after=None, health=None, status=None):
                 raise NotFound(f"no pairs of cohort {cohort_id} in this tenant")
-            rows = Pairs(db).pairs_of_cohort(_tenant(), cohort_id, limit=args["limit"] + 1, after=args.get("cursor"),
+            rows = Pairs(db).pairs_of_cohort(tenant(), cohort_id, limit=args["limit"] + 1, after=args.get("cursor"),
                                              health=args.get("health"), status=args.get("status"))
         return page(rows, args["limit"], lambda row: row["match_id"])
 
@@ -50,7 +46,7 @@ class PairItem(MethodView):
     def get(self, match_id):
         """One pair's health and the reasons for it."""
         with current_runtime().sessions() as db:
-            row = Pairs(db).pair_with_health(_tenant(), match_id)
+            row = Pairs(db).pair_with_health(tenant(), match_id)
         if row is None:
             raise NotFound(f"no pair {match_id} in this tenant")
         return row
@@ -61,7 +57,7 @@ def _program_rules(program_id: str, overrides: dict) -> dict:
 
 
 def _require_program(db, program_id: str) -> None:
-    if not Pairs(db).program_known(_tenant(), program_id):
+    if not Pairs(db).program_known(tenant(), program_id):
         raise NotFound(f"no program {program_id} in this tenant")
 
 
@@ -74,7 +70,7 @@ class ProgramHealthRules(MethodView):
         """The thresholds that judge this program's pairs."""
         with current_runtime().sessions() as db:
             _require_program(db, program_id)
-            return _program_rules(program_id, Pairs(db).health_overrides(_tenant(), program_id))
+            return _program_rules(program_id, Pairs(db).health_overrides(tenant(), program_id))
 
     @requires_role(*ORGANIZERS)
     @blueprint.arguments(HealthRulesInSchema)
@@ -87,9 +83,9 @@ class ProgramHealthRules(MethodView):
             HealthRules.from_mapping(overrides)
         except InvalidRule as error:  # thresholds out of order, say
             raise InvalidField(f"overrides.{error.setting}", str(error)) from None
-        with current_runtime().unit_of_work() as uow:
+        with unit_of_work() as uow:
             _require_program(uow.session, program_id)
-            Pairs(uow.session).set_health_overrides(_tenant(), program_id, overrides, datetime.now(timezone.utc),
+            Pairs(uow.session).set_health_overrides(tenant(), program_id, overrides, datetime.now(timezone.utc),
                                                     current_principal().subject)
             uow.commit()
         return _program_rules(program_id, overrides)

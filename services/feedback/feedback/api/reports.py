@@ -8,11 +8,11 @@ from flask.views import MethodView
 import marshmallow as ma
 
 from mentoring_shared.errors import NotFound
-from mentoring_shared.web.auth import current_principal, requires_role
+from mentoring_shared.web.acting import ORGANIZERS, tenant
+from mentoring_shared.web.auth import requires_role
 from mentoring_shared.web.blueprint import Blueprint
 from mentoring_shared.web.current import current_runtime
 
-from feedback.api.roles import ORGANIZERS
 from feedback.reports.csv_export import report_csv
 from feedback.reports.report import cohort_report, program_report, tenant_report
 
@@ -37,10 +37,6 @@ def _render(build, what: str, args):
     return report
 
 
-def _tenant() -> str:
-    return current_principal().tenant_id
-
-
 @blueprint.route("/cohorts/<id:cohort_id>/report")
 class CohortReport(MethodView):
     @requires_role(*ORGANIZERS)
@@ -49,7 +45,7 @@ class CohortReport(MethodView):
     @blueprint.alt_response(404, description="No pairs of this cohort in this tenant.")
     def get(self, args, cohort_id):
         """One cohort's figures."""
-        return _render(lambda db, now: cohort_report(db, _tenant(), cohort_id, now), "cohort", args)
+        return _render(lambda db, now: cohort_report(db, tenant(), cohort_id, now), "cohort", args)
 
 
 @blueprint.route("/programs/<id:program_id>/report")
@@ -60,7 +56,7 @@ class ProgramReport(MethodView):
     @blueprint.alt_response(404, description="No pairs of this program in this tenant.")
     def get(self, args, program_id):
         """A program's figures, per cohort and in total."""
-        return _render(lambda db, now: program_report(db, _tenant(), program_id, now), "program", args)
+        return _render(lambda db, now: program_report(db, tenant(), program_id, now), "program", args)
 
 
 @blueprint.route("/report")
@@ -71,4 +67,4 @@ class TenantReport(MethodView):
     @blueprint.alt_response(404, description="No pairs in this tenant yet.")
     def get(self, args):
         """Every program's figures, and the organization's total."""
-        return _render(lambda db, now: tenant_report(db, _tenant(), now), "pairs", args)
+        return _render(lambda db, now: tenant_report(db, tenant(), now), "pairs", args)

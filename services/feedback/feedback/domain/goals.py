@@ -26,9 +26,6 @@ class Pair:
     mentor_id: str
     status: str  # active | ended
 
-    def member(self, person_id: str | None) -> bool:
-        return person_id in (self.mentee_id, self.mentor_id)
-
 
 @dataclass(frozen=True)
 class Goal:

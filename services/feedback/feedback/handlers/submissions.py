@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from mentoring_shared.actors import Actor
 from mentoring_shared.db.unit_of_work import UnitOfWork
 from mentoring_shared.errors import NotFound
 from mentoring_shared.ids import new_id
@@ -13,15 +14,15 @@ from feedback.repositories.submissions import Submissions
 from feedback.settings import FeedbackSettings
 
 
-def give_feedback(tenant_id: str, request_id: str, author_id: str | None, answer: dict, settings: FeedbackSettings,
+def give_feedback(tenant_id: str, request_id: str, actor: Actor, answer: dict, settings: FeedbackSettings,
                   uow: UnitOfWork) -> domain.Feedback:
     with uow:
         submissions = Submissions(uow.session)
         request = submissions.request(tenant_id, request_id, for_update=True)
-        if request is None or author_id not in (None, request.author_id, request.subject_id):
+        if request is None or not actor.may_see(request.author_id, request.subject_id):
             raise NotFound(f"no feedback request {request_id} in this tenant")
         answered, given, events = domain.submit(
-            request, feedback_id=new_id(), author_id=author_id, rating=answer.get("rating"),
+            request, feedback_id=new_id(), author_id=actor.person_id, rating=answer.get("rating"),
             recommend=answer.get("recommend"), text=answer.get("text"), goal_progress=answer.get("goal_progress"),
             now=datetime.now(timezone.utc), edit_window=settings.edit_window)
         submissions.save_request(answered)
@@ -31,14 +32,14 @@ def give_feedback(tenant_id: str, request_id: str, author_id: str | None, answer
     return given
 
 
-def edit_feedback(tenant_id: str, feedback_id: str, author_id: str | None, changes: dict,
+def edit_feedback(tenant_id: str, feedback_id: str, actor: Actor, changes: dict,
                   uow: UnitOfWork) -> domain.Feedback:
     with uow:
         submissions = Submissions(uow.session)
         given = submissions.feedback(tenant_id, feedback_id, for_update=True)
-        if given is None or author_id not in (None, given.author_id):
+        if given is None or not actor.may_see(given.author_id):
             raise NotFound(f"no feedback {feedback_id} in this tenant")
-        edited, events = domain.edit(given, author_id, changes, datetime.now(timezone.utc))
+        edited, events = domain.edit(given, actor.person_id, changes, datetime.now(timezone.utc))
         submissions.save_feedback(edited)
         uow.publish(events)
         uow.commit()

@@ -6,14 +6,13 @@ from dataclasses import replace
 from flask.views import MethodView
 
 from mentoring_shared.errors import InvalidField, NotFound
-from mentoring_shared.people_replica import listed_person
+from mentoring_shared.web.acting import EVERYONE, ORGANIZERS, acting, listed_person, tenant
 from mentoring_shared.web.auth import requires_role
 from mentoring_shared.web.blueprint import Blueprint
-from mentoring_shared.web.current import current_runtime
+from mentoring_shared.web.current import current_runtime, service_settings, unit_of_work
 from mentoring_shared.web.pagination import page
 
 from matching import orm
-from matching.api.acting import EVERYONE, ORGANIZERS, acting, settings, tenant
 from matching.handlers import matches as match_handlers
 from matching.handlers import self_match as handlers
 from matching.domain.matches import Match
@@ -24,18 +23,13 @@ blueprint = Blueprint("matches", __name__, url_prefix="/v1",
                       description="Matches, mentees' requests to mentors, suggestions and rematch.")
 
 
-def _uow():
-    return current_runtime().unit_of_work()
-
-
 def _visible_to_caller(item) -> bool:
-    actor = acting()
-    return actor.organizer or actor.person_id in (item.mentee_id, item.mentor_id)
+    return acting(orm.people).may_see(item.mentee_id, item.mentor_id)
 
 
 def _shown(match: Match) -> Match:
     """Pair health is the organizers' to see: its reasons can reveal how the other side rated you."""
-    if acting().organizer:
+    if acting(orm.people).organizer:
         return match
     return replace(match, health=None, health_reasons=(), health_evaluated_at=None)
 
@@ -51,7 +45,7 @@ class Matches(MethodView):
     @blueprint.response(200, schemas.MatchPageSchema)
     def get(self, args):
         """Matches, filtered by cohort, person or status."""
-        if args.get("health") and not acting().organizer:
+        if args.get("health") and not acting(orm.people).organizer:
             raise InvalidField("health", "only organizers see pair health")
         with current_runtime().sessions() as session:
             rows = MatchingRecords(session).matches(
@@ -85,8 +79,8 @@ class MatchEnd(MethodView):
         """End the match with a reason; by default, propose a new mentor to the mentee (rematch)
         without touching any other pair."""
         ended, proposal = match_handlers.end_match_on_request(
-            tenant(), match_id, body["reason"], body["note"], body["rematch"], acting(),
-            settings().request_time_to_live, _uow())
+            tenant(), match_id, body["reason"], body["note"], body["rematch"], acting(orm.people),
+            service_settings().request_time_to_live, unit_of_work())
         return {"match": _shown(ended), "rematch_proposal": proposal}
 
 
@@ -112,8 +106,9 @@ class CohortRequests(MethodView):
     @blueprint.alt_response(409, description="A hard rule, a pending request, or the cohort's state forbids it.")
     def post(self, body, cohort_id):
         """Ask a mentor; they have until `expires_at` to accept or decline."""
-        return handlers.request_mentor(tenant(), cohort_id, _mentee(body), body["mentor_id"], acting(),
-                                       settings().request_time_to_live, _uow())
+        return handlers.request_mentor(tenant(), cohort_id, _mentee(body), body["mentor_id"],
+                                       acting(orm.people), service_settings().request_time_to_live,
+                                       unit_of_work())
 
 
 @blueprint.route("/match-requests")
@@ -157,18 +152,19 @@ def _decision(name: str, decide, description: str):
     return Decision
 
 
-_decision("accept", lambda request_id, body: handlers.accept_request(tenant(), request_id, acting(), _uow()),
+_decision("accept", lambda request_id, body: handlers.accept_request(tenant(), request_id, acting(orm.people),
+                                                                     unit_of_work()),
           "The mentor accepts: the pair is confirmed (capacity permitting).")
-_decision("decline", lambda request_id, body: handlers.decline_request(tenant(), request_id, body["note"], acting(),
-                                                                       _uow()),
+_decision("decline", lambda request_id, body: handlers.decline_request(tenant(), request_id, body["note"],
+                                                                       acting(orm.people), unit_of_work()),
           "The mentor declines.")
-_decision("cancel", lambda request_id, body: handlers.cancel_request(tenant(), request_id, body["note"], acting(),
-                                                                     _uow()),
+_decision("cancel", lambda request_id, body: handlers.cancel_request(tenant(), request_id, body["note"],
+                                                                     acting(orm.people), unit_of_work()),
           "The mentee withdraws the request.")
 
 
 def _mentee(args) -> str:
-    actor = acting()
+    actor = acting(orm.people)
     if actor.organizer:
         if not args.get("mentee_id"):
             raise InvalidField("mentee_id", "organizers name the mentee")

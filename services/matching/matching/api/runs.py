@@ -3,12 +3,12 @@
 from flask.views import MethodView
 
 from mentoring_shared.errors import NotFound
+from mentoring_shared.web.acting import ORGANIZERS, tenant
 from mentoring_shared.web.auth import current_principal, requires_role
 from mentoring_shared.web.blueprint import Blueprint
-from mentoring_shared.web.current import current_runtime
+from mentoring_shared.web.current import current_runtime, unit_of_work
 from mentoring_shared.web.pagination import PageArgs, page
 
-from matching.api.acting import ORGANIZERS, tenant
 from matching.handlers import runs as handlers
 from matching.repositories.read_model import ReadModel
 from matching.repositories.matching import MatchingRecords
@@ -88,4 +88,4 @@ class RunApproval(MethodView):
     @blueprint.alt_response(409, description="Stale: a newer run exists, or an input changed since the run.")
     def post(self, run_id):
         """Approve the proposal: every pair becomes a confirmed match (one event each)."""
-        return handlers.approve_run(tenant(), run_id, current_principal().subject, current_runtime().unit_of_work())
+        return handlers.approve_run(tenant(), run_id, current_principal().subject, unit_of_work())

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
+from mentoring_shared.actors import Actor
 from mentoring_shared.db.unit_of_work import UnitOfWork
 from mentoring_shared.errors import ApplicationError, NotFound
 from mentoring_shared.ids import new_id
@@ -13,7 +14,6 @@ from mentoring_shared.ids import new_id
 from matching import metrics
 from matching.cohort_inputs import load_cohort_inputs
 from matching.domain import requests
-from matching.domain.actors import Actor
 from matching.domain.matches import Match, end_match
 from matching.engine.runner import suggest_mentors
 from matching.handlers.self_match import OPEN_COHORT_STATUSES

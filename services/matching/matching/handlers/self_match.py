@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy.orm import Session
 
+from mentoring_shared.actors import Actor
 from mentoring_shared.db.unit_of_work import UnitOfWork
 from mentoring_shared.errors import Conflict, InvalidField, NotFound
 from mentoring_shared.ids import new_id
@@ -16,7 +17,6 @@ from matching import metrics
 from matching.capacity import mentee_slots_left, mentor_slots_left
 from matching.cohort_inputs import CohortInputs, load_cohort_inputs
 from matching.domain import requests as domain
-from matching.domain.actors import Actor
 from matching.engine.explanations import explain_pair
 from matching.engine.runner import Suggestion, suggest_mentors
 from matching.repositories.matching import MatchingRecords

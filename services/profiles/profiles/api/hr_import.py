@@ -5,9 +5,10 @@ import json
 from flask.views import MethodView
 
 from mentoring_shared.errors import ApplicationError, InvalidField
-from mentoring_shared.web.auth import current_principal, requires_role
+from mentoring_shared.web.acting import tenant
+from mentoring_shared.web.auth import requires_role
 from mentoring_shared.web.blueprint import Blueprint
-from mentoring_shared.web.current import current_runtime
+from mentoring_shared.web.current import unit_of_work
 from mentoring_shared.web.uploads import accepts_upload
 
 from profiles.handlers.hr_import import import_people
@@ -50,8 +51,8 @@ class PeopleImport(MethodView):
     def post(self, upload):
         """Import an HR file. All of it is applied, in one transaction, or none of it: a dry run, or
         a file with any error, writes nothing and lists every row's problem with its line number."""
-        report = import_people(current_principal().tenant_id, upload["file"].read(), column_mapping(upload),
-                               upload["dry_run"], current_runtime().unit_of_work())
+        report = import_people(tenant(), upload["file"].read(), column_mapping(upload), upload["dry_run"],
+                               unit_of_work())
         if report.errors and not report.dry_run:
             raise ImportRefused(f"{len(report.errors)} row(s) have errors", summary=report.summary,
                                 errors=rendered_errors(report.errors))

@@ -3,9 +3,10 @@
 from flask.views import MethodView
 
 from mentoring_shared.errors import NotFound
-from mentoring_shared.web.auth import current_principal, requires_role
+from mentoring_shared.web.acting import tenant
+from mentoring_shared.web.auth import requires_role
 from mentoring_shared.web.blueprint import Blueprint
-from mentoring_shared.web.current import current_runtime
+from mentoring_shared.web.current import current_runtime, unit_of_work
 from mentoring_shared.web.pagination import page
 
 from profiles.api import READERS
@@ -30,7 +31,7 @@ class PeopleCollection(MethodView):
     @blueprint.alt_response(409, description="Another person in the tenant has this employee id or email.")
     def post(self, body):
         """Register a person in the caller's tenant."""
-        return handlers.register_person(current_principal().tenant_id, body, current_runtime().unit_of_work())
+        return handlers.register_person(tenant(), body, unit_of_work())
 
     @requires_role(*READERS)
     @blueprint.arguments(PeopleQueryArgs, location="query")
@@ -39,7 +40,7 @@ class PeopleCollection(MethodView):
         """Search people in the caller's tenant, oldest first."""
         where = PeopleFilter(**{key: args.get(key) for key in ("department", "skill", "role", "status", "q")})
         with current_runtime().single_statement_read() as connection:
-            rows = PeopleRepository(connection).list(current_principal().tenant_id, args["limit"] + 1,
+            rows = PeopleRepository(connection).list(tenant(), args["limit"] + 1,
                                                      args.get("cursor"), where)
         return page(rows, args["limit"], lambda person: person.id)
 
@@ -52,7 +53,7 @@ class PersonItem(MethodView):
     def get(self, person_id):
         """One person."""
         with current_runtime().single_statement_read() as connection:
-            person = PeopleRepository(connection).get(current_principal().tenant_id, person_id)
+            person = PeopleRepository(connection).get(tenant(), person_id)
         if person is None:
             raise NotFound(f"no person {person_id} in this tenant")
         return person
@@ -64,8 +65,7 @@ class PersonItem(MethodView):
     @blueprint.alt_response(409, description="The employee id or email is taken, or the manager chain would loop.")
     def patch(self, body, person_id):
         """Change some of a person's attributes. Setting `status` to `terminated` deactivates them."""
-        return handlers.change_person(current_principal().tenant_id, person_id, body,
-                                      current_runtime().unit_of_work())
+        return handlers.change_person(tenant(), person_id, body, unit_of_work())
 
 
 @blueprint.route("/<id:person_id>/export")
@@ -76,7 +76,7 @@ class PersonExport(MethodView):
     def get(self, person_id):
         """Everything profiles holds about the person (their right of access)."""
         with current_runtime().sessions() as session:
-            return personal_data.export_person(current_principal().tenant_id, person_id, session)
+            return personal_data.export_person(tenant(), person_id, session)
 
 
 @blueprint.route("/<id:person_id>/erasure")
@@ -87,4 +87,4 @@ class PersonErasure(MethodView):
     def post(self, person_id):
         """Erase the person (their right to be forgotten): profiles anonymizes them at once, and
         every other service does the same when person-erased reaches it. Erasing twice is harmless."""
-        return personal_data.erase_person(current_principal().tenant_id, person_id, current_runtime().unit_of_work())
+        return personal_data.erase_person(tenant(), person_id, unit_of_work())

@@ -3,9 +3,10 @@
 from flask.views import MethodView
 
 from mentoring_shared.errors import NotFound
-from mentoring_shared.web.auth import current_principal, requires_role
+from mentoring_shared.web.acting import ORGANIZERS, tenant
+from mentoring_shared.web.auth import requires_role
 from mentoring_shared.web.blueprint import Blueprint
-from mentoring_shared.web.current import current_runtime
+from mentoring_shared.web.current import current_runtime, unit_of_work
 from mentoring_shared.web.pagination import PageArgs, page
 
 from profiles.api import READERS
@@ -13,18 +14,8 @@ from profiles.handlers import programs as handlers
 from profiles.repositories.programs import ProgramsRepository
 from profiles.schemas import programs as schemas
 
-ORGANIZERS = ("org_admin", "program_manager")
-
 blueprint = Blueprint("programs", __name__, url_prefix="/v1",
                       description="Programs, their cohorts (with a lifecycle) and enrollments.")
-
-
-def _tenant() -> str:
-    return current_principal().tenant_id
-
-
-def _uow():
-    return current_runtime().unit_of_work()
 
 
 def _read(find, what: str, item_id: str):
@@ -42,7 +33,7 @@ class Programs(MethodView):
     @blueprint.response(201, schemas.ProgramSchema)
     def post(self, body):
         """Create a program: its type, matching weights, meeting cadence, term, surveys and privacy."""
-        return handlers.create_program(_tenant(), body, _uow())
+        return handlers.create_program(tenant(), body, unit_of_work())
 
     @requires_role(*READERS)
     @blueprint.arguments(PageArgs, location="query")
@@ -50,7 +41,7 @@ class Programs(MethodView):
     def get(self, args):
         """List programs."""
         with current_runtime().sessions() as session:
-            rows = ProgramsRepository(session).list_programs(_tenant(), args["limit"] + 1, args.get("cursor"))
+            rows = ProgramsRepository(session).list_programs(tenant(), args["limit"] + 1, args.get("cursor"))
         return page(rows, args["limit"], lambda program: program.id)
 
 
@@ -61,7 +52,7 @@ class Program(MethodView):
     @blueprint.alt_response(404, description="No such program in this tenant.")
     def get(self, program_id):
         """One program."""
-        return _read(lambda repository: repository.program(_tenant(), program_id), "program", program_id)
+        return _read(lambda repository: repository.program(tenant(), program_id), "program", program_id)
 
     @requires_role(*ORGANIZERS)
     @blueprint.arguments(schemas.ProgramWriteSchema(partial=True))
@@ -69,7 +60,7 @@ class Program(MethodView):
     @blueprint.alt_response(404, description="No such program in this tenant.")
     def patch(self, body, program_id):
         """Change some of a program's settings."""
-        return handlers.change_program(_tenant(), program_id, body, _uow())
+        return handlers.change_program(tenant(), program_id, body, unit_of_work())
 
 
 @blueprint.route("/programs/<id:program_id>/duplicate")
@@ -80,7 +71,7 @@ class ProgramDuplicate(MethodView):
     @blueprint.alt_response(404, description="No such program in this tenant.")
     def post(self, body, program_id):
         """A new program with this one's settings, as a template."""
-        return handlers.duplicate_program(_tenant(), program_id, body["name"], _uow())
+        return handlers.duplicate_program(tenant(), program_id, body["name"], unit_of_work())
 
 
 @blueprint.route("/cohorts")
@@ -90,8 +81,8 @@ class Cohorts(MethodView):
     @blueprint.response(201, schemas.CohortSchema)
     def post(self, body):
         """Create a cohort of a program, as a draft."""
-        return handlers.create_cohort(_tenant(), body["program_id"], body["name"], body.get("starts_on"),
-                                      body.get("ends_on"), _uow())
+        return handlers.create_cohort(tenant(), body["program_id"], body["name"], body.get("starts_on"),
+                                      body.get("ends_on"), unit_of_work())
 
     @requires_role(*READERS)
     @blueprint.arguments(schemas.CohortQueryArgs, location="query")
@@ -99,7 +90,7 @@ class Cohorts(MethodView):
     def get(self, args):
         """List cohorts, by program or status."""
         with current_runtime().sessions() as session:
-            rows = ProgramsRepository(session).list_cohorts(_tenant(), args["limit"] + 1, args.get("cursor"),
+            rows = ProgramsRepository(session).list_cohorts(tenant(), args["limit"] + 1, args.get("cursor"),
                                                             args.get("program_id"), args.get("status"))
         return page(rows, args["limit"], lambda cohort: cohort.id)
 
@@ -111,7 +102,7 @@ class Cohort(MethodView):
     @blueprint.alt_response(404, description="No such cohort in this tenant.")
     def get(self, cohort_id):
         """One cohort."""
-        return _read(lambda repository: repository.cohort(_tenant(), cohort_id), "cohort", cohort_id)
+        return _read(lambda repository: repository.cohort(tenant(), cohort_id), "cohort", cohort_id)
 
     @requires_role(*ORGANIZERS)
     @blueprint.arguments(schemas.CohortPatchSchema)
@@ -120,7 +111,7 @@ class Cohort(MethodView):
     @blueprint.alt_response(409, description="The cohort is closed or archived.")
     def patch(self, body, cohort_id):
         """Rename or re-date a cohort."""
-        return handlers.change_cohort(_tenant(), cohort_id, body, _uow())
+        return handlers.change_cohort(tenant(), cohort_id, body, unit_of_work())
 
 
 @blueprint.route("/cohorts/<id:cohort_id>/status")
@@ -132,7 +123,7 @@ class CohortStatus(MethodView):
     @blueprint.alt_response(409, description="Not allowed from the current status; the problem lists the allowed ones.")
     def post(self, body, cohort_id):
         """Move a cohort through its lifecycle: draft, enrolling, matching, active, closing, closed, archived."""
-        return handlers.transition_cohort(_tenant(), cohort_id, body["status"], _uow())
+        return handlers.transition_cohort(tenant(), cohort_id, body["status"], unit_of_work())
 
 
 @blueprint.route("/cohorts/<id:cohort_id>/duplicate")
@@ -143,8 +134,8 @@ class CohortDuplicate(MethodView):
     @blueprint.alt_response(404, description="No such cohort in this tenant.")
     def post(self, body, cohort_id):
         """The next run: a new draft cohort of the same program, without enrollments."""
-        return handlers.duplicate_cohort(_tenant(), cohort_id, body["name"], body.get("starts_on"),
-                                         body.get("ends_on"), _uow())
+        return handlers.duplicate_cohort(tenant(), cohort_id, body["name"], body.get("starts_on"),
+                                         body.get("ends_on"), unit_of_work())
 
 
 @blueprint.route("/cohorts/<id:cohort_id>/enrollments")
@@ -158,7 +149,7 @@ class CohortEnrollments(MethodView):
     def post(self, body, cohort_id):
         """Enroll a person in the cohort with a role, goals and preferences."""
         details = {key: body[key] for key in ("goals", "goals_text", "preferences", "mentors_wanted") if key in body}
-        return handlers.enroll(_tenant(), cohort_id, body["person_id"], body["role"], details, _uow())
+        return handlers.enroll(tenant(), cohort_id, body["person_id"], body["role"], details, unit_of_work())
 
     @requires_role(*READERS)
     @blueprint.arguments(schemas.EnrollmentQueryArgs, location="query")
@@ -168,9 +159,9 @@ class CohortEnrollments(MethodView):
         """The cohort's enrollments, by role or status."""
         with current_runtime().sessions() as session:
             repository = ProgramsRepository(session)
-            if repository.cohort(_tenant(), cohort_id) is None:
+            if repository.cohort(tenant(), cohort_id) is None:
                 raise NotFound(f"no cohort {cohort_id} in this tenant")
-            rows = repository.list_enrollments(_tenant(), cohort_id, args["limit"] + 1, args.get("cursor"),
+            rows = repository.list_enrollments(tenant(), cohort_id, args["limit"] + 1, args.get("cursor"),
                                                args.get("role"), args.get("status"))
         return page(rows, args["limit"], lambda enrollment: enrollment.id)
 
@@ -182,7 +173,7 @@ class Enrollment(MethodView):
     @blueprint.alt_response(404, description="No such enrollment in this tenant.")
     def get(self, enrollment_id):
         """One enrollment."""
-        return _read(lambda repository: repository.enrollment(_tenant(), enrollment_id), "enrollment", enrollment_id)
+        return _read(lambda repository: repository.enrollment(tenant(), enrollment_id), "enrollment", enrollment_id)
 
 
 @blueprint.route("/enrollments/<id:enrollment_id>/withdraw")
@@ -194,4 +185,4 @@ class EnrollmentWithdrawal(MethodView):
     @blueprint.alt_response(409, description="Already withdrawn, or the cohort is closed.")
     def post(self, body, enrollment_id):
         """Withdraw from the cohort, with a reason."""
-        return handlers.withdraw(_tenant(), enrollment_id, body.get("reason"), _uow())
+        return handlers.withdraw(tenant(), enrollment_id, body.get("reason"), unit_of_work())

@@ -6,6 +6,7 @@ from flask import request
 from flask.views import MethodView
 from sqlalchemy import func, select
 
+from mentoring_shared.web.acting import tenant
 from mentoring_shared.web.current import current_runtime
 
 from profiles.orm import scim_groups
@@ -13,8 +14,8 @@ from profiles.scim import groups, patch
 from profiles.scim.errors import ScimError
 from profiles.scim.filters import parse_filter, to_sql
 from profiles.scim.models import Context, GroupResource, SearchRequest, parse
-from profiles.scim.protocol import (base_url, blueprint, body, list_page, projected, search_request, tenant,
-                                    wants_display, wants_members, with_etag)
+from profiles.scim.protocol import (base_url, blueprint, body, list_page, projected, search_request, wants_display,
+                                    wants_members, with_etag)
 from profiles.scim.user_routes import UserListing
 
 

@@ -1,7 +1,7 @@
 """/scim/v2's protocol around the resources: the blueprint, authentication by a tenant's SCIM
 token (never a JWT: the app-wide JWT check skips this blueprint, marked `authenticates_itself`),
-SCIM errors for everything that goes wrong, and what every route shares (the tenant, the body, a
-list's query and page, the response with its ETag)."""
+SCIM errors for everything that goes wrong, and what every route shares (the body, a list's query
+and page, the response with its ETag; the tenant is the token's, read with `web.acting.tenant()`)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from mentoring_shared.errors import ApplicationError, Conflict, InvalidField
+from mentoring_shared.web.auth import Principal
 from mentoring_shared.web.blueprint import Blueprint
 from mentoring_shared.web.current import current_runtime
 from mentoring_shared.web.input_guards import reject_nul_characters
@@ -22,6 +23,7 @@ from profiles.scim.errors import ScimError, error_response, scim_response
 from profiles.scim.models import Context, GroupResource, ListResponse, SearchRequest, UserResource, dump, parse
 
 DEFAULT_COUNT, MAX_COUNT = 100, 200
+SCIM_SUBJECT = "scim"  # who a SCIM token's requests act as: the tenant's identity provider, holding no role
 log = logging.getLogger(__name__)
 
 blueprint = Blueprint("scim", __name__, url_prefix="/scim/v2",
@@ -42,7 +44,8 @@ def authenticate_scim():
         tenant_id = tokens.tenant_of(session, secret.strip())
     if tenant_id is None:
         raise ScimError(401, "the SCIM token is unknown or revoked")
-    g.scim_tenant = tenant_id
+    # The token is the credential, as a JWT is elsewhere: routes read its tenant with `acting.tenant()`.
+    g.principal = Principal(subject=SCIM_SUBJECT, tenant_id=tenant_id, roles=frozenset())
     if request.method in {"POST", "PUT", "PATCH"} and request.content_length and not request.is_json:
         raise ScimError(415, "request bodies must be application/scim+json or application/json")
     reject_nul_characters()
@@ -81,10 +84,6 @@ def _http_error(error: HTTPException):
 def _unexpected(error: Exception):
     log.exception("unhandled error in SCIM")
     return error_response(500, "An unexpected error occurred; it has been logged.")
-
-
-def tenant() -> str:
-    return g.scim_tenant
 
 
 def base_url() -> str:

@@ -13,9 +13,10 @@ from sqlalchemy import insert, select, update
 
 from mentoring_shared.errors import NotFound
 from mentoring_shared.ids import new_id
-from mentoring_shared.web.auth import current_principal, requires_role
+from mentoring_shared.web.acting import tenant
+from mentoring_shared.web.auth import requires_role
 from mentoring_shared.web.blueprint import Blueprint
-from mentoring_shared.web.current import current_runtime
+from mentoring_shared.web.current import current_runtime, unit_of_work
 
 from profiles.orm import scim_tokens
 
@@ -64,9 +65,9 @@ class ScimTokens(MethodView):
     def post(self, body):
         """Create a SCIM token for the caller's tenant. The secret is in this answer only."""
         secret = PREFIX + secrets.token_urlsafe(32)
-        row = {"tenant_id": current_principal().tenant_id, "id": new_id(), "token_hash": token_hash(secret),
+        row = {"tenant_id": tenant(), "id": new_id(), "token_hash": token_hash(secret),
                "label": body.get("label"), "created_at": datetime.now(timezone.utc), "revoked_at": None}
-        with current_runtime().unit_of_work() as uow:
+        with unit_of_work() as uow:
             uow.session.execute(insert(scim_tokens).values(**row))
             uow.commit()
         return {**row, "token": secret}
@@ -77,7 +78,7 @@ class ScimTokens(MethodView):
         """The tenant's SCIM tokens (without secrets), oldest first."""
         with current_runtime().sessions() as session:
             rows = session.execute(select(scim_tokens).where(
-                scim_tokens.c.tenant_id == current_principal().tenant_id).order_by(scim_tokens.c.id)).mappings().all()
+                scim_tokens.c.tenant_id == tenant()).order_by(scim_tokens.c.id)).mappings().all()
         return {"items": [dict(row) for row in rows]}
 
 
@@ -88,8 +89,8 @@ class ScimTokenRevoke(MethodView):
     @blueprint.alt_response(404, description="No such token in this tenant.")
     def post(self, token_id):
         """Revoke a token: it stops working at once. Revoking twice is harmless."""
-        tenant_id = current_principal().tenant_id
-        with current_runtime().unit_of_work() as uow:
+        tenant_id = tenant()
+        with unit_of_work() as uow:
             uow.session.execute(update(scim_tokens).where(
                 scim_tokens.c.tenant_id == tenant_id, scim_tokens.c.id == token_id,
                 scim_tokens.c.revoked_at.is_(None)).values(revoked_at=datetime.now(timezone.utc)))

@@ -9,6 +9,7 @@ from flask.views import MethodView
 from sqlalchemy import func, select, true
 
 from mentoring_shared.errors import NotFound, PreconditionFailed
+from mentoring_shared.web.acting import tenant
 from mentoring_shared.web.current import current_runtime
 
 from profiles.handlers import people as handlers
@@ -19,8 +20,7 @@ from profiles.scim.errors import ScimError
 from profiles.scim.etags import check_if_match
 from profiles.scim.filters import parse_filter, to_sql
 from profiles.scim.models import Context, SearchRequest, UserResource, parse, user_with_manager_reference
-from profiles.scim.protocol import (base_url, blueprint, body, list_page, projected, search_request, tenant,
-                                    with_etag)
+from profiles.scim.protocol import base_url, blueprint, body, list_page, projected, search_request, with_etag
 
 
 def _users(session, persons: list) -> list[UserResource]:

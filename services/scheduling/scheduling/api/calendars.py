@@ -4,13 +4,14 @@ tenant; mentors and mentees their own."""
 
 from flask.views import MethodView
 
+from mentoring_shared.web.acting import EVERYONE, acting, tenant
 from mentoring_shared.web.auth import requires_role
 from mentoring_shared.web.blueprint import Blueprint
-from mentoring_shared.web.current import current_runtime
+from mentoring_shared.web.current import current_runtime, service_settings, unit_of_work
 from mentoring_shared.web.pagination import page
 from mentoring_shared.web.uploads import accepts_upload
 
-from scheduling.api.acting import EVERYONE, acting, settings, tenant
+from scheduling import orm
 from scheduling.handlers import calendars as handlers
 from scheduling.schemas import calendars as schemas
 from scheduling.settings import CALENDAR_BYTES_CEILING
@@ -26,10 +27,6 @@ UNUSABLE = "The calendar cannot be used (`code` says why: disallowed, unreachabl
            "not_a_calendar, malformed, unauthorized, ...); nothing was stored."
 
 
-def _uow():
-    return current_runtime().unit_of_work()
-
-
 @blueprint.route("/people/<id:person_id>/calendars/upload")
 class CalendarUpload(MethodView):
     @accepts_upload(MAX_UPLOAD_BYTES)
@@ -42,10 +39,10 @@ class CalendarUpload(MethodView):
     def put(self, upload, person_id):
         """Upload the person's calendar as an ICS file: its busy time over the weeks ahead is read
         in their time zone and replaces that of their previous upload."""
-        limit = settings().calendar_max_bytes
+        limit = service_settings().calendar_max_bytes
         # One byte more than the limit is enough for the parser to refuse it as too large.
-        return handlers.upload_calendar(tenant(), person_id, upload["file"].read(limit + 1), acting(), settings(),
-                                        _uow())
+        return handlers.upload_calendar(tenant(), person_id, upload["file"].read(limit + 1), acting(orm.people),
+                                        service_settings(), unit_of_work())
 
 
 @blueprint.route("/people/<id:person_id>/calendars")
@@ -57,7 +54,7 @@ class PersonCalendars(MethodView):
     @blueprint.alt_response(404, description="No such person in this tenant.")
     def get(self, args, person_id):
         """The person's calendars (no passwords), oldest first."""
-        actor = acting()
+        actor = acting(orm.people)
         with current_runtime().sessions() as db:
             rows = handlers.calendars_of(tenant(), person_id, actor, args["limit"] + 1, args.get("cursor"), db)
         return page(rows, args["limit"], lambda source: source.id)
@@ -74,7 +71,8 @@ class PersonCalendars(MethodView):
         may name a calendar (`write_back_calendar`) that the person's sessions are then written to."""
         account = handlers.CalendarAccount(body["kind"], body["url"], body.get("username"), body.get("password"),
                                            body.get("write_back_calendar"))
-        return handlers.add_calendar(tenant(), person_id, account, acting(), settings(), _uow())
+        return handlers.add_calendar(tenant(), person_id, account, acting(orm.people), service_settings(),
+                                     unit_of_work())
 
 
 @blueprint.route("/calendars/<id:source_id>")
@@ -85,7 +83,7 @@ class CalendarItem(MethodView):
     @blueprint.alt_response(404, description="No such calendar in this tenant.")
     def delete(self, source_id):
         """Remove a calendar and the busy time read from it (and its stored credentials)."""
-        handlers.remove_calendar(tenant(), source_id, acting(), _uow())
+        handlers.remove_calendar(tenant(), source_id, acting(orm.people), unit_of_work())
 
 
 @blueprint.route("/calendars/<id:source_id>/refresh")
@@ -99,4 +97,4 @@ class CalendarRefresh(MethodView):
                                                         "the error in `last_error`.")
     def post(self, source_id):
         """Read a URL or CalDAV calendar again, over the weeks ahead from now."""
-        return handlers.refresh_calendar(tenant(), source_id, acting(), settings(), _uow())
+        return handlers.refresh_calendar(tenant(), source_id, acting(orm.people), service_settings(), unit_of_work())

@@ -5,12 +5,13 @@ authenticated by its token alone: calendar apps cannot send a bearer header."""
 from flask import Response, request
 from flask.views import MethodView
 
+from mentoring_shared.web.acting import EVERYONE, acting, tenant
 from mentoring_shared.web.auth import requires_role
 from mentoring_shared.web.blueprint import Blueprint
-from mentoring_shared.web.current import current_runtime
+from mentoring_shared.web.current import current_runtime, service_settings, unit_of_work
 from mentoring_shared.web.pagination import page
 
-from scheduling.api.acting import EVERYONE, acting, settings, tenant
+from scheduling import orm
 from scheduling.calendars.feeds import CONTENT_TYPE
 from scheduling.handlers import feeds as handlers
 from scheduling.schemas import feeds as schemas
@@ -23,12 +24,8 @@ public_blueprint = Blueprint("feeds", __name__, url_prefix="/v1/feeds",
 public_blueprint.authenticates_itself = True  # read by the app factory: the token in the path is the credential
 
 
-def _uow():
-    return current_runtime().unit_of_work()
-
-
 def feed_url(token: str) -> str:
-    base = settings().feed_base_url or request.url_root.rstrip("/")
+    base = service_settings().feed_base_url or request.url_root.rstrip("/")
     return f"{base}/v1/feeds/{token}.ics"
 
 
@@ -41,7 +38,7 @@ class PersonFeedTokens(MethodView):
     def post(self, person_id):
         """A new feed for the person: subscribe to `url` in a calendar app. The token is in this
         answer only; only its hash is stored."""
-        row, token = handlers.create_feed_token(tenant(), person_id, acting(), _uow())
+        row, token = handlers.create_feed_token(tenant(), person_id, acting(orm.people), unit_of_work())
         return {**row, "token": token, "url": feed_url(token)}
 
     @requires_role(*EVERYONE)
@@ -51,7 +48,7 @@ class PersonFeedTokens(MethodView):
     @blueprint.alt_response(404, description="No such person in this tenant.")
     def get(self, args, person_id):
         """The person's feed tokens: ids and dates, never the tokens."""
-        actor = acting()
+        actor = acting(orm.people)
         with current_runtime().sessions() as db:
             rows = handlers.feed_tokens_of(tenant(), person_id, actor, args["limit"] + 1, args.get("cursor"), db)
         return page(rows, args["limit"], lambda row: row["token_id"])
@@ -65,7 +62,7 @@ class FeedTokenRevoke(MethodView):
     @blueprint.alt_response(404, description="No such feed token in this tenant.")
     def post(self, token_id):
         """Revoke a feed token: its feed answers 404 from now on. Revoking twice is harmless."""
-        return handlers.revoke_feed_token(tenant(), token_id, acting(), _uow())
+        return handlers.revoke_feed_token(tenant(), token_id, acting(orm.people), unit_of_work())
 
 
 @public_blueprint.route("/<id:token>.ics")
@@ -78,6 +75,6 @@ class PersonalFeed(MethodView):
         """A person's sessions, from 30 days back on, for calendar apps to subscribe to. The token
         in the path is the only credential; no bearer token is needed."""
         with current_runtime().sessions() as db:
-            body = handlers.feed_for_token(token, settings(), db)
+            body = handlers.feed_for_token(token, service_settings(), db)
         return Response(body, status=200, content_type=CONTENT_TYPE,
                         headers={"Cache-Control": "private, max-age=300"})

@@ -4,15 +4,13 @@ Mentors and mentees see and act on their own pairs; organizers on any in their t
 from flask.views import MethodView
 
 from mentoring_shared.errors import NotFound
+from mentoring_shared.web.acting import EVERYONE, ORGANIZERS, acting, listed_person, tenant
 from mentoring_shared.web.auth import requires_role
 from mentoring_shared.web.blueprint import Blueprint
-from mentoring_shared.web.current import current_runtime
+from mentoring_shared.web.current import current_runtime, service_settings, unit_of_work
 from mentoring_shared.web.pagination import page
 
-from mentoring_shared.people_replica import listed_person
-
 from scheduling import orm
-from scheduling.api.acting import EVERYONE, ORGANIZERS, acting, settings, tenant
 from scheduling.handlers import mentorships as plan_handlers
 from scheduling.handlers import sessions as handlers
 from scheduling.repositories.plans import Plans
@@ -20,10 +18,6 @@ from scheduling.schemas import plans as schemas
 
 blueprint = Blueprint("plans", __name__, url_prefix="/v1",
                       description="Mentorship plans, sessions, suggested times, cohort kickoffs and breaks.")
-
-
-def _uow():
-    return current_runtime().unit_of_work()
 
 
 def _whose(args) -> str | None:
@@ -52,7 +46,7 @@ class MentorshipItem(MethodView):
     def get(self, mentorship_id):
         """One mentorship and its plan."""
         with current_runtime().sessions() as db:
-            return handlers.visible_mentorship(Plans(db), tenant(), mentorship_id, acting())
+            return handlers.visible_mentorship(Plans(db), tenant(), mentorship_id, acting(orm.people))
 
 
 @blueprint.route("/mentorships/<id:mentorship_id>/slots")
@@ -65,7 +59,7 @@ class MentorshipSlots(MethodView):
         """The next times on the pair's cadence that fit both people's working hours and calendars."""
         with current_runtime().sessions() as db:
             starts = plan_handlers.suggested_times(tenant(), mentorship_id, args["count"], args.get("not_before"),
-                                                   acting(), db)
+                                                   acting(orm.people), db)
             minutes = Plans(db).mentorship(tenant(), mentorship_id).meeting_minutes
         return {"starts_at": starts, "meeting_minutes": minutes}
 
@@ -80,8 +74,8 @@ class MentorshipSessions(MethodView):
     def post(self, body, mentorship_id):
         """Book a session, or a recurring series (all or nothing). Each must fit both people's working
         hours and calendars and overlap none of their sessions."""
-        sessions = handlers.book(tenant(), mentorship_id, body["starts_at"], body["kind"], acting(), _uow(),
-                                 settings().organizer)
+        sessions = handlers.book(tenant(), mentorship_id, body["starts_at"], body["kind"], acting(orm.people),
+                                 unit_of_work(), service_settings().organizer)
         return {"items": sessions, "next_cursor": None}
 
     @requires_role(*EVERYONE)
@@ -92,7 +86,7 @@ class MentorshipSessions(MethodView):
         """The pair's sessions."""
         with current_runtime().sessions() as db:
             plans = Plans(db)
-            handlers.visible_mentorship(plans, tenant(), mentorship_id, acting())
+            handlers.visible_mentorship(plans, tenant(), mentorship_id, acting(orm.people))
             rows = plans.sessions(tenant(), limit=args["limit"] + 1, after=args.get("cursor"),
                                   mentorship_id=mentorship_id)
         return page(rows, args["limit"], lambda session: session.id)
@@ -120,7 +114,7 @@ class SessionItem(MethodView):
         """One session."""
         with current_runtime().sessions() as db:
             session = Plans(db).session(tenant(), session_id)
-        if session is None or not acting().may_see(session.mentee_id, session.mentor_id):
+        if session is None or not acting(orm.people).may_see(session.mentee_id, session.mentor_id):
             raise NotFound(f"no session {session_id} in this tenant")
         return session
 
@@ -134,8 +128,8 @@ class SessionReschedule(MethodView):
     @blueprint.alt_response(409, description="The session is no longer scheduled.")
     def post(self, body, session_id):
         """Move the session; the new time must fit both people."""
-        return handlers.reschedule(tenant(), session_id, body["starts_at"], acting(), _uow(),
-                                   settings().organizer)
+        return handlers.reschedule(tenant(), session_id, body["starts_at"], acting(orm.people), unit_of_work(),
+                                   service_settings().organizer)
 
 
 @blueprint.route("/sessions/<id:session_id>/cancel")
@@ -147,7 +141,8 @@ class SessionCancel(MethodView):
     @blueprint.alt_response(409, description="The session is no longer scheduled.")
     def post(self, body, session_id):
         """Call the session off, with a note for the other person."""
-        return handlers.cancel(tenant(), session_id, body["note"], acting(), _uow(), settings().organizer)
+        return handlers.cancel(tenant(), session_id, body["note"], acting(orm.people), unit_of_work(),
+                               service_settings().organizer)
 
 
 @blueprint.route("/sessions/<id:session_id>/confirm")
@@ -160,7 +155,8 @@ class SessionConfirm(MethodView):
     def post(self, body, session_id):
         """Confirm the session took place; once both have, it is completed. (Sessions nobody
         cancels complete by themselves after they end.)"""
-        return handlers.confirm_held(tenant(), session_id, acting(), _uow(), settings().organizer)
+        return handlers.confirm_held(tenant(), session_id, acting(orm.people), unit_of_work(),
+                                     service_settings().organizer)
 
 
 @blueprint.route("/sessions/<id:session_id>/no-show")
@@ -172,8 +168,8 @@ class SessionNoShow(MethodView):
     @blueprint.alt_response(409, description="Not started yet, or no longer scheduled.")
     def post(self, body, session_id):
         """Report that the other person did not come."""
-        return handlers.report_no_show(tenant(), session_id, body["note"], acting(), _uow(),
-                                       settings().organizer)
+        return handlers.report_no_show(tenant(), session_id, body["note"], acting(orm.people), unit_of_work(),
+                                       service_settings().organizer)
 
 
 @blueprint.route("/mentorships/<id:mentorship_id>/pause")
@@ -185,8 +181,8 @@ class MentorshipPause(MethodView):
     @blueprint.alt_response(409, description="The mentorship is not active.")
     def post(self, body, mentorship_id):
         """A break against burnout: sessions ahead are cancelled, none can be booked until it resumes."""
-        return plan_handlers.pause(tenant(), mentorship_id, body["note"], body["resume_on"], acting(),
-                                   settings().organizer, _uow())
+        return plan_handlers.pause(tenant(), mentorship_id, body["note"], body["resume_on"], acting(orm.people),
+                                   service_settings().organizer, unit_of_work())
 
 
 @blueprint.route("/mentorships/<id:mentorship_id>/resume")
@@ -197,7 +193,7 @@ class MentorshipResume(MethodView):
     @blueprint.alt_response(409, description="The mentorship is not paused.")
     def post(self, mentorship_id):
         """End the break."""
-        return plan_handlers.resume(tenant(), mentorship_id, acting(), _uow())
+        return plan_handlers.resume(tenant(), mentorship_id, acting(orm.people), unit_of_work())
 
 
 @blueprint.route("/cohorts/<id:cohort_id>/kickoffs")
@@ -209,8 +205,8 @@ class CohortKickoffs(MethodView):
     def post(self, body, cohort_id):
         """Book a kickoff for every new pair of the cohort at its earliest common slot, nobody
         double-booked; pairs without a slot say why."""
-        results = plan_handlers.book_kickoffs(tenant(), cohort_id, body.get("not_before"), settings().organizer,
-                                              _uow())
+        results = plan_handlers.book_kickoffs(tenant(), cohort_id, body.get("not_before"),
+                                              service_settings().organizer, unit_of_work())
         return {"items": [{"mentorship_id": mentorship.id, "starts_at": result.start,
                            "reason": result.reason.value if result.reason else None}
                           for mentorship, result in results]}

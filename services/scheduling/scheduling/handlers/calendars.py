@@ -16,6 +16,7 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 from sqlalchemy.orm import Session as DbSession
 
+from mentoring_shared.actors import Actor
 from mentoring_shared.db.unit_of_work import UnitOfWork
 from mentoring_shared.errors import Conflict, Forbidden, InvalidField, NotFound
 from mentoring_shared.ids import new_id
@@ -27,7 +28,6 @@ from scheduling.availability.model import zone_named
 from scheduling.calendar_metrics import CALENDAR_READS
 from scheduling.calendars import caldav_client
 from scheduling.calendars.fetching import CalendarFetchError, check_destination, fetch_calendar
-from scheduling.domain.actors import Actor
 from scheduling.repositories.calendars import CalendarSource, CalendarSources
 from scheduling.repositories.people import People
 from scheduling.settings import SchedulingSettings

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy.orm import Session as DbSession
 
+from mentoring_shared.actors import Actor
 from mentoring_shared.db.unit_of_work import UnitOfWork
 from mentoring_shared.errors import Forbidden, NotFound
 from mentoring_shared.ids import new_id
@@ -17,7 +18,6 @@ from mentoring_shared.people_replica import GONE_STATUSES
 from scheduling.calendar_entries import entry_for_session
 from scheduling.calendar_metrics import FEEDS_SERVED
 from scheduling.calendars.feeds import personal_feed
-from scheduling.domain.actors import Actor
 from scheduling.handlers.calendars import person_in_reach
 from scheduling.repositories.feeds import FeedTokens, feed_sessions
 from scheduling.repositories.people import People

@@ -18,7 +18,7 @@ from scheduling.availability_inputs import people_availability, working_hours_of
 from scheduling.domain import mentorships as domain
 from scheduling.domain.mentorships import Mentorship
 from scheduling.domain.sessions import SCHEDULED, Session
-from scheduling.handlers.sessions import cancel_future_sessions, visible_mentorship
+from scheduling.handlers.sessions import EITHER_OF_THE_PAIR, cancel_future_sessions, visible_mentorship
 from scheduling.repositories.plans import Plans
 from scheduling.session_events import SessionEvents
 
@@ -87,7 +87,7 @@ def pause(tenant_id: str, mentorship_id: str, note: str | None, resume_on: date 
     with uow:
         plans = Plans(uow.session)
         mentorship = visible_mentorship(plans, tenant_id, mentorship_id, actor, for_update=True)
-        actor.require_in(mentorship.mentee_id, mentorship.mentor_id)
+        actor.require(EITHER_OF_THE_PAIR, mentorship.mentee_id, mentorship.mentor_id)
         paused = domain.pause(mentorship, note, resume_on)
         plans.save_mentorship(paused)
         cancel_future_sessions(uow, tenant_id, "paused", note, organizer, mentorship_id=mentorship.id)
@@ -101,7 +101,7 @@ def resume(tenant_id: str, mentorship_id: str, actor, uow: UnitOfWork) -> Mentor
     with uow:
         plans = Plans(uow.session)
         mentorship = visible_mentorship(plans, tenant_id, mentorship_id, actor, for_update=True)
-        actor.require_in(mentorship.mentee_id, mentorship.mentor_id)
+        actor.require(EITHER_OF_THE_PAIR, mentorship.mentee_id, mentorship.mentor_id)
         resumed = domain.resume(mentorship)
         plans.save_mentorship(resumed)
         uow.publish([_mentorship_event(contracts.MENTORSHIP_RESUMED_V1, resumed, resumed_by=actor.person_id)])

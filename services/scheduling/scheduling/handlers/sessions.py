@@ -19,6 +19,7 @@ from scheduling.repositories.plans import Plans
 from scheduling.session_events import SessionEvents
 
 MAX_SERIES = 26
+EITHER_OF_THE_PAIR = "mentee or the mentor"  # who, besides an organizer, acts on a pair's plan and sessions
 RULE_TEXT = {SessionRule.OUTSIDE_WORKING_HOURS: "outside working hours",
              SessionRule.OVERLAPS_BUSY_TIME: "overlaps another session or a busy time in their calendar"}
 
@@ -62,7 +63,7 @@ def book(tenant_id: str, mentorship_id: str, starts_at: list[datetime], kind: st
     with uow:
         plans = Plans(uow.session)
         mentorship = visible_mentorship(plans, tenant_id, mentorship_id, actor, for_update=True)
-        actor.require_in(mentorship.mentee_id, mentorship.mentor_id)
+        actor.require(EITHER_OF_THE_PAIR, mentorship.mentee_id, mentorship.mentor_id)
         plan_rules.require_active(mentorship)
         series_id = new_id() if len(starts_at) > 1 else None
         booked: list[Session] = []
@@ -89,7 +90,7 @@ def reschedule(tenant_id: str, session_id: str, starts_at: datetime, actor, uow:
     with uow:
         plans = Plans(uow.session)
         session = _session(plans, tenant_id, session_id, actor)
-        actor.require_in(session.mentee_id, session.mentor_id)
+        actor.require(EITHER_OF_THE_PAIR, session.mentee_id, session.mentor_id)
         moved = domain.reschedule(session, starts_at, _now())
         check_fits(uow, moved, moving=session.id)
         plans.save_session(moved)
@@ -104,7 +105,7 @@ def cancel(tenant_id: str, session_id: str, note: str | None, actor, uow: UnitOf
     with uow:
         plans = Plans(uow.session)
         session = _session(plans, tenant_id, session_id, actor)
-        actor.require_in(session.mentee_id, session.mentor_id)
+        actor.require(EITHER_OF_THE_PAIR, session.mentee_id, session.mentor_id)
         cancelled = domain.cancel(session, "asked", note, actor.person_id, _now())
         plans.save_session(cancelled)
         uow.publish([SessionEvents(uow.session, tenant_id, organizer).cancelled(cancelled)])
@@ -117,7 +118,7 @@ def confirm_held(tenant_id: str, session_id: str, actor, uow: UnitOfWork, organi
     with uow:
         plans = Plans(uow.session)
         session = _session(plans, tenant_id, session_id, actor)
-        actor.require_in(session.mentee_id, session.mentor_id)
+        actor.require(EITHER_OF_THE_PAIR, session.mentee_id, session.mentor_id)
         now = _now()
         confirmed = session
         for person_id in ([actor.person_id] if actor.person_id else list(session.attendees())):
@@ -134,7 +135,7 @@ def report_no_show(tenant_id: str, session_id: str, note: str | None, actor, uow
     with uow:
         plans = Plans(uow.session)
         session = _session(plans, tenant_id, session_id, actor)
-        actor.require_in(session.mentee_id, session.mentor_id)
+        actor.require(EITHER_OF_THE_PAIR, session.mentee_id, session.mentor_id)
         missed = domain.no_show(session, actor.person_id, note, _now())
         plans.save_session(missed)
         uow.publish([SessionEvents(uow.session, tenant_id, organizer).cancelled(missed)])
