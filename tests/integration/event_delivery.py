@@ -25,8 +25,7 @@ def subscribed_handlers(service: str) -> dict:
     """The service's handlers as its worker builds them (default settings)."""
     import importlib
 
-    settings = getattr(importlib.import_module(f"{service}.settings"), f"load_{service}_settings")({})
-    return importlib.import_module(f"{service}.subscriptions").event_handlers(settings)
+    return importlib.import_module(f"{service}.subscriptions").event_handlers({})
 
 
 def deliver(app, handlers: dict, event_type: str, tenant_id: str, data: dict[str, Any]) -> None:

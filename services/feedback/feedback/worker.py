@@ -19,7 +19,7 @@ def build_worker(environ: Mapping[str, str] | None = None) -> WorkerProcess:
     health = PairHealthClock(runtime)
     pulses = PulseSurveys(runtime, settings.answer_within)
     interval = settings.chore_interval_s
-    return WorkerProcess(runtime, event_handlers(settings), chores=[
+    return WorkerProcess(runtime, event_handlers(environ), chores=[
         ("pair-health", every(interval, health.tick, "pair health evaluation")),
         ("pulse-surveys", every(interval, pulses.tick, "pulse surveys"))])
 

@@ -6,13 +6,12 @@ from mentoring_shared.runtime import ServiceRuntime
 from mentoring_shared.worker_process import WorkerProcess
 
 from matching import SERVICE, orm
-from matching.settings import load_matching_settings
 from matching.subscriptions import event_handlers
 
 
 def build_worker(environ: Mapping[str, str] | None = None) -> WorkerProcess:
     runtime = ServiceRuntime.from_environment(SERVICE, orm.metadata, environ, serves_http=False)
-    return WorkerProcess(runtime, event_handlers(load_matching_settings(environ)))
+    return WorkerProcess(runtime, event_handlers(environ))
 
 
 def main() -> None:

@@ -1,3 +1,11 @@
-"""Profiles is the source of people's data: it consumes no events (yet)."""
+"""The event types profiles consumes, each mapped to its handler: none (yet), as profiles is the
+source of people's data. The same shape as every service's, so the worker and the AsyncAPI
+generator read every service alike."""
 
-HANDLERS: dict = {}
+from typing import Mapping
+
+from mentoring_shared.messaging.consumer import EventHandler
+
+
+def event_handlers(environ: Mapping[str, str] | None = None) -> dict[str, EventHandler]:
+    return {}

@@ -6,11 +6,12 @@ from mentoring_shared.runtime import ServiceRuntime
 from mentoring_shared.worker_process import WorkerProcess
 
 from profiles import SERVICE, orm
-from profiles.subscriptions import HANDLERS
+from profiles.subscriptions import event_handlers
 
 
 def build_worker(environ: Mapping[str, str] | None = None) -> WorkerProcess:
-    return WorkerProcess(ServiceRuntime.from_environment(SERVICE, orm.metadata, environ, serves_http=False), HANDLERS)
+    runtime = ServiceRuntime.from_environment(SERVICE, orm.metadata, environ, serves_http=False)
+    return WorkerProcess(runtime, event_handlers(environ))
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ def build_worker(environ: Mapping[str, str] | None = None) -> WorkerProcess:
     runtime = ServiceRuntime.from_environment(SERVICE, orm.metadata, environ, serves_http=False)
     settings = load_scheduling_settings(environ)
     clock = SessionClock(runtime, settings.reminder_lead_minutes, settings.organizer)
-    return WorkerProcess(runtime, event_handlers(settings),
+    return WorkerProcess(runtime, event_handlers(environ),
                          chores=[("session-clock", every(15.0, clock.tick, "session clock"))])
 
 

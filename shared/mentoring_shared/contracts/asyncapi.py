@@ -101,11 +101,7 @@ def generate(golden_dir: Path = GOLDEN_DIR) -> str:
 def consumed_types(service: str) -> list[str]:
     """The event types a service's worker consumes, read from its own `subscriptions` module. Default
     settings will do: they shape what handlers do, never which types they handle."""
-    subscriptions = importlib.import_module(f"{service}.subscriptions")
-    if hasattr(subscriptions, "HANDLERS"):  # a service without settings of its own
-        return sorted(subscriptions.HANDLERS)
-    load_settings = getattr(importlib.import_module(f"{service}.settings"), f"load_{service}_settings")
-    return sorted(subscriptions.event_handlers(load_settings({})))
+    return sorted(importlib.import_module(f"{service}.subscriptions").event_handlers({}))
 
 
 def producer_of(event_type: str) -> str:

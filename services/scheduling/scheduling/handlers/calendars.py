@@ -25,7 +25,7 @@ from scheduling.availability import CalendarFileError, busy_intervals_from_ics
 from scheduling.availability import intervals as minute_sets
 from scheduling.availability.epoch_minutes import minutes_ceil, minutes_floor
 from scheduling.availability.model import zone_named
-from scheduling.calendar_metrics import CALENDAR_READS
+from scheduling.metrics import CALENDAR_READS
 from scheduling.calendars import caldav_client
 from scheduling.calendars.fetching import CalendarFetchError, check_destination, fetch_calendar
 from scheduling.repositories.calendars import CalendarSource, CalendarSources

@@ -16,7 +16,7 @@ from mentoring_shared.ids import new_id
 from mentoring_shared.people_replica import GONE_STATUSES
 
 from scheduling.calendar_entries import entry_for_session
-from scheduling.calendar_metrics import FEEDS_SERVED
+from scheduling.metrics import FEEDS_SERVED
 from scheduling.calendars.feeds import personal_feed
 from scheduling.handlers.calendars import person_in_reach
 from scheduling.repositories.feeds import FeedTokens, feed_sessions

@@ -1,5 +1,5 @@
-"""Sessions written back to the CalDAV calendar a person opted into (`calendar_sources.write_back_path`),
-as a consumer of scheduling's own session events.
+"""Scheduling's own session events, consumed to write sessions back to the CalDAV calendar a person
+opted into (`calendar_sources.write_back_path`).
 
 Each handler makes the calendars agree with the session row as it is NOW (read by the event's
 session id), not with the event's payload: delivery is at-least-once and a redelivered or late
@@ -26,7 +26,6 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
-from prometheus_client import Counter
 from sqlalchemy import select, update
 
 from mentoring_shared.contracts import scheduling as contracts
@@ -38,13 +37,10 @@ from scheduling.calendar_entries import entry_for_session
 from scheduling.calendars import caldav_client
 from scheduling.calendars.entries import Participant
 from scheduling.calendars.fetching import CalendarFetchError, FetchPolicy, check_destination
+from scheduling.metrics import WRITE_BACKS
 from scheduling.repositories.calendars import CalendarSource, CalendarSources
 
 log = logging.getLogger(__name__)
-
-WRITE_BACKS = Counter("scheduling_calendar_write_backs_total", "Sessions written back to people's CalDAV "
-                      "calendars, by outcome (created, updated, unchanged, stale, deleted, absent, or the "
-                      "error code).", ["outcome"])
 
 # Refusals that retrying the same event cannot fix (disallowed: the URL left the allow-list):
 # recorded on the source and skipped. Anything
@@ -55,8 +51,8 @@ ERROR_PREFIX = "write-back: "
 Handler = Callable[[Envelope, UnitOfWork], None]
 
 
-def write_back_handlers(organizer: Participant, *, fetch_policy: FetchPolicy | None = None,
-                        timeout_s: float = 15.0) -> dict[str, Handler]:
+def scheduling_event_handlers(organizer: Participant, *, fetch_policy: FetchPolicy | None = None,
+                              timeout_s: float = 15.0) -> dict[str, Handler]:
     """Handlers for scheduling's session events that keep write-back calendars in step.
 
     `organizer` is the ORGANIZER written into entries (the platform's mailbox, as in invitations).
