@@ -5,7 +5,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SERVICES := profiles matching scheduling feedback
-EDITABLES := -e 'shared[testing]' $(foreach s,$(SERVICES),-e services/$(s))
+# The kit, the services, the tools (admin, demo, broker, ...) and the test fixtures; an image installs the kit and one service.
+EDITABLES := -e shared $(foreach s,$(SERVICES),-e services/$(s)) -e tools -e testing
 
 TENANT ?= acme
 ROLE   ?= org_admin
@@ -21,7 +22,7 @@ help:
 
 install: $(STAMP)
 
-$(STAMP): constraints.txt shared/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
+$(STAMP): constraints.txt shared/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml) tools/pyproject.toml testing/pyproject.toml
 	@echo "Installing the pinned packages into $(VENV) (the first time takes a few minutes)..."
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip

@@ -19,8 +19,8 @@ from sqlalchemy import event, text
 from mentoring_shared.config import load_service_settings
 from mentoring_shared.db.bulk import insert_many
 from mentoring_shared.runtime import ServiceRuntime
-from mentoring_shared.testing.fixtures import migrated_databases, platform_environment
-from mentoring_shared.testing.servers import PostgresServer
+from mentoring_testing.fixtures import migrated_databases, platform_environment
+from mentoring_testing.servers import PostgresServer
 
 from feedback import orm
 from feedback.reports.report import cohort_report, program_report, tenant_report

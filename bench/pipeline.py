@@ -32,8 +32,8 @@ import sqlalchemy as sa
 from bench.process_cpu import cpu_seconds, per_event_us
 from mentoring_shared.db.engine import normalize_url
 from mentoring_shared.messaging.kafka import PRODUCER_BATCH_BYTES
-from mentoring_shared.testing.fixtures import migrated_databases, platform_environment, token
-from mentoring_shared.testing.servers import Broker, PostgresServer, free_port, wait_for_port
+from mentoring_testing.fixtures import migrated_databases, platform_environment, token
+from mentoring_testing.servers import Broker, PostgresServer, free_port, wait_for_port
 
 CONSUMERS = ("matching", "scheduling", "feedback")
 SATURATION_PEOPLE = int(os.environ.get("BENCH_PEOPLE", "6000"))

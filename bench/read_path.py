@@ -25,8 +25,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from mentoring_shared.db.engine import normalize_url
-from mentoring_shared.testing.fixtures import migrated_databases, platform_environment, token
-from mentoring_shared.testing.servers import PostgresServer, free_port, wait_for_port
+from mentoring_testing.fixtures import migrated_databases, platform_environment, token
+from mentoring_testing.servers import PostgresServer, free_port, wait_for_port
 
 PEOPLE = 1000
 CLIENT_THREADS = 8

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import requests
 
-from mentoring_shared.testing.fixtures import migrated_databases, platform_environment, token
-from mentoring_shared.testing.servers import PostgresServer, free_port
+from mentoring_testing.fixtures import migrated_databases, platform_environment, token
+from mentoring_testing.servers import PostgresServer, free_port
 
 from bench.pipeline import Platform
 

@@ -1,1 +1,1 @@
-pytest_plugins = ["mentoring_shared.testing.fixtures", "mentoring_shared.testing.radicale"]
+pytest_plugins = ["mentoring_testing.fixtures", "mentoring_testing.radicale"]

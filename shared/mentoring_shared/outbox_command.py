@@ -9,16 +9,21 @@ does the same by itself when it finds that the broker lost events it had acknowl
 
 from __future__ import annotations
 
-import importlib
 import re
 import sys
 import time
 from datetime import datetime, timedelta, timezone
 
+import click
+from sqlalchemy import MetaData
+
+from mentoring_shared.command_line import SERVICE, MentoringGroup, chosen_services
 from mentoring_shared.config import load_service_settings
 from mentoring_shared.db.engine import for_writing
 from mentoring_shared.db.relay_state import Republish, RelayState
+from mentoring_shared.db.tables import add_inbox_table, add_outbox_table, add_relay_tables
 from mentoring_shared.messaging.relay import MAX_REJECTIONS
+from mentoring_shared.progress import Progress, counted
 from mentoring_shared.runtime import ServiceRuntime
 
 _RELATIVE = re.compile(r"^(\d+)([smhd])$")
@@ -38,9 +43,18 @@ def parse_since(text: str, now: datetime | None = None) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
+def relay_tables() -> MetaData:
+    """The tables every service carries for its relay (db/tables.py): all this command reads or
+    writes, so it needs none of the service's own code."""
+    metadata = MetaData()
+    add_outbox_table(metadata)
+    add_inbox_table(metadata)
+    add_relay_tables(metadata)
+    return metadata
+
+
 def _runtime(service: str) -> ServiceRuntime:
-    orm = importlib.import_module(f"{service}.orm")
-    return ServiceRuntime.build(load_service_settings(service, serves_http=False), orm.metadata)
+    return ServiceRuntime.build(load_service_settings(service, serves_http=False), relay_tables())
 
 
 def _state(runtime: ServiceRuntime) -> RelayState:
@@ -97,20 +111,18 @@ def cmd_republish(services: list[str], since: datetime, topics: list[str] | None
 
 
 def _show_progress(requested: list[tuple[ServiceRuntime, Republish]], timeout_s: float) -> bool:
-    """A progress bar per service until every republish finished, or the timeout."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
+    """Each republish's progress, as the relay records it in the service's database, until every
+    one finished, or the timeout: live bars on a terminal, a line per tenth elsewhere."""
     deadline = time.monotonic() + timeout_s
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  disable=not sys.stderr.isatty(), console=None) as progress:
-        tasks = {republish.id: progress.add_task(runtime.service, total=republish.events_total)
-                 for runtime, republish in requested}
+    with Progress(sys.stderr) as progress:
+        for runtime, republish in requested:
+            progress.add(runtime.service, republish.events_total, counted("events"))
         pending = list(requested)
         while pending and time.monotonic() < deadline:
             for runtime, republish in list(pending):
                 with runtime.sessions() as session:
                     now = _state(runtime).republish(session, republish.id)
-                progress.update(tasks[republish.id], completed=now.events_sent)
+                progress.update(runtime.service, now.events_sent)
                 if now.finished:
                     pending.remove((runtime, republish))
                     print(f"{runtime.service}: republished {now.events_sent} event(s)")
@@ -118,32 +130,28 @@ def _show_progress(requested: list[tuple[ServiceRuntime, Republish]], timeout_s:
         return not pending
 
 
-def add_outbox_parser(commands, services: tuple[str, ...]) -> None:
-    outbox = commands.add_parser("outbox", help="a service's outbox: status, and republishing sent events")
-    actions = outbox.add_subparsers(dest="outbox_command", required=True)
-
-    status = actions.add_parser("status", help="unsent, parked and kept events, and recent republishes")
-    status.add_argument("services", nargs="*", metavar="SERVICE", help=f"one of {', '.join(services)}")
-    status.add_argument("--all", action="store_true", help="every service")
-    status.set_defaults(run=lambda args: cmd_status(_chosen(args, services)))
-
-    republish = actions.add_parser(
-        "republish", help="send again the events sent since a time (after a broker lost them)")
-    republish.add_argument("services", nargs="*", metavar="SERVICE", help=f"one of {', '.join(services)}")
-    republish.add_argument("--all", action="store_true", help="every service")
-    republish.add_argument("--since", required=True, help="a duration back from now (90m, 2h, 7d) or an ISO 8601 time")
-    republish.add_argument("--topic", action="append", dest="topics", help="only this topic (repeatable)")
-    republish.add_argument("--no-wait", dest="wait", action="store_false", help="request it and return")
-    republish.add_argument("--timeout", type=float, default=600.0, help="seconds to wait (default %(default)s)")
-    republish.set_defaults(run=lambda args: cmd_republish(_chosen(args, services), parse_since(args.since),
-                                                          args.topics, args.wait, args.timeout))
+@click.group(cls=MentoringGroup)
+def outbox() -> None:
+    """A service's outbox: its status, and republishing sent events (after a broker lost them)."""
 
 
-def _chosen(args, services: tuple[str, ...]) -> list[str]:
-    chosen = list(services) if args.all else args.services
-    if not chosen:
-        raise ValueError("name at least one service, or --all")
-    unknown = sorted(set(chosen) - set(services))
-    if unknown:
-        raise ValueError(f"unknown service(s) {', '.join(unknown)}; services are {', '.join(services)}")
-    return chosen
+@outbox.command()
+@click.argument("services", nargs=-1, type=SERVICE)
+@click.option("--all", "every", is_flag=True, help="Every service installed here.")
+def status(services: tuple[str, ...], every: bool) -> int:
+    """Unsent, parked and kept events, and recent republishes."""
+    return cmd_status(chosen_services(services, every))
+
+
+@outbox.command()
+@click.argument("services", nargs=-1, type=SERVICE)
+@click.option("--all", "every", is_flag=True, help="Every service installed here.")
+@click.option("--since", required=True, help="A duration back from now (90m, 2h, 7d) or an ISO 8601 time.")
+@click.option("--topic", "topics", multiple=True, help="Only this topic (repeatable).")
+@click.option("--wait/--no-wait", default=True, help="Wait for the relays with a progress bar, or request and return.")
+@click.option("--timeout", type=float, default=600.0, show_default=True, help="Seconds to wait.")
+def republish(services: tuple[str, ...], every: bool, since: str, topics: tuple[str, ...], wait: bool,
+              timeout: float) -> int:
+    """Send again the events sent since a time (after a broker lost them): the running relays do it,
+    in outbox order."""
+    return cmd_republish(chosen_services(services, every), parse_since(since), list(topics) or None, wait, timeout)

@@ -15,11 +15,11 @@ from typing import Iterator
 
 import requests
 
-from mentoring_shared.cli import migrations_dir
+from mentoring_shared.service_registry import migrations_dir
 from mentoring_shared.db.migrations import upgrade_to_head
-from mentoring_shared.testing.fixtures import platform_environment, token
-from mentoring_shared.testing.polling import eventually
-from mentoring_shared.testing.servers import PostgresServer, free_port
+from mentoring_testing.fixtures import platform_environment, token
+from mentoring_testing.polling import eventually
+from mentoring_testing.servers import PostgresServer, free_port
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -15,7 +15,8 @@ import referencing
 import yaml
 from referencing.jsonschema import DRAFT7
 
-from mentoring_shared.contracts import asyncapi, topics
+from mentoring_shared.contracts import topics
+from mentoring_tools import asyncapi
 from mentoring_shared.contracts.catalog import platform_events
 from mentoring_shared.messaging.envelope import Envelope
 

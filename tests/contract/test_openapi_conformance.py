@@ -8,7 +8,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from mentoring_shared.testing.fixtures import token
+from mentoring_testing.fixtures import token
 
 EXCLUDED_CHECKS = [schemathesis.checks.positive_data_acceptance]
 EXAMPLES = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))

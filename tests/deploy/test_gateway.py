@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from mentoring_shared.testing.polling import eventually
-from mentoring_shared.testing.servers import free_port
+from mentoring_testing.polling import eventually
+from mentoring_testing.servers import free_port
 from tests.deploy.compose import REPO, SERVICES, bind_mounts, depends_on, environment, published_ports
 
 NGINX_FILE = REPO / "deploy" / "nginx" / "nginx.conf"

@@ -12,10 +12,10 @@ from typing import Iterator
 
 import requests
 
-from mentoring_shared.cli import SERVICES
-from mentoring_shared.testing.fixtures import TEST_JWT_SECRET
-from mentoring_shared.testing.polling import eventually
-from mentoring_shared.testing.servers import free_port
+from mentoring_shared.service_registry import SERVICES
+from mentoring_testing.fixtures import TEST_JWT_SECRET
+from mentoring_testing.polling import eventually
+from mentoring_testing.servers import free_port
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,8 +14,8 @@ import pytest
 import requests
 import yaml
 
-from mentoring_shared.testing.polling import eventually
-from mentoring_shared.testing.servers import free_port
+from mentoring_testing.polling import eventually
+from mentoring_testing.servers import free_port
 
 
 def _scrape_jobs(ports: dict[str, int], metrics_ports: dict[str, int]) -> list[dict]:

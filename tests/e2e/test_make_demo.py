@@ -9,9 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mentoring_shared.cli import SERVICES
-from mentoring_shared.testing.fixtures import TEST_JWT_SECRET
-from mentoring_shared.testing.servers import free_port
+from mentoring_shared.service_registry import SERVICES
+from mentoring_testing.fixtures import TEST_JWT_SECRET
+from mentoring_testing.servers import free_port
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -6,10 +6,10 @@ switched to PostgreSQL and an external broker by environment variables alone."""
 import pytest
 import requests
 
-from mentoring_shared.cli import SERVICES
-from mentoring_shared.testing.fixtures import migrated_databases, token
-from mentoring_shared.testing.polling import eventually
-from mentoring_shared.testing.servers import free_port
+from mentoring_shared.service_registry import SERVICES
+from mentoring_testing.fixtures import migrated_databases, token
+from mentoring_testing.polling import eventually
+from mentoring_testing.servers import free_port
 from tests.e2e.platform import running_platform
 from tests.integration.helpers import new_person
 

@@ -7,7 +7,7 @@ import uuid
 import orjson
 from dataclasses import dataclass, field
 
-from mentoring_shared.testing.polling import eventually
+from mentoring_testing.polling import eventually
 from tests.integration.helpers import count_rows, new_person
 
 

@@ -4,7 +4,6 @@ a service that cannot be reached, a missing token, and --help on every command."
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -16,13 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import click
 import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from mentoring_shared.cli import build_parser, main
-from mentoring_shared.testing.fixtures import token
-from mentoring_shared.testing.polling import eventually
-from mentoring_shared.testing.servers import free_port
+from mentoring_shared.cli import main, mentoring
+from mentoring_testing.fixtures import token
+from mentoring_testing.polling import eventually
+from mentoring_testing.servers import free_port
 
 from feedback.pair_health import PairHealthClock
 from tests.integration.helpers import count_rows
@@ -92,6 +92,8 @@ def test_a_cohort_goes_from_an_hr_file_to_its_report(admin, api, apps, tenant, t
     assert dry.code == 0, dry.err
     assert "dry run, nothing written: 3 creates, 0 updates" in dry.out
     assert "100%" in dry.err and "sent" in dry.err
+    # off a terminal, the wait for profiles' own work is a line when it starts and one when it ends
+    assert re.search(r"^profiles is checking the file and applying it: done in \d+\.\d s$", dry.err, re.M)
     assert _people_by_employee_id(api) == {}
 
     imported = admin("import-people", str(staff), "--preset", "workday")
@@ -128,6 +130,10 @@ def test_a_cohort_goes_from_an_hr_file_to_its_report(admin, api, apps, tenant, t
     assert re.search(rf"^{grace['id']}\s+{ada['id']}\s+\d\.\d+\s+no\b", proposal.out, re.M)
     assert re.search(rf"^{linus['id']}\s+1\s+no_eligible_mentor\b", proposal.out, re.M)
     assert f"mentoring admin matching approve {run_id}" in proposal.out
+    # names beside the ids: the cohort's in the summary, the people's at the end of each row
+    assert re.search(rf"^cohort:\s+{cohort['id']} \(Spring\)$", proposal.out, re.M)
+    assert re.search(rf"^{grace['id']}\s+{ada['id']}\s.*\sGrace Hopper\s+Ada Lovelace$", proposal.out, re.M)
+    assert re.search(rf"^{linus['id']}\s.*\sLinus Torvalds$", proposal.out, re.M)
 
     approved = admin("matching", "approve", run_id)
     assert approved.code == 0, approved.err
@@ -144,6 +150,7 @@ def test_a_cohort_goes_from_an_hr_file_to_its_report(admin, api, apps, tenant, t
     assert at_risk.code == 0, at_risk.err
     assert re.search(rf"^{match['id']}\s+{grace['id']}\s+{ada['id']}\s+at risk\s+.*no session in", at_risk.out, re.M)
     assert "1 pair(s): 1 at risk" in at_risk.out
+    assert re.search(rf"^{match['id']}\s.*\sGrace Hopper\s+Ada Lovelace$", at_risk.out, re.M)
     [pair] = json.loads(admin("pairs", "health", cohort["id"], "--json").out)
     assert pair["health"] == "at_risk" and pair["reasons"]
 
@@ -199,18 +206,18 @@ def test_without_a_token_the_command_says_how_to_get_one(admin, monkeypatch):
     assert "401 Unauthorized" in forged.err and "MENTORING_TOKEN" in forged.err
 
 
-def _admin_parsers(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):
-    """Every parser under `mentoring admin`, with the words that reach it."""
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for name, child in action.choices.items():
-                if path or name == "admin":
-                    yield (*path, name), child
-                    yield from _admin_parsers(child, (*path, name))
+def _admin_commands(command: click.Command, path: tuple[str, ...] = ()):
+    """Every command under `mentoring admin`, with the words that reach it."""
+    if isinstance(command, click.Group):
+        for name in command.list_commands(click.Context(command)):
+            if path or name == "admin":
+                child = command.get_command(click.Context(command), name)
+                yield (*path, name), child
+                yield from _admin_commands(child, (*path, name))
 
 
 def test_every_admin_command_has_help(capsys):
-    parsers = dict(_admin_parsers(build_parser()))
+    parsers = dict(_admin_commands(mentoring))
     assert {("admin", "import-people"), ("admin", "cohort", "move"), ("admin", "matching", "approve"),
             ("admin", "pairs", "health"), ("admin", "report")} <= set(parsers)
     helps = {}
@@ -235,10 +242,12 @@ def test_the_installed_command_lists_cohorts_as_json(admin, service_urls, api, t
 
 
 def test_a_list_follows_every_page(admin, api, monkeypatch):
-    monkeypatch.setattr("mentoring_shared.admin.client.MAX_PAGE_SIZE", 2)  # three cohorts: two pages
+    monkeypatch.setattr("mentoring_tools.admin.client.MAX_PAGE_SIZE", 2)  # three cohorts: two pages
     program = api("profiles").post("/v1/programs", json={"name": "Circles", "type": "peer"}).get_json()
     created = [api("profiles").post("/v1/cohorts", json={"program_id": program["id"], "name": name}).get_json()["id"]
                for name in ("One", "Two", "Three")]
     listed = admin("cohort", "list", "--program", program["id"])
     assert listed.code == 0, listed.err
     assert [line.split()[0] for line in listed.out.splitlines()[1:]] == created
+    assert listed.out.splitlines()[0].endswith("PROGRAM NAME")
+    assert all(line.endswith("  Circles") for line in listed.out.splitlines()[1:])  # the program's name

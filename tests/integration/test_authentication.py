@@ -10,7 +10,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from mentoring_shared.testing.fixtures import TEST_JWT_SECRET, platform_environment, token
+from mentoring_testing.fixtures import TEST_JWT_SECRET, platform_environment, token
 from tests.integration.helpers import new_person
 
 PROBLEM = "application/problem+json"

@@ -14,7 +14,7 @@ import icalendar
 import pytest
 import requests
 
-from mentoring_shared.testing.servers import free_port
+from mentoring_testing.servers import free_port
 from scheduling.availability import busy_intervals_from_ics
 from scheduling.availability.intervals import to_intervals
 from scheduling.calendars.caldav_client import (CalDavAccount, CalDavError, busy_intervals, create_calendar,

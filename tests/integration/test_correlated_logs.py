@@ -9,7 +9,7 @@ from mentoring_shared.contracts.profiles import PERSON_UPSERTED_V1
 from mentoring_shared.logs import json_log_handler
 from mentoring_shared.messaging.consumer import ConsumerRunner
 from mentoring_shared.messaging.relay import OutboxRelay
-from mentoring_shared.testing.polling import eventually
+from mentoring_testing.polling import eventually
 from tests.integration.helpers import new_person
 
 

@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from mentoring_shared.db.engine import make_engine, normalize_url
-from mentoring_shared.testing.fixtures import ApiClient, migrated_databases, platform_environment
+from mentoring_testing.fixtures import ApiClient, migrated_databases, platform_environment
 
 from tests.integration.helpers import new_person
 

@@ -1,7 +1,7 @@
 """A person registered in profiles reaches the copies kept by matching, scheduling and feedback,
 through the outbox, the relay, the broker and each service's consumer group."""
 
-from mentoring_shared.testing.polling import eventually
+from mentoring_testing.polling import eventually
 from tests.integration.helpers import count_rows, new_person
 
 CONSUMERS = ("matching", "scheduling", "feedback")

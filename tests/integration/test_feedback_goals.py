@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import update
 
 from mentoring_shared.contracts import feedback as contracts
-from mentoring_shared.testing.polling import eventually
+from mentoring_testing.polling import eventually
 from tests.integration.feedback_records import insert_pair
 from tests.integration.helpers import count_rows
 from tests.integration.matching_cohorts import outbox_events

@@ -4,7 +4,7 @@ numbers, so the program's figures stay what they were."""
 
 from sqlalchemy import select
 
-from mentoring_shared.testing.polling import eventually
+from mentoring_testing.polling import eventually
 from tests.integration.helpers import count_rows
 from tests.integration.test_feedback_submissions import as_person, completed_session
 

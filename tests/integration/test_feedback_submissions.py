@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import update
 
 from mentoring_shared.contracts import feedback as contracts
-from mentoring_shared.testing.polling import eventually
+from mentoring_testing.polling import eventually
 from tests.integration.helpers import count_rows
 from tests.integration.matching_cohorts import outbox_events
 from tests.integration.test_scheduling_sessions import PYTHON, confirmed_pairs, next_weekday_at

@@ -2,7 +2,7 @@
 manager pins, forbids and re-runs; approval confirms the latest proposal; bad input changes nothing."""
 
 from mentoring_shared.contracts import matching as contracts
-from mentoring_shared.testing.polling import eventually
+from mentoring_testing.polling import eventually
 from tests.integration.helpers import count_rows
 from tests.integration.matching_cohorts import build_cohort, outbox_events
 

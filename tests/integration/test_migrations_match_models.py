@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from mentoring_shared.cli import SERVICES
+from mentoring_shared.service_registry import SERVICES
 from mentoring_shared.db.engine import normalize_url
 
 

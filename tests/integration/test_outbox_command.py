@@ -9,8 +9,8 @@ import pytest
 from mentoring_shared.cli import main
 from mentoring_shared.messaging.relay import OutboxRelay
 from mentoring_shared.outbox_command import parse_since
-from mentoring_shared.testing.fixtures import migrated_databases, platform_environment, token
-from mentoring_shared.testing.polling import eventually
+from mentoring_testing.fixtures import migrated_databases, platform_environment, token
+from mentoring_testing.polling import eventually
 from tests.integration.helpers import new_person
 
 

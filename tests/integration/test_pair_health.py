@@ -8,7 +8,7 @@ from sqlalchemy import insert, select
 
 from mentoring_shared.contracts import feedback as contracts
 from mentoring_shared.ids import new_id
-from mentoring_shared.testing.polling import eventually
+from mentoring_testing.polling import eventually
 from tests.integration.feedback_records import insert_pair, insert_program
 from tests.integration.helpers import count_rows
 from tests.integration.matching_cohorts import outbox_events

@@ -122,8 +122,8 @@ def test_health_and_readiness_answer_without_a_token(apps):
 
 
 def test_an_api_stays_ready_while_the_broker_is_away_but_not_without_its_database(service_databases):
-    from mentoring_shared.testing.fixtures import platform_environment
-    from mentoring_shared.testing.servers import free_port
+    from mentoring_testing.fixtures import platform_environment
+    from mentoring_testing.servers import free_port
     from profiles.app import create_app
 
     no_broker = create_app(platform_environment(service_databases, f"127.0.0.1:{free_port()}")).test_client()

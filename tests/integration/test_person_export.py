@@ -15,9 +15,9 @@ from sqlalchemy import insert
 
 from mentoring_shared.cli import main
 from mentoring_shared.ids import new_id
-from mentoring_shared.testing.fixtures import ApiClient, token
-from mentoring_shared.testing.polling import eventually
-from mentoring_shared.testing.servers import free_port
+from mentoring_testing.fixtures import ApiClient, token
+from mentoring_testing.polling import eventually
+from mentoring_testing.servers import free_port
 from tests.integration.helpers import count_rows, new_person
 from tests.integration.test_admin_cli import service_urls  # noqa: F401  (the apps behind real HTTP servers)
 from tests.integration.test_feedback_submissions import completed_session

@@ -4,10 +4,10 @@ talks to the broker, and the outbox purge removes rows sent longer ago than the 
 import importlib
 from datetime import timedelta
 
-from mentoring_shared.cli import migrations_dir
+from mentoring_shared.service_registry import migrations_dir
 from mentoring_shared.db.migrations import upgrade_to_head
 from mentoring_shared.messaging.relay import OutboxRelay
-from mentoring_shared.testing.fixtures import platform_environment
+from mentoring_testing.fixtures import platform_environment
 from tests.integration.helpers import count_rows, new_person
 
 
@@ -15,7 +15,7 @@ def test_relay_drains_and_purges_a_sqlite_outbox(tmp_path, broker, tenant):
     url = f"sqlite:///{tmp_path}/profiles.db"
     upgrade_to_head(migrations_dir("profiles"), url)
     app = importlib.import_module("profiles.app").create_app(platform_environment({"profiles": url}, broker.bootstrap))
-    from mentoring_shared.testing.fixtures import token
+    from mentoring_testing.fixtures import token
     client = app.test_client()
     for _ in range(3):
         assert client.post("/v1/people", json=new_person(),

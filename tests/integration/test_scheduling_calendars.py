@@ -20,7 +20,7 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from mentoring_shared.testing.servers import free_port
+from mentoring_testing.servers import free_port
 from scheduling.availability.epoch_minutes import minutes_ceil, minutes_floor
 from scheduling.calendars.caldav_client import CalDavAccount, create_calendar, entry_url
 from scheduling.repositories.calendars import busy_of

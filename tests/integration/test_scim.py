@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from mentoring_shared.testing.fixtures import ApiClient
+from mentoring_testing.fixtures import ApiClient
 from tests.integration.helpers import count_rows, new_person
 
 SCIM = "application/scim+json"

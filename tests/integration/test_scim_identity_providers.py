@@ -9,7 +9,7 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from mentoring_shared.testing.fixtures import ApiClient
+from mentoring_testing.fixtures import ApiClient
 from tests.integration.test_scim import ENTERPRISE, PATCH_OP, USER, new_scim_client, scim_error
 
 GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from mentoring_shared.testing.polling import eventually
+from mentoring_testing.polling import eventually
 from tests.integration.helpers import count_rows, new_person
 from tests.integration.test_tenant_isolation_matching import MATCHING_CASES
 from tests.integration.test_tenant_isolation_feedback import FEEDBACK_CASES

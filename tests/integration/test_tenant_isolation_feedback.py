@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import insert
 
 from mentoring_shared.ids import new_id
-from mentoring_shared.testing.fixtures import ApiClient
+from mentoring_testing.fixtures import ApiClient
 
 FEEDBACK_CASES = [
     ("feedback", "GET", "/v1/feedback-requests", "list", "/v1/feedback-requests", None),

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from mentoring_shared.testing.fixtures import ApiClient
+from mentoring_testing.fixtures import ApiClient
 from tests.integration.matching_cohorts import build_cohort
 
 # (service, method, route, kind, path with tenant A's ids, body); kinds as in test_tenant_isolation.

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from mentoring_shared.testing.fixtures import ApiClient
+from mentoring_testing.fixtures import ApiClient
 from tests.integration.scheduling_records import insert_mentorship, insert_person, insert_session
 
 CALENDAR = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nEND:VCALENDAR\r\n"

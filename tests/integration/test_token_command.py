@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mentoring_shared.testing.fixtures import TEST_JWT_SECRET
+from mentoring_testing.fixtures import TEST_JWT_SECRET
 
 MENTORING = str(Path(sys.executable).with_name("mentoring"))
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mentoring_shared.testing.fixtures import migrated_databases, platform_environment
+from mentoring_testing.fixtures import migrated_databases, platform_environment
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

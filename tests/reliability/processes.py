@@ -3,7 +3,7 @@
     python -m tests.reliability.processes relay-then-die   relay one batch, exit hard after the ack
     python -m tests.reliability.processes count-events     consume and count, recording outcomes, until killed
 
-Configuration comes from the environment the test passes (see mentoring_shared.testing.fixtures)."""
+Configuration comes from the environment the test passes (see mentoring_testing.fixtures)."""
 
 from __future__ import annotations
 

@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from mentoring_shared.testing.fixtures import migrated_databases, platform_environment, token
-from mentoring_shared.testing.polling import eventually
-from mentoring_shared.testing.servers import Broker
+from mentoring_testing.fixtures import migrated_databases, platform_environment, token
+from mentoring_testing.polling import eventually
+from mentoring_testing.servers import Broker
 from tests.integration.helpers import count_rows, new_person
 
 

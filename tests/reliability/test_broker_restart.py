@@ -9,11 +9,11 @@ import time
 
 import pytest
 
-from mentoring_shared.cli import SERVICES
+from mentoring_shared.service_registry import SERVICES
 from mentoring_shared.contracts.topics import PROFILES_PEOPLE
-from mentoring_shared.testing.fixtures import migrated_databases, platform_environment, token
-from mentoring_shared.testing.polling import eventually
-from mentoring_shared.testing.servers import Broker, ServerUnavailable
+from mentoring_testing.fixtures import migrated_databases, platform_environment, token
+from mentoring_testing.polling import eventually
+from mentoring_testing.servers import Broker, ServerUnavailable
 from tests.reliability.platform_under_load import (DeliveryCheck, PeopleLoad, PlatformProcesses, Timeline,
                                                    describe_layout_change, sqlite_databases, topic_layout)
 

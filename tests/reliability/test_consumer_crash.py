@@ -8,7 +8,7 @@ from mentoring_shared.contracts.topics import PROFILES_PEOPLE
 from mentoring_shared.messaging import kafka
 from mentoring_shared.messaging.envelope import Envelope
 from mentoring_shared.runtime import ServiceRuntime
-from mentoring_shared.testing.polling import eventually
+from mentoring_testing.polling import eventually
 from tests.reliability.conftest import start_process
 from tests.reliability.counting import create_counter_table, times_applied
 

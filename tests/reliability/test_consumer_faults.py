@@ -16,7 +16,7 @@ from mentoring_shared.contracts.topics import PROFILES_PEOPLE
 from mentoring_shared.messaging import dead_letters, kafka
 from mentoring_shared.messaging.consumer import ConsumerRunner
 from mentoring_shared.runtime import ServiceRuntime
-from mentoring_shared.testing.polling import eventually
+from mentoring_testing.polling import eventually
 from tests.reliability.counting import counting_handler, create_counter_table, times_applied
 from tests.reliability.test_dead_letters import person_event, read_dead_letters, run_consumer
 

@@ -13,9 +13,9 @@ from mentoring_shared.contracts.topics import PROFILES_PEOPLE
 from mentoring_shared.messaging import kafka
 from mentoring_shared.messaging.consumer import ConsumerRunner
 from mentoring_shared.runtime import ServiceRuntime
-from mentoring_shared.testing.fixtures import migrated_databases, platform_environment
-from mentoring_shared.testing.polling import eventually
-from mentoring_shared.testing.servers import Broker
+from mentoring_testing.fixtures import migrated_databases, platform_environment
+from mentoring_testing.polling import eventually
+from mentoring_testing.servers import Broker
 from tests.reliability.counting import counting_handler, create_counter_table, times_applied
 from tests.reliability.test_consumer_crash import publish_people
 

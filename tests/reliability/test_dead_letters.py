@@ -12,8 +12,8 @@ from mentoring_shared.messaging import dead_letters, kafka
 from mentoring_shared.messaging.consumer import ConsumerRunner
 from mentoring_shared.messaging.envelope import Envelope
 from mentoring_shared.runtime import ServiceRuntime
-from mentoring_shared.testing.polling import eventually
-from mentoring_shared.testing.topics import read_topic
+from mentoring_testing.polling import eventually
+from mentoring_testing.topics import read_topic
 from tests.reliability.counting import counting_handler, create_counter_table, times_applied
 
 

@@ -8,7 +8,7 @@ from mentoring_shared.messaging.consumer import ConsumerRunner
 from mentoring_shared.messaging.relay import OutboxRelay
 from mentoring_shared.runtime import ServiceRuntime
 from mentoring_shared.config import load_service_settings
-from mentoring_shared.testing.polling import eventually
+from mentoring_testing.polling import eventually
 from tests.integration.helpers import count_rows, new_person
 from tests.reliability.conftest import start_process
 from tests.reliability.counting import counting_handler, create_counter_table, times_applied
@@ -18,7 +18,7 @@ from tests.reliability.processes import DIED_AFTER_ACK
 def test_relay_killed_between_ack_and_mark_delivers_twice_and_applies_once(isolated_env, tenant, consumer_group):
     profiles = importlib.import_module("profiles.app").create_app(isolated_env)
     client = profiles.test_client()
-    from mentoring_shared.testing.fixtures import token
+    from mentoring_testing.fixtures import token
     headers = {"Authorization": f"Bearer {token(tenant)}"}
     for _ in range(5):
         assert client.post("/v1/people", json=new_person(), headers=headers).status_code == 201

@@ -5,7 +5,7 @@ import importlib
 import threading
 
 from mentoring_shared.messaging.relay import OutboxRelay
-from mentoring_shared.testing.polling import eventually
+from mentoring_testing.polling import eventually
 
 
 def test_one_relay_is_active_and_another_takes_over_when_it_stops(isolated_env):

@@ -16,8 +16,8 @@ from mentoring_shared.contracts.profiles import PERSON_UPSERTED_V1
 from mentoring_shared.contracts.topics import PROFILES_PEOPLE
 from mentoring_shared.messaging import kafka
 from mentoring_shared.messaging.relay import OutboxRelay
-from mentoring_shared.testing.fixtures import migrated_databases, platform_environment
-from mentoring_shared.testing.servers import Broker
+from mentoring_testing.fixtures import migrated_databases, platform_environment
+from mentoring_testing.servers import Broker
 
 
 @pytest.fixture

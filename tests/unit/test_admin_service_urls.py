@@ -1,7 +1,7 @@
 """Where `mentoring admin` and `mentoring demo` send requests: the platform they were pointed at,
 never a default port while the platform runs on others."""
 
-from mentoring_shared.admin.client import service_urls
+from mentoring_tools.admin.client import service_urls
 
 
 def test_the_local_apis_follow_their_configured_ports():

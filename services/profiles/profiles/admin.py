@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from mentoring_shared.admin.output import ProgressBar
+from mentoring_shared.progress import ProgressBar
 from mentoring_shared.errors import ApplicationError
 from mentoring_shared.runtime import ServiceRuntime
 

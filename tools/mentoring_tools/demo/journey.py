@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable, TextIO
 
-from mentoring_shared.admin.client import ApiRefused, PlatformClient
-from mentoring_shared.admin.commands import render_report
-from mentoring_shared.demo.hr_file import workday_export
+from mentoring_tools.admin.client import ApiRefused, PlatformClient
+from mentoring_tools.admin.commands import render_report
+from mentoring_tools.demo.hr_file import workday_export
 
 ROUND_THE_CLOCK = {"start": "00:00", "end": "24:00", "days": [1, 2, 3, 4, 5, 6, 7]}
 MENTEE_GOALS = [["python", "leadership"], ["public-speaking"], ["machine-learning", "sql"], ["negotiation"],

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from mentoring_shared.config import DEFAULT_PORTS
 
 if TYPE_CHECKING:
-    from mentoring_shared.admin.client import PlatformClient
+    from mentoring_tools.admin.client import PlatformClient
 
 SERVICES = tuple(DEFAULT_PORTS)  # profiles, matching, scheduling, feedback
 

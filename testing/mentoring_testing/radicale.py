@@ -1,9 +1,9 @@
-"""A real CalDAV server for tests: Radicale (PyPI `radicale`, in the `testing` extra) run as a child
+"""A real CalDAV server for tests: Radicale (PyPI `radicale`, a dependency of mentoring-testing) run as a child
 process on a free 127.0.0.1 port, with its storage in a temporary folder and htpasswd (plain)
 authentication for one test user. Nothing is downloaded; a server that does not start fails the
 test run with its stderr.
 
-Enable with `pytest_plugins = ["mentoring_shared.testing.radicale"]`; the fixture is
+Enable with `pytest_plugins = ["mentoring_testing.radicale"]`; the fixture is
 `radicale_server` (session-scoped)."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Iterator
 import pytest
 import requests
 
-from mentoring_shared.testing.servers import ServerUnavailable, free_port
+from mentoring_testing.servers import ServerUnavailable, free_port
 
 TEST_USER = "mentor"
 TEST_PASSWORD = "radicale-test-password"
@@ -73,7 +73,7 @@ class RadicaleServer:
     @classmethod
     def start(cls, timeout_s: float = 20.0) -> "RadicaleServer":
         if importlib.util.find_spec("radicale") is None:
-            raise ServerUnavailable("Radicale is not installed: pip install -e 'shared[testing]'")
+            raise ServerUnavailable("Radicale is not installed: pip install -e testing (mentoring-testing)")
         folder = Path(tempfile.mkdtemp(prefix="radicale-test-"))
         (folder / "users").write_text(f"{TEST_USER}:{TEST_PASSWORD}\n")
         port = free_port()

@@ -3,10 +3,11 @@ each topic is a channel (with its dead-letter channel beside it), each event typ
 payload is the CloudEvents envelope with the type's marshmallow schema as `data`, each producer a
 send operation and each service's subscriptions a receive operation.
 
-    python -m mentoring_shared.contracts.asyncapi > deploy/asyncapi/asyncapi.yaml
+    python -m mentoring_tools.asyncapi > deploy/asyncapi/asyncapi.yaml
 
 Run it from the repository root: examples come from `tests/contract/golden/` and consumers from each
-service's `subscriptions` module (so the service packages must be installed)."""
+service's `subscriptions` module. It lives in the tools package, not in the shared kit, because it
+reads every service's code: the kit never imports a service."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ from mentoring_shared.messaging import dead_letters
 
 ASYNCAPI_VERSION = "3.0.0"
 KAFKA_BINDING_VERSION = "0.5.0"
-REGENERATE = "python -m mentoring_shared.contracts.asyncapi > deploy/asyncapi/asyncapi.yaml"
+REGENERATE = "python -m mentoring_tools.asyncapi > deploy/asyncapi/asyncapi.yaml"
 GOLDEN_DIR = Path("tests/contract/golden")
 SERVICES = tuple(DEFAULT_PORTS)
 ENVELOPE = "CloudEventsEnvelope"
@@ -326,7 +327,7 @@ def render(document: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m mentoring_shared.contracts.asyncapi",
+    parser = argparse.ArgumentParser(prog="python -m mentoring_tools.asyncapi",
                                      description="Print the platform's AsyncAPI document (run from the repository root).")
     parser.add_argument("--golden", type=Path, default=GOLDEN_DIR, help="the golden event files (examples)")
     args = parser.parse_args(argv)

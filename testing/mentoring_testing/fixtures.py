@@ -1,7 +1,8 @@
 """pytest fixtures for the platform: real PostgreSQL databases (one per service, migrated, dropped
 after the run), a real broker, the four apps, their workers, tenants and tokens.
 
-Enable with `pytest_plugins = ["mentoring_shared.testing.fixtures"]`."""
+Enable with `pytest_plugins = ["mentoring_testing.fixtures"]`. The services are found through the
+entry points they register (mentoring_shared/service_registry.py)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from typing import Any, Iterator
 
 import pytest
 
-from mentoring_shared.cli import SERVICES, migrations_dir
 from mentoring_shared.db.migrations import upgrade_to_head
-from mentoring_shared.testing.servers import Broker, PostgresServer, ServerUnavailable
+from mentoring_shared.service_registry import SERVICES, app_factory, migrations_dir, worker_builder
 from mentoring_shared.web.auth import issue_dev_token
+from mentoring_testing.servers import Broker, PostgresServer, ServerUnavailable
 
 TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
 
@@ -79,19 +80,14 @@ def platform_env(service_databases, broker) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def apps(platform_env) -> dict[str, Any]:
-    import importlib
-
-    return {service: importlib.import_module(f"{service}.app").create_app(platform_env) for service in SERVICES}
+    return {service: app_factory(service)(platform_env) for service in SERVICES}
 
 
 @pytest.fixture(scope="session")
 def running_workers(platform_env) -> Iterator[dict[str, Any]]:
     """Every service's worker (relay and consumers) on threads in this process, for the session."""
-    import importlib
-
     stop = threading.Event()
-    workers = {service: importlib.import_module(f"{service}.worker").build_worker(platform_env)
-               for service in SERVICES}
+    workers = {service: worker_builder(service)(platform_env) for service in SERVICES}
     for worker in workers.values():
         worker.start(stop)
     yield workers

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from mentoring_shared.db.engine import normalize_url
-from mentoring_shared.messaging.local_broker import start_broker
+from mentoring_tools.broker import start_broker
 
 LOCAL_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
