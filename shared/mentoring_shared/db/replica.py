@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
+from mentoring_shared.db.bulk import send_arrays, takes_arrays, unnested
 from mentoring_shared.db.dialects import dialect_insert
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ class NewerSnapshotUpsert:
         self._table = table
         self._key_columns = key_columns
         self._statements: dict[tuple[str, bool], Any] = {}
-        self._unnested: dict[tuple[str, ...], tuple[str, list]] = {}  # by the rows' columns
+        self._unnested: dict[tuple[str, ...], str] = {}  # PostgreSQL's statement, by the rows' columns
 
     def apply(self, session: Session, row: dict[str, Any]) -> bool:
         """Store `row` (key columns, `version` and values) unless a newer version is stored. True if applied."""
@@ -38,7 +39,7 @@ class NewerSnapshotUpsert:
         statement per row); elsewhere one executemany."""
         if not rows:
             return
-        if session.get_bind().dialect.name == "postgresql":
+        if takes_arrays(session, self._table):
             self._apply_unnested(session, newest_per_key(rows, self._key_columns))
         else:
             session.execute(self._statement(session, returning=False), list(rows))
@@ -46,28 +47,17 @@ class NewerSnapshotUpsert:
     def _apply_unnested(self, session: Session, rows: list[dict[str, Any]]) -> None:
         connection = session.connection()
         columns = tuple(rows[0])
-        statement, processors = self._unnested_statement(connection.dialect, columns)
-        arrays = tuple([process(row[name]) for row in rows] if process else [row[name] for row in rows]
-                       for name, process in zip(columns, processors))
-        connection.exec_driver_sql(statement, arrays)
-
-    def _unnested_statement(self, dialect, columns: tuple[str, ...]) -> tuple[str, list]:
-        """`INSERT … SELECT FROM unnest(one array per column) ON CONFLICT … DO UPDATE … WHERE
-        older`, and each column's bind processor (the driver gets what SQLAlchemy would send)."""
-        cached = self._unnested.get(columns)
-        if cached is None:
-            quote = dialect.identifier_preparer.quote
-            types = [self._table.c[name].type.dialect_impl(dialect) for name in columns]
-            names = ", ".join(quote(name) for name in columns)
-            arrays = ", ".join(f"%b::{type_.compile(dialect=dialect)}[]" for type_ in types)
+        statement = self._unnested.get(columns)
+        if statement is None:
+            quote = connection.dialect.identifier_preparer.quote
+            names, select, _ = unnested(connection.dialect, self._table, columns)
             updates = ", ".join(f"{quote(name)} = EXCLUDED.{quote(name)}" for name in columns
                                 if name not in self._key_columns)
-            table = dialect.identifier_preparer.format_table(self._table)
-            statement = (f"INSERT INTO {table} AS stored ({names}) SELECT * FROM unnest({arrays}) "
-                         f"ON CONFLICT ({', '.join(quote(name) for name in self._key_columns)}) "
-                         f"DO UPDATE SET {updates} WHERE stored.version < EXCLUDED.version")
-            cached = self._unnested[columns] = (statement, [type_.bind_processor(dialect) for type_ in types])
-        return cached
+            table = connection.dialect.identifier_preparer.format_table(self._table)
+            statement = self._unnested[columns] = (
+                f"INSERT INTO {names} {select} ON CONFLICT ({', '.join(map(quote, self._key_columns))}) "
+                f"DO UPDATE SET {updates} WHERE {table}.version < EXCLUDED.version")
+        send_arrays(connection, statement, self._table, columns, rows)
 
     def _statement(self, session: Session, returning: bool):
         dialect = session.get_bind().dialect.name
