@@ -23,7 +23,7 @@ from mentoring_testing.servers import free_port
 from scheduling.calendar_entries import UID_DOMAIN
 from scheduling.calendars.caldav_client import CalDavAccount, CalDavError, create_calendar, entry_url
 from scheduling.calendars.entries import session_uid
-from scheduling.handlers.calendar_write_back import write_back_handlers
+from scheduling.handlers.scheduling_events import scheduling_event_handlers
 from scheduling.settings import DEFAULT_ORGANIZER
 from tests.integration.scheduling_records import insert_person, insert_session
 from tests.integration.test_scheduling_sessions import PYTHON, confirmed_pairs, next_weekday_at
@@ -53,7 +53,7 @@ def outbox_envelopes(app, tenant: str, event_type: str) -> list[Envelope]:
 
 def deliver(app, event: Envelope) -> None:
     """What the consumer does with one event: its handler in a unit of work, committed."""
-    handler = write_back_handlers(DEFAULT_ORGANIZER)[event.type]
+    handler = scheduling_event_handlers(DEFAULT_ORGANIZER)[event.type]
     with app.extensions["runtime"].unit_of_work() as uow:
         handler(event, uow)
         uow.commit()
@@ -169,7 +169,7 @@ def test_a_completed_session_and_a_session_without_write_back_write_nothing(apps
     app = apps["scheduling"]
     mentee, mentor = insert_person(app, tenant), insert_person(app, tenant)
     session = insert_session(app, tenant, mentee["person_id"], mentor["person_id"], next_weekday_at(9))
-    handlers = write_back_handlers(DEFAULT_ORGANIZER)
+    handlers = scheduling_event_handlers(DEFAULT_ORGANIZER)
     assert set(handlers) == {contracts.SESSION_SCHEDULED_V1, contracts.SESSION_RESCHEDULED_V1,
                              contracts.SESSION_CANCELLED_V1, contracts.SESSION_COMPLETED_V1}
     deliver(app, scheduled_event(tenant, session))  # nobody opted in: nothing to do, nothing raised

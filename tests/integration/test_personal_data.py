@@ -86,11 +86,10 @@ def test_after_erasure_no_service_holds_the_name_or_email_and_a_replay_cannot_br
     # Replay every profiles event from the start into a brand-new matching database.
     fresh = migrated_databases(postgres_server, ("matching",))
     from matching import orm
-    from matching.settings import load_matching_settings
     from matching.subscriptions import event_handlers
     runtime = ServiceRuntime.build(load_service_settings("matching", platform_environment(fresh, broker.bootstrap),
                                                          serves_http=False), orm.metadata)
-    runner = ConsumerRunner("matching", f"replay-{tenant}", event_handlers(load_matching_settings({})), runtime.events, runtime.unit_of_work,
+    runner = ConsumerRunner("matching", f"replay-{tenant}", event_handlers({}), runtime.events, runtime.unit_of_work,
                             runtime.inbox, runtime.settings.kafka)
     stop = threading.Event()
     thread = threading.Thread(target=runner.run, args=(stop,))
