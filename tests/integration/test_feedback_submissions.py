@@ -23,7 +23,7 @@ def completed_session(api, apps, tenant, **cohort):
     [session] = api("scheduling").post(f"/v1/mentorships/{mentorship['id']}/sessions", json={
         "starts_at": [next_weekday_at(9).isoformat()]}).get_json()["items"]
     app = apps["scheduling"]
-    SessionClock(app.extensions["runtime"], (), app.extensions["scheduling_settings"].organizer).tick(
+    SessionClock(app.extensions["runtime"], ()).tick(
         datetime.fromisoformat(session["ends_at"]) + timedelta(hours=1))
     eventually(lambda: count_rows(apps["feedback"], "feedback_requests", tenant_id=tenant, session_id=session["id"])
                == 2, message="feedback never asked the pair about their session")

@@ -155,7 +155,7 @@ def test_reminders_are_emitted_once_and_sessions_complete_by_themselves(api, app
         "starts_at": [next_weekday_at(9).isoformat()]}).get_json()["items"]
     starts = datetime.fromisoformat(session["starts_at"])
     app = apps["scheduling"]
-    clock = SessionClock(app.extensions["runtime"], (1440, 60), app.extensions["scheduling_settings"].organizer)
+    clock = SessionClock(app.extensions["runtime"], (1440, 60))
     clock.tick(starts - timedelta(hours=2))       # the day-before reminder is due, the hour-before is not
     clock.tick(starts - timedelta(hours=2))       # a restart ticking again emits nothing twice
     reminders = [e for e in outbox_events(apps["scheduling"], tenant, contracts.REMINDER_DUE_V1)

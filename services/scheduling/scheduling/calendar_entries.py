@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Mapping
 
 from scheduling.calendars.entries import CalendarEntry, EntryStatus, Participant, session_uid
-from scheduling.settings import DEFAULT_ORGANIZER
 
 # The right-hand side of every session's UID. A UID must never change while a calendar may hold the
 # event, so this is a constant, not a setting: the session id already makes it unique.
 UID_DOMAIN = "scheduling.mentoring-platform"
+# The ORGANIZER of every session unless SCHEDULING_ORGANIZER_NAME / _EMAIL say otherwise (settings.py).
+DEFAULT_ORGANIZER = Participant("Mentoring Platform", "sessions@mentoring.example")
 
 SUMMARIES = {"kickoff": "Mentoring kickoff: {mentee} & {mentor}", "regular": "Mentoring: {mentee} & {mentor}"}
 DESCRIPTIONS = {

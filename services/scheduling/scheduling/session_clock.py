@@ -10,27 +10,22 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, exists, select
 
-from mentoring_shared.contracts import scheduling as contracts
 from mentoring_shared.db.bulk import insert_many
-from mentoring_shared.domain_events import DomainEvent
-from mentoring_shared.ids import new_id
+from mentoring_shared.ids import new_ids
 from mentoring_shared.runtime import ServiceRuntime
 
 from scheduling import orm
-from scheduling.calendars.entries import Participant
 from scheduling.domain import sessions as domain
 from scheduling.repositories.plans import SESSIONS
-from scheduling.session_events import SessionEvents
 
 log = logging.getLogger(__name__)
 BATCH = 500
 
 
 class SessionClock:
-    def __init__(self, runtime: ServiceRuntime, lead_minutes: tuple[int, ...], organizer: Participant,
+    def __init__(self, runtime: ServiceRuntime, lead_minutes: tuple[int, ...],
                  completion_grace: timedelta = timedelta(minutes=30)):
         self._runtime = runtime
-        self._organizer = organizer
         self._leads = lead_minutes
         self._grace = completion_grace
 
@@ -50,17 +45,12 @@ class SessionClock:
                     .order_by(sessions.c.starts_at).limit(BATCH).with_for_update(skip_locked=True)).mappings().all()
                 if not rows:
                     continue
-                reminders, events = [], []
-                for row in rows:
-                    for person_id in (row["mentee_id"], row["mentor_id"]):
-                        reminders.append({"session_id": row["session_id"], "person_id": person_id,
-                                          "lead_minutes": lead, "tenant_id": row["tenant_id"], "sent_at": now})
-                        events.append(DomainEvent(contracts.REMINDER_DUE_V1, row["tenant_id"], row["session_id"], {
-                            "reminder_id": new_id(), "session_id": row["session_id"],
-                            "mentorship_id": row["mentorship_id"], "person_id": person_id,
-                            "starts_at": row["starts_at"].isoformat(), "ends_at": row["ends_at"].isoformat(),
-                            "lead_minutes": lead}))
-                insert_many(uow.session, sent, reminders)
+                reminder_ids = new_ids()
+                events = [event for row in rows
+                          for event in domain.reminders(SESSIONS.record(row), lead, reminder_ids)]
+                insert_many(uow.session, sent, [
+                    {"session_id": event.subject, "person_id": event.data["person_id"], "lead_minutes": lead,
+                     "tenant_id": event.tenant_id, "sent_at": now} for event in events])
                 uow.publish(events)
                 uow.commit()
                 emitted += len(events)
@@ -74,15 +64,13 @@ class SessionClock:
                 .order_by(sessions.c.ends_at).limit(BATCH).with_for_update(skip_locked=True)).mappings().all()
             if not rows:
                 return 0
-            completed = [domain.complete_automatically(SESSIONS.record(row), now) for row in rows]
-            events, builders = [], {}
-            for session in completed:
+            events = []
+            for row in rows:
+                session, held = domain.complete_automatically(SESSIONS.record(row), now)
                 uow.session.execute(sessions.update().where(sessions.c.session_id == session.id).values(
                     status=session.status, completion=session.completion, completed_at=session.completed_at,
                     version=session.version, updated_at=now))
-                if session.tenant_id not in builders:
-                    builders[session.tenant_id] = SessionEvents(uow.session, session.tenant_id, self._organizer)
-                events.append(builders[session.tenant_id].completed(session))
+                events += held
             uow.publish(events)
             uow.commit()
-            return len(completed)
+            return len(rows)

@@ -12,6 +12,7 @@ from typing import Mapping
 from mentoring_shared.config import ConfigError, Environment
 
 from scheduling.availability import MAX_CALENDAR_BYTES
+from scheduling.calendar_entries import DEFAULT_ORGANIZER
 from scheduling.calendars.entries import Participant
 from scheduling.calendars.fetching import FetchPolicy
 
@@ -30,7 +31,6 @@ REMINDER_LEADS_VARIABLE = "SCHEDULING_REMINDER_LEAD_MINUTES"
 # The largest calendar file accepted at all; an upload's whole body may be a little larger (the
 # multipart envelope). SCHEDULING_CALENDAR_MAX_BYTES may lower the limit, not raise it past this.
 CALENDAR_BYTES_CEILING = 16 * 1024 * 1024
-DEFAULT_ORGANIZER = Participant("Mentoring Platform", "sessions@mentoring.example")
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from scheduling.subscriptions import event_handlers
 def build_worker(environ: Mapping[str, str] | None = None) -> WorkerProcess:
     runtime = ServiceRuntime.from_environment(SERVICE, orm.metadata, environ, serves_http=False)
     settings = load_scheduling_settings(environ)
-    clock = SessionClock(runtime, settings.reminder_lead_minutes, settings.organizer)
+    clock = SessionClock(runtime, settings.reminder_lead_minutes)
     return WorkerProcess(runtime, event_handlers(environ),
                          chores=[("session-clock", every(15.0, clock.tick, "session clock"))])
 

@@ -1,7 +1,7 @@
 """Mentorships: a confirmed pair's meeting plan (cadence, length, term), which can pause for a
 break and resume, and ends with its match. `version` is the mentorship's own (its paused and
-resumed events carry it); `match_version` is the version of the match it copies, so that an event
-about the match older than the one applied is ignored."""
+resumed events carry it, returned by `pause` and `resume`); `match_version` is the version of the
+match it copies, so that an event about the match older than the one applied is ignored."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import calendar
 from dataclasses import dataclass, replace
 from datetime import date
 
+from mentoring_shared.contracts import scheduling as contracts
+from mentoring_shared.domain_events import DomainEvent
 from mentoring_shared.errors import Conflict
 
 ACTIVE, PAUSED, ENDED = "active", "paused", "ended"
@@ -63,18 +65,23 @@ def is_newer_match_event(mentorship: Mentorship, match_version: int) -> bool:
     return match_version > mentorship.match_version
 
 
-def pause(mentorship: Mentorship, note: str | None, resume_on: date | None) -> Mentorship:
+def pause(mentorship: Mentorship, note: str | None, resume_on: date | None,
+          by: str | None) -> tuple[Mentorship, list[DomainEvent]]:
+    """A break, asked for by one of the pair (`by`) or an organizer (None)."""
     if mentorship.status != ACTIVE:
         raise Conflict(f"the mentorship is {mentorship.status}; only an active one can pause",
                        current_status=mentorship.status)
-    return replace(mentorship, status=PAUSED, pause_note=note, resume_on=resume_on, version=mentorship.version + 1)
+    paused = replace(mentorship, status=PAUSED, pause_note=note, resume_on=resume_on, version=mentorship.version + 1)
+    return paused, [_event(contracts.MENTORSHIP_PAUSED_V1, paused, paused_by=by, note=note,
+                           resume_on=resume_on.isoformat() if resume_on else None)]
 
 
-def resume(mentorship: Mentorship) -> Mentorship:
+def resume(mentorship: Mentorship, by: str | None) -> tuple[Mentorship, list[DomainEvent]]:
     if mentorship.status != PAUSED:
         raise Conflict(f"the mentorship is {mentorship.status}; only a paused one can resume",
                        current_status=mentorship.status)
-    return replace(mentorship, status=ACTIVE, pause_note=None, resume_on=None, version=mentorship.version + 1)
+    resumed = replace(mentorship, status=ACTIVE, pause_note=None, resume_on=None, version=mentorship.version + 1)
+    return resumed, [_event(contracts.MENTORSHIP_RESUMED_V1, resumed, resumed_by=by)]
 
 
 def end(mentorship: Mentorship, reason: str, match_version: int) -> Mentorship:
@@ -87,6 +94,13 @@ def require_active(mentorship: Mentorship) -> None:
     if mentorship.status != ACTIVE:
         raise Conflict(f"the mentorship is {mentorship.status}: no sessions can be booked",
                        current_status=mentorship.status)
+
+
+def _event(event_type: str, mentorship: Mentorship, **extra) -> DomainEvent:
+    return DomainEvent(event_type, mentorship.tenant_id, mentorship.id, {
+        "mentorship_id": mentorship.id, "version": mentorship.version, "cohort_id": mentorship.cohort_id,
+        "program_id": mentorship.program_id, "mentee_id": mentorship.mentee_id, "mentor_id": mentorship.mentor_id,
+        **extra})
 
 
 def add_months(day: date, months: int) -> date:

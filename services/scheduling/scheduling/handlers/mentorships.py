@@ -6,9 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy.orm import Session as DbSession
 
-from mentoring_shared.contracts import scheduling as contracts
 from mentoring_shared.db.unit_of_work import UnitOfWork
-from mentoring_shared.domain_events import DomainEvent
 from mentoring_shared.errors import InvalidField, NotFound
 from mentoring_shared.ids import new_id
 
@@ -16,11 +14,11 @@ from scheduling.availability import Cadence, KickoffResult, Pair, kickoff_slots,
 from scheduling.calendars.entries import Participant
 from scheduling.availability_inputs import people_availability, working_hours_of
 from scheduling.domain import mentorships as domain
+from scheduling.domain import sessions as session_rules
 from scheduling.domain.mentorships import Mentorship
-from scheduling.domain.sessions import SCHEDULED, Session
 from scheduling.handlers.sessions import EITHER_OF_THE_PAIR, cancel_future_sessions, visible_mentorship
+from scheduling.repositories.people import People
 from scheduling.repositories.plans import Plans
-from scheduling.session_events import SessionEvents
 
 HORIZON = timedelta(days=56)     # how far ahead times are looked for
 CADENCE_SPAN = {"weekly": 7, "biweekly": 14, "monthly": 31}
@@ -66,15 +64,12 @@ def book_kickoffs(tenant_id: str, cohort_id: str, not_before: datetime | None, o
             found = kickoff_slots([Pair(m.id, m.mentee_id, m.mentor_id) for m in same_length], people, minutes,
                                   start, start + HORIZON)
             results.extend(zip(same_length, found))
-        sessions = [Session(id=new_id(), tenant_id=tenant_id, mentorship_id=m.id, cohort_id=m.cohort_id,
-                            program_id=m.program_id, mentee_id=m.mentee_id, mentor_id=m.mentor_id, kind="kickoff",
-                            series_id=None, starts_at=result.start,
-                            ends_at=result.start + timedelta(minutes=m.meeting_minutes), status=SCHEDULED, version=1,
-                            sequence=0, confirmations=(), created_at=now, updated_at=now)
-                    for m, result in results if result.start is not None]
-        plans.add_sessions(sessions)
-        events = SessionEvents(uow.session, tenant_id, organizer)
-        uow.publish([events.scheduled(session) for session in sessions])
+        kicking_off = [(m, result.start) for m, result in results if result.start is not None]
+        invitees = People(uow.session).invitees([m for m, _ in kicking_off], organizer)
+        booked = [session_rules.book(m, session_id=new_id(), kind="kickoff", series_id=None, starts_at=starts_at,
+                                     now=now, invitees=invitees[m.id]) for m, starts_at in kicking_off]
+        plans.add_sessions([session for session, _ in booked])
+        uow.publish([event for _, events in booked for event in events])
         uow.commit()
     return sorted(results, key=lambda item: item[0].id)
 
@@ -88,11 +83,10 @@ def pause(tenant_id: str, mentorship_id: str, note: str | None, resume_on: date 
         plans = Plans(uow.session)
         mentorship = visible_mentorship(plans, tenant_id, mentorship_id, actor, for_update=True)
         actor.require(EITHER_OF_THE_PAIR, mentorship.mentee_id, mentorship.mentor_id)
-        paused = domain.pause(mentorship, note, resume_on)
+        paused, events = domain.pause(mentorship, note, resume_on, by=actor.person_id)
         plans.save_mentorship(paused)
         cancel_future_sessions(uow, tenant_id, "paused", note, organizer, mentorship_id=mentorship.id)
-        uow.publish([_mentorship_event(contracts.MENTORSHIP_PAUSED_V1, paused, paused_by=actor.person_id, note=note,
-                                       resume_on=resume_on.isoformat() if resume_on else None)])
+        uow.publish(events)
         uow.commit()
     return paused
 
@@ -102,18 +96,11 @@ def resume(tenant_id: str, mentorship_id: str, actor, uow: UnitOfWork) -> Mentor
         plans = Plans(uow.session)
         mentorship = visible_mentorship(plans, tenant_id, mentorship_id, actor, for_update=True)
         actor.require(EITHER_OF_THE_PAIR, mentorship.mentee_id, mentorship.mentor_id)
-        resumed = domain.resume(mentorship)
+        resumed, events = domain.resume(mentorship, by=actor.person_id)
         plans.save_mentorship(resumed)
-        uow.publish([_mentorship_event(contracts.MENTORSHIP_RESUMED_V1, resumed, resumed_by=actor.person_id)])
+        uow.publish(events)
         uow.commit()
     return resumed
-
-
-def _mentorship_event(event_type: str, mentorship: Mentorship, **extra) -> DomainEvent:
-    return DomainEvent(event_type, mentorship.tenant_id, mentorship.id, {
-        "mentorship_id": mentorship.id, "version": mentorship.version, "cohort_id": mentorship.cohort_id,
-        "program_id": mentorship.program_id, "mentee_id": mentorship.mentee_id, "mentor_id": mentorship.mentor_id,
-        **extra})
 
 
 def _time_zone(db: DbSession, tenant_id: str, person_id: str) -> str:

@@ -39,6 +39,7 @@ from scheduling.calendars.entries import Participant
 from scheduling.calendars.fetching import CalendarFetchError, FetchPolicy, check_destination
 from scheduling.metrics import WRITE_BACKS
 from scheduling.repositories.calendars import CalendarSource, CalendarSources
+from scheduling.repositories.people import People
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +85,9 @@ def _sync_session(uow: UnitOfWork, tenant_id: str, session_id: str, organizer: P
     sources = CalendarSources(db).write_back_sources(tenant_id, [row["mentee_id"], row["mentor_id"]])
     if not sources:
         return
-    mentee, mentor = _person(db, tenant_id, row["mentee_id"]), _person(db, tenant_id, row["mentor_id"])
-    entry = entry_for_session(row, mentee, mentor, organizer=organizer)
+    names = People(db).participants(tenant_id, [row["mentee_id"], row["mentor_id"]])
+    entry = entry_for_session(row, names[row["mentee_id"]]._asdict(), names[row["mentor_id"]]._asdict(),
+                              organizer=organizer)
     for source in sources:
         try:
             account = _account(source, fetch_policy, timeout_s)
@@ -137,14 +139,6 @@ def _missing_calendar(account: caldav_client.CalDavAccount, path: str) -> caldav
     if url in found:
         return None
     return caldav_client.CalDavError("not_found", f"{path} is not a calendar")
-
-
-def _person(db, tenant_id: str, person_id: str) -> dict:
-    row = db.execute(select(orm.people).where(orm.people.c.tenant_id == tenant_id,
-                                              orm.people.c.person_id == person_id)).mappings().first()
-    # The same stand-in as the session's invitation uses for someone not (or no longer) known.
-    return dict(row) if row else {"person_id": person_id, "name": "Participant",
-                                  "email": f"{person_id}@unknown.invalid"}
 
 
 def _record(db, source: CalendarSource, message: str | None) -> None:

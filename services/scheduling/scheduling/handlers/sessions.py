@@ -15,8 +15,8 @@ from scheduling.calendars.entries import Participant
 from scheduling.domain import mentorships as plan_rules
 from scheduling.domain import sessions as domain
 from scheduling.domain.sessions import Session
+from scheduling.repositories.people import People
 from scheduling.repositories.plans import Plans
-from scheduling.session_events import SessionEvents
 
 MAX_SERIES = 26
 EITHER_OF_THE_PAIR = "mentee or the mentor"  # who, besides an organizer, acts on a pair's plan and sessions
@@ -66,21 +66,19 @@ def book(tenant_id: str, mentorship_id: str, starts_at: list[datetime], kind: st
         actor.require(EITHER_OF_THE_PAIR, mentorship.mentee_id, mentorship.mentor_id)
         plan_rules.require_active(mentorship)
         series_id = new_id() if len(starts_at) > 1 else None
+        invitees = _invitees(uow, mentorship, organizer)
         booked: list[Session] = []
-        events = SessionEvents(uow.session, tenant_id, organizer)
+        events = []
         for index, start in enumerate(sorted(starts_at)):
             if start <= now:
                 raise InvalidField(f"starts_at[{index}]", "must be in the future")
-            session = Session(
-                id=new_id(), tenant_id=tenant_id, mentorship_id=mentorship.id, cohort_id=mentorship.cohort_id,
-                program_id=mentorship.program_id, mentee_id=mentorship.mentee_id, mentor_id=mentorship.mentor_id,
-                kind=kind if index == 0 else "regular", series_id=series_id, starts_at=start,
-                ends_at=start + timedelta(minutes=mentorship.meeting_minutes), status=domain.SCHEDULED, version=1,
-                sequence=0, confirmations=(), created_at=now, updated_at=now)
+            session, scheduled = domain.book(mentorship, session_id=new_id(), kind=kind if index == 0 else "regular",
+                                             series_id=series_id, starts_at=start, now=now, invitees=invitees)
             check_fits(uow, session, f"starts_at[{index}]" if len(starts_at) > 1 else "starts_at")
             plans.add_sessions([session])  # before the next check: a series never overlaps itself
             booked.append(session)
-        uow.publish([events.scheduled(session) for session in booked])
+            events += scheduled
+        uow.publish(events)
         uow.commit()
     return booked
 
@@ -91,11 +89,10 @@ def reschedule(tenant_id: str, session_id: str, starts_at: datetime, actor, uow:
         plans = Plans(uow.session)
         session = _session(plans, tenant_id, session_id, actor)
         actor.require(EITHER_OF_THE_PAIR, session.mentee_id, session.mentor_id)
-        moved = domain.reschedule(session, starts_at, _now())
+        moved, events = domain.reschedule(session, starts_at, _now(), _invitees(uow, session, organizer))
         check_fits(uow, moved, moving=session.id)
         plans.save_session(moved)
-        events = SessionEvents(uow.session, tenant_id, organizer)
-        uow.publish([events.rescheduled(moved, session.starts_at, session.ends_at)])
+        uow.publish(events)
         uow.commit()
     return moved
 
@@ -106,9 +103,10 @@ def cancel(tenant_id: str, session_id: str, note: str | None, actor, uow: UnitOf
         plans = Plans(uow.session)
         session = _session(plans, tenant_id, session_id, actor)
         actor.require(EITHER_OF_THE_PAIR, session.mentee_id, session.mentor_id)
-        cancelled = domain.cancel(session, "asked", note, actor.person_id, _now())
+        cancelled, events = domain.cancel(session, "asked", note, actor.person_id, _now(),
+                                          _invitees(uow, session, organizer))
         plans.save_session(cancelled)
-        uow.publish([SessionEvents(uow.session, tenant_id, organizer).cancelled(cancelled)])
+        uow.publish(events)
         uow.commit()
     return cancelled
 
@@ -120,12 +118,12 @@ def confirm_held(tenant_id: str, session_id: str, actor, uow: UnitOfWork, organi
         session = _session(plans, tenant_id, session_id, actor)
         actor.require(EITHER_OF_THE_PAIR, session.mentee_id, session.mentor_id)
         now = _now()
-        confirmed = session
+        confirmed, events = session, []
         for person_id in ([actor.person_id] if actor.person_id else list(session.attendees())):
-            confirmed = domain.confirm_held(confirmed, person_id, now)
+            confirmed, held = domain.confirm_held(confirmed, person_id, now)
+            events += held
         plans.save_session(confirmed)
-        if confirmed.status == domain.COMPLETED:
-            uow.publish([SessionEvents(uow.session, tenant_id, organizer).completed(confirmed)])
+        uow.publish(events)
         uow.commit()
     return confirmed
 
@@ -136,9 +134,9 @@ def report_no_show(tenant_id: str, session_id: str, note: str | None, actor, uow
         plans = Plans(uow.session)
         session = _session(plans, tenant_id, session_id, actor)
         actor.require(EITHER_OF_THE_PAIR, session.mentee_id, session.mentor_id)
-        missed = domain.no_show(session, actor.person_id, note, _now())
+        missed, events = domain.no_show(session, actor.person_id, note, _now(), _invitees(uow, session, organizer))
         plans.save_session(missed)
-        uow.publish([SessionEvents(uow.session, tenant_id, organizer).cancelled(missed)])
+        uow.publish(events)
         uow.commit()
     return missed
 
@@ -147,12 +145,18 @@ def cancel_future_sessions(uow: UnitOfWork, tenant_id: str, reason: str, note: s
                            *, person_id: str | None = None, mentorship_id: str | None = None) -> int:
     """Call off every session still ahead (a match ended, a person left, a pause) inside the caller's unit of work."""
     plans = Plans(uow.session)
-    events = SessionEvents(uow.session, tenant_id, organizer)
     now = _now()
-    cancelled = [domain.cancel(session, reason, note, None, now)
-                 for session in plans.future_sessions_of(tenant_id, now=now, person_id=person_id,
-                                                         mentorship_id=mentorship_id)]
-    for session in cancelled:
-        plans.save_session(session)
-    uow.publish([events.cancelled(session) for session in cancelled])
-    return len(cancelled)
+    ahead = plans.future_sessions_of(tenant_id, now=now, person_id=person_id, mentorship_id=mentorship_id)
+    invitees = People(uow.session).invitees(ahead, organizer)
+    events = []
+    for session in ahead:
+        cancelled, called_off = domain.cancel(session, reason, note, None, now, invitees[session.id])
+        plans.save_session(cancelled)
+        events += called_off
+    uow.publish(events)
+    return len(ahead)
+
+
+def _invitees(uow: UnitOfWork, pair, organizer: Participant) -> domain.Invitees:
+    """Who the iTIP messages of a mentorship's or session's sessions name."""
+    return People(uow.session).invitees([pair], organizer)[pair.id]

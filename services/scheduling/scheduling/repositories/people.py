@@ -9,6 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scheduling import orm
+from scheduling.calendars.entries import Participant
+from scheduling.domain.mentorships import Mentorship
+from scheduling.domain.sessions import Invitees, Session
 
 
 class People:
@@ -38,3 +41,23 @@ class People:
             return zone
         person = self.person(tenant_id, person_id)
         return None if person is None else person["time_zone"]
+
+    def participants(self, tenant_id: str, person_ids: Iterable[str]) -> dict[str, Participant]:
+        """Each person's name and email as calendars show them; a stand-in for someone not (or no
+        longer) known, so a session's calendar messages never fail for want of a name."""
+        wanted = set(person_ids)
+        known = self.people(tenant_id, wanted)
+        return {person_id: Participant(known[person_id]["name"], known[person_id]["email"]) if person_id in known
+                else Participant("Participant", f"{person_id}@unknown.invalid") for person_id in wanted}
+
+    def invitees(self, pairs: Iterable[Mentorship | Session], organizer: Participant) -> dict[str, Invitees]:
+        """By mentorship or session id: who its iTIP messages name (one read of the people per tenant)."""
+        pairs = list(pairs)
+        found: dict[str, Invitees] = {}
+        for tenant_id in {pair.tenant_id for pair in pairs}:
+            of_tenant = [pair for pair in pairs if pair.tenant_id == tenant_id]
+            names = self.participants(tenant_id, {person for pair in of_tenant
+                                                  for person in (pair.mentee_id, pair.mentor_id)})
+            found.update({pair.id: Invitees(names[pair.mentee_id], names[pair.mentor_id], organizer)
+                          for pair in of_tenant})
+        return found
