@@ -8,7 +8,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Callable, Sequence
 
-from sqlalchemy import ARRAY, Table, insert
+import orjson
+from sqlalchemy import ARRAY, JSON, Table, insert
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import Session
 
@@ -50,5 +51,15 @@ def unnested(dialect: Dialect, table: Table, columns: tuple[str, ...]) -> tuple[
     quote = dialect.identifier_preparer.quote
     types = [table.c[name].type.dialect_impl(dialect) for name in columns]
     names = f"{dialect.identifier_preparer.format_table(table)} ({', '.join(quote(name) for name in columns)})"
-    arrays = ", ".join(f"%b::{type_.compile(dialect=dialect)}[]" for type_ in types)
-    return names, f"SELECT * FROM unnest({arrays})", [type_.bind_processor(dialect) for type_ in types]
+    # JSON goes as text encoded here, as SQLAlchemy encodes it (a None as JSON null): its own
+    # processor wraps each value for psycopg to encode, at twice the cost.
+    arrays = ", ".join(f"%b::TEXT[]::{type_.compile(dialect=dialect)}[]" if isinstance(type_, JSON)
+                       else f"%b::{type_.compile(dialect=dialect)}[]" for type_ in types)
+    processors = [_json_text(type_) if isinstance(type_, JSON) else type_.bind_processor(dialect) for type_ in types]
+    return names, f"SELECT * FROM unnest({arrays})", processors
+
+
+def _json_text(type_: JSON) -> Callable[[Any], str | None]:
+    if type_.none_as_null:
+        return lambda value: None if value is None else orjson.dumps(value).decode()
+    return lambda value: orjson.dumps(value).decode()

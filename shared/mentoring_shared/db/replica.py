@@ -5,6 +5,7 @@ whatever order or number of times the snapshots arrive (a relay retry can reorde
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from sqlalchemy import Table
@@ -79,9 +80,10 @@ class NewerSnapshotUpsert:
 def newest_per_key(rows: Sequence[dict[str, Any]], key_columns: list[str]) -> list[dict[str, Any]]:
     """For each key, the row applying `rows` one by one would leave: the first of its highest
     version (one statement may not touch a row twice). In key order, so batches lock rows in one order."""
+    key_of = itemgetter(*key_columns) if len(key_columns) > 1 else lambda row: (row[key_columns[0]],)
     chosen: dict[tuple, dict[str, Any]] = {}
     for row in rows:
-        key = tuple(row[name] for name in key_columns)
+        key = key_of(row)
         held = chosen.get(key)
         if held is None or row["version"] > held["version"]:
             chosen[key] = row
