@@ -387,9 +387,10 @@ _leaf(cohort, "list", list_cohorts, "List cohorts (every page), with their progr
       click.Option(["--status"], help="Only cohorts in this status."))
 _leaf(cohort, "show", show_cohort, "Show one cohort and its status.", click.Argument(["cohort_id"]))
 _leaf(cohort, "move", move_cohort,
-      "Move a cohort to any status; a move not allowed from its status is refused with the allowed ones.",
+      "Move a cohort to any STATUS (draft, enrolling, matching, active, closing, closed or archived); a move "
+      "not allowed from its status is refused with the allowed ones.",
       click.Argument(["cohort_id"]),
-      click.Argument(["status"], metavar="STATUS"))  # draft, enrolling, matching, active, closing, closed, archived
+      click.Argument(["status"]))  # not a Choice: the API says which statuses exist and which moves it allows
 for _name, (_status, _help) in COHORT_STEPS.items():
     _leaf(cohort, _name, lambda client, args, status=_status: move_cohort(client, args, status), _help,
           click.Argument(["cohort_id"]))
