@@ -20,8 +20,8 @@ from sqlalchemy import MetaData
 from mentoring_shared.command_line import SERVICE, MentoringGroup, chosen_services
 from mentoring_shared.config import load_service_settings
 from mentoring_shared.db.engine import for_writing
-from mentoring_shared.db.relay_state import Republish, RelayState
-from mentoring_shared.db.tables import add_inbox_table, add_outbox_table, add_relay_tables
+from mentoring_shared.messaging.relay_state import Republish, RelayState
+from mentoring_shared.messaging.tables import add_inbox_table, add_outbox_table, add_relay_tables
 from mentoring_shared.messaging.relay import MAX_REJECTIONS
 from mentoring_shared.progress import Progress, counted
 from mentoring_shared.runtime import ServiceRuntime
@@ -44,7 +44,7 @@ def parse_since(text: str, now: datetime | None = None) -> datetime:
 
 
 def relay_tables() -> MetaData:
-    """The tables every service carries for its relay (db/tables.py): all this command reads or
+    """The tables every service carries for its relay (messaging/tables.py): all this command reads or
     writes, so it needs none of the service's own code."""
     metadata = MetaData()
     add_outbox_table(metadata)

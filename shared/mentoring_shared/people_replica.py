@@ -15,7 +15,7 @@ from mentoring_shared.contracts.profiles import (ERASED_PERSON_NAME, PERSON_ERAS
                                                  erased_email)
 from mentoring_shared.db.replica import NewerSnapshotUpsert, RowOf, SnapshotHandler
 from mentoring_shared.db.types import UtcDateTime
-from mentoring_shared.db.unit_of_work import UnitOfWork
+from mentoring_shared.unit_of_work import UnitOfWork
 from mentoring_shared.errors import NotFound
 from mentoring_shared.event_order import held_version, is_stale
 from mentoring_shared.messaging.envelope import Envelope

@@ -14,7 +14,7 @@ from mentoring_shared.contracts.catalog import platform_events
 from mentoring_shared.contracts.registry import EventRegistry
 from mentoring_shared.db.engine import make_engine, make_session_factory
 from mentoring_shared.db.reads import single_statement_engine
-from mentoring_shared.db.unit_of_work import UnitOfWork
+from mentoring_shared.unit_of_work import UnitOfWork
 from mentoring_shared.logs import configure_logging
 
 
@@ -29,30 +29,33 @@ class ServiceRuntime:
     broker_log_marks: Table
     outbox_republishes: Table
     single_statement_reads: Engine
+    unit_of_work_class: type[UnitOfWork] = UnitOfWork  # the service's own, with its repositories
 
     @classmethod
-    def build(cls, settings: ServiceSettings, metadata: MetaData) -> "ServiceRuntime":
+    def build(cls, settings: ServiceSettings, metadata: MetaData,
+              unit_of_work_class: type[UnitOfWork] = UnitOfWork) -> "ServiceRuntime":
         engine = make_engine(settings.database_url)
         return cls(settings=settings, engine=engine, sessions=make_session_factory(engine),
                    outbox=metadata.tables["outbox"], inbox=metadata.tables["inbox"], events=platform_events(),
                    broker_log_marks=metadata.tables["broker_log_marks"],
                    outbox_republishes=metadata.tables["outbox_republishes"],
-                   single_statement_reads=single_statement_engine(engine))
+                   single_statement_reads=single_statement_engine(engine), unit_of_work_class=unit_of_work_class)
 
     @classmethod
     def from_environment(cls, service: str, metadata: MetaData, environ: Mapping[str, str] | None = None,
-                         serves_http: bool = True) -> "ServiceRuntime":
+                         serves_http: bool = True,
+                         unit_of_work_class: type[UnitOfWork] = UnitOfWork) -> "ServiceRuntime":
         """Settings from the environment (failing fast on a bad one), JSON logging, the database."""
         settings = load_service_settings(service, environ, serves_http)
         configure_logging(service, settings.log_level)
-        return cls.build(settings, metadata)
+        return cls.build(settings, metadata, unit_of_work_class)
 
     @property
     def service(self) -> str:
         return self.settings.service
 
     def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.sessions, self.outbox, self.events, source=f"/{self.service}")
+        return self.unit_of_work_class(self.sessions, self.outbox, self.events, source=f"/{self.service}")
 
     def single_statement_read(self) -> Connection:
         """`with runtime.single_statement_read() as connection:` for a read that is one statement

@@ -13,7 +13,7 @@ from prometheus_client import start_http_server
 
 from mentoring_shared import metrics
 from mentoring_shared.contracts.topics import dead_letter_topic
-from mentoring_shared.db.inbox import prune_inbox
+from mentoring_shared.messaging.inbox import prune_inbox
 from mentoring_shared.messaging import kafka
 from mentoring_shared.messaging.consumer import ConsumerRunner, EventHandler
 from mentoring_shared.messaging.relay import OutboxRelay

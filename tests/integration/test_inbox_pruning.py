@@ -11,7 +11,7 @@ from sqlalchemy import insert, select
 
 from mentoring_shared.config import load_service_settings
 from mentoring_shared.contracts.profiles import PERSON_UPSERTED_V1
-from mentoring_shared.db.inbox import prune_inbox
+from mentoring_shared.messaging.inbox import prune_inbox
 from mentoring_shared.runtime import ServiceRuntime
 from mentoring_testing.fixtures import migrated_databases, platform_environment
 from mentoring_shared.worker_process import WorkerProcess

@@ -3,6 +3,7 @@
 import pytest
 
 from mentoring_shared.contracts.profiles import PERSON_UPSERTED_V1
+from mentoring_shared.domain_events import DomainEvent
 from profiles.handlers import people as handlers
 from tests.integration.helpers import count_rows, new_person
 
@@ -22,11 +23,11 @@ def test_a_committed_change_leaves_exactly_its_events(apps, tenant):
 def test_a_rolled_back_change_leaves_no_event(apps, tenant):
     runtime = apps["profiles"].extensions["runtime"]
     with runtime.unit_of_work() as uow:
-        uow.emit(PERSON_UPSERTED_V1, tenant, "p-rolled-back", snapshot("p-rolled-back"))
+        uow.publish([DomainEvent(PERSON_UPSERTED_V1, tenant, "p-rolled-back", snapshot("p-rolled-back"))])
         # leaving the block without commit() rolls back
     with pytest.raises(RuntimeError):
         with runtime.unit_of_work() as uow:
-            uow.emit(PERSON_UPSERTED_V1, tenant, "p-failed", snapshot("p-failed"))
+            uow.publish([DomainEvent(PERSON_UPSERTED_V1, tenant, "p-failed", snapshot("p-failed"))])
             raise RuntimeError("the use case failed after emitting")
     assert count_rows(apps["profiles"], "outbox", tenant_id=tenant) == 0
 
@@ -51,6 +52,6 @@ def test_a_payload_that_breaks_its_contract_is_never_written(apps, tenant):
     runtime = apps["profiles"].extensions["runtime"]
     with pytest.raises(ma.ValidationError):
         with runtime.unit_of_work() as uow:
-            uow.emit(PERSON_UPSERTED_V1, tenant, "p-bad", {**snapshot("p-bad"), "version": 0})
+            uow.publish([DomainEvent(PERSON_UPSERTED_V1, tenant, "p-bad", {**snapshot("p-bad"), "version": 0})])
             uow.commit()
     assert count_rows(apps["profiles"], "outbox", tenant_id=tenant) == 0

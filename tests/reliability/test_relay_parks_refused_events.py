@@ -5,6 +5,7 @@ import importlib
 
 from mentoring_shared.contracts.profiles import PERSON_UPSERTED_V1
 from mentoring_shared.messaging.relay import MAX_REJECTIONS, OutboxRelay
+from mentoring_shared.domain_events import DomainEvent
 from tests.integration.helpers import count_rows
 
 
@@ -17,9 +18,9 @@ def test_a_refused_event_is_parked_and_the_rest_flow(isolated_env, tenant):
                 "email": f"{person_id}@example.com", "time_zone": "UTC", "status": "active"}
 
     with runtime.unit_of_work() as uow:
-        uow.emit(PERSON_UPSERTED_V1, tenant, "too-big", snapshot("too-big", "x" * 2_000_000))  # > 1 MiB
+        uow.publish([DomainEvent(PERSON_UPSERTED_V1, tenant, "too-big", snapshot("too-big", "x" * 2_000_000))])  # > 1 MiB
         for number in range(3):
-            uow.emit(PERSON_UPSERTED_V1, tenant, f"p{number}", snapshot(f"p{number}", f"P {number}"))
+            uow.publish([DomainEvent(PERSON_UPSERTED_V1, tenant, f"p{number}", snapshot(f"p{number}", f"P {number}"))])
         uow.commit()
 
     relay = OutboxRelay("profiles", runtime.sessions, runtime.outbox, runtime.settings.kafka)
@@ -44,9 +45,9 @@ def test_later_events_of_a_refused_aggregate_wait_behind_it(isolated_env, tenant
                 "email": "ada@example.com", "time_zone": "UTC", "status": "active"}
 
     with runtime.unit_of_work() as uow:
-        uow.emit(PERSON_UPSERTED_V1, tenant, "ada", snapshot(1, "x" * 2_000_000))  # refused: > 1 MiB
-        uow.emit(PERSON_UPSERTED_V1, tenant, "ada", snapshot(2, "Ada"))             # must not overtake it
-        uow.emit(PERSON_UPSERTED_V1, tenant, "bob", {**snapshot(1, "Bob"), "person_id": "bob"})
+        uow.publish([DomainEvent(PERSON_UPSERTED_V1, tenant, "ada", snapshot(1, "x" * 2_000_000))])  # refused: > 1 MiB
+        uow.publish([DomainEvent(PERSON_UPSERTED_V1, tenant, "ada", snapshot(2, "Ada"))])             # must not overtake it
+        uow.publish([DomainEvent(PERSON_UPSERTED_V1, tenant, "bob", {**snapshot(1, "Bob"), "person_id": "bob"})])
         uow.commit()
 
     relay = OutboxRelay("profiles", runtime.sessions, runtime.outbox, runtime.settings.kafka)

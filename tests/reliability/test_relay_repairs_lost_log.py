@@ -16,6 +16,7 @@ from mentoring_shared.contracts.profiles import PERSON_UPSERTED_V1
 from mentoring_shared.contracts.topics import PROFILES_PEOPLE
 from mentoring_shared.messaging import kafka
 from mentoring_shared.messaging.relay import OutboxRelay
+from mentoring_shared.domain_events import DomainEvent
 from mentoring_testing.fixtures import migrated_databases, platform_environment
 from mentoring_testing.servers import Broker
 
@@ -38,9 +39,9 @@ def emit_people(runtime, tenant: str, count: int) -> list[str]:
     with runtime.unit_of_work() as uow:
         for number in range(count):
             person_id = f"p{number}"
-            envelope = uow.emit(PERSON_UPSERTED_V1, tenant, person_id, {
+            envelope = uow.publish([DomainEvent(PERSON_UPSERTED_V1, tenant, person_id, {
                 "person_id": person_id, "version": 1, "employee_id": None, "name": f"P {number}",
-                "email": f"{person_id}@example.com", "time_zone": "UTC", "status": "active"})
+                "email": f"{person_id}@example.com", "time_zone": "UTC", "status": "active"})])[0]
             ids.append(envelope.id)
         uow.commit()
     return ids

@@ -15,7 +15,7 @@ from mentoring_shared.db.bulk import send_arrays, takes_arrays, unnested
 from mentoring_shared.db.dialects import dialect_insert
 
 if TYPE_CHECKING:
-    from mentoring_shared.db.unit_of_work import UnitOfWork
+    from mentoring_shared.unit_of_work import UnitOfWork
     from mentoring_shared.messaging.envelope import Envelope
 
 

@@ -18,8 +18,8 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from mentoring_shared import context, metrics
 from mentoring_shared.config import KafkaSettings
 from mentoring_shared.contracts.registry import EventRegistry
-from mentoring_shared.db.inbox import applied_among, record_applied
-from mentoring_shared.db.unit_of_work import UnitOfWork
+from mentoring_shared.messaging.inbox import applied_among, record_applied
+from mentoring_shared.unit_of_work import UnitOfWork
 from mentoring_shared.messaging import kafka
 from mentoring_shared.messaging.consumer_log_watch import ConsumerLogWatch
 from mentoring_shared.messaging.dead_letters import dead_letter

@@ -36,7 +36,7 @@ from mentoring_shared import metrics
 from mentoring_shared.config import KafkaSettings
 from mentoring_shared.db.dialects import among
 from mentoring_shared.db.engine import for_writing
-from mentoring_shared.db.relay_state import RelayState, Republish
+from mentoring_shared.messaging.relay_state import RelayState, Republish
 from mentoring_shared.messaging import kafka
 from mentoring_shared.messaging.broker_log_keeper import BrokerLogKeeper
 

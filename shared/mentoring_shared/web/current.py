@@ -4,7 +4,7 @@ from typing import Any
 
 from flask import current_app
 
-from mentoring_shared.db.unit_of_work import UnitOfWork
+from mentoring_shared.unit_of_work import UnitOfWork
 from mentoring_shared.runtime import ServiceRuntime
 
 

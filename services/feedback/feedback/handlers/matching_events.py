@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import insert
 
 from mentoring_shared.contracts import matching
-from mentoring_shared.db.unit_of_work import UnitOfWork
+from mentoring_shared.unit_of_work import UnitOfWork
 from mentoring_shared.ids import new_id, new_ids
 from mentoring_shared.messaging.envelope import Envelope
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 from mentoring_shared.contracts import scheduling
 from mentoring_shared.db.replica import NewerSnapshotUpsert
-from mentoring_shared.db.unit_of_work import UnitOfWork
+from mentoring_shared.unit_of_work import UnitOfWork
 from mentoring_shared.ids import new_ids
 from mentoring_shared.messaging.envelope import Envelope
 

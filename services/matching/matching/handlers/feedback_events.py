@@ -7,7 +7,7 @@ A verdict older than the one recorded (by its `version`) is ignored."""
 from __future__ import annotations
 
 from mentoring_shared.contracts import feedback as contracts
-from mentoring_shared.db.unit_of_work import UnitOfWork
+from mentoring_shared.unit_of_work import UnitOfWork
 from mentoring_shared.messaging.envelope import Envelope
 
 from matching.repositories.matching import MatchingRecords

@@ -13,7 +13,7 @@ from sqlalchemy import update
 from mentoring_shared.contracts import profiles as contracts
 from mentoring_shared.db.dialects import dialect_insert
 from mentoring_shared.db.replica import NewerSnapshotUpsert
-from mentoring_shared.db.unit_of_work import UnitOfWork
+from mentoring_shared.unit_of_work import UnitOfWork
 from mentoring_shared.event_order import held_version, is_stale
 from mentoring_shared.messaging.envelope import Envelope
 from mentoring_shared.people_replica import (ERASED_STATUS, is_stale_person_event, people_replica_handlers,

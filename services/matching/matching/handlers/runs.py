@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from sqlalchemy.orm import Session
 
-from mentoring_shared.db.unit_of_work import UnitOfWork
+from mentoring_shared.unit_of_work import UnitOfWork
 from mentoring_shared.errors import Conflict, InvalidField, NotFound
 from mentoring_shared.ids import new_id
 

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy.orm import Session
 
-from mentoring_shared.db.unit_of_work import UnitOfWork
+from mentoring_shared.unit_of_work import UnitOfWork
 from mentoring_shared.errors import NotFound
 
 from profiles.domain import enrollments as enrollment_rules

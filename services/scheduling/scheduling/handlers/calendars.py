@@ -17,7 +17,7 @@ import numpy as np
 from sqlalchemy.orm import Session as DbSession
 
 from mentoring_shared.actors import Actor
-from mentoring_shared.db.unit_of_work import UnitOfWork
+from mentoring_shared.unit_of_work import UnitOfWork
 from mentoring_shared.errors import Conflict, Forbidden, InvalidField, NotFound
 from mentoring_shared.ids import new_id
 

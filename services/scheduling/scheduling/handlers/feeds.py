@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy.orm import Session as DbSession
 
 from mentoring_shared.actors import Actor
-from mentoring_shared.db.unit_of_work import UnitOfWork
+from mentoring_shared.unit_of_work import UnitOfWork
 from mentoring_shared.errors import Forbidden, NotFound
 from mentoring_shared.ids import new_id
 from mentoring_shared.people_replica import GONE_STATUSES

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from mentoring_shared.contracts import matching
-from mentoring_shared.db.unit_of_work import UnitOfWork
+from mentoring_shared.unit_of_work import UnitOfWork
 from mentoring_shared.messaging.envelope import Envelope
 
 from scheduling import orm

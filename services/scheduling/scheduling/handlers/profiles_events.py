@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from mentoring_shared.contracts import profiles
 from mentoring_shared.db.replica import NewerSnapshotUpsert
-from mentoring_shared.db.unit_of_work import UnitOfWork
+from mentoring_shared.unit_of_work import UnitOfWork
 from mentoring_shared.messaging.envelope import Envelope
 from mentoring_shared.people_replica import (ERASED_STATUS, is_stale_person_event, people_replica_handlers,
                                              person_upserted_handler)

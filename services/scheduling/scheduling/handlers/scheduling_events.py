@@ -29,7 +29,7 @@ from typing import Callable
 from sqlalchemy import select, update
 
 from mentoring_shared.contracts import scheduling as contracts
-from mentoring_shared.db.unit_of_work import UnitOfWork
+from mentoring_shared.unit_of_work import UnitOfWork
 from mentoring_shared.messaging.envelope import Envelope
 
 from scheduling import orm

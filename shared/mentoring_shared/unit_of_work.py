@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Callable, ClassVar, Iterable
 
 from sqlalchemy import Table
 from sqlalchemy.orm import Session, sessionmaker
@@ -10,14 +10,25 @@ from sqlalchemy.orm import Session, sessionmaker
 from mentoring_shared import context
 from mentoring_shared.contracts.registry import EventRegistry
 from mentoring_shared.db.engine import for_writing
-from mentoring_shared.db.outbox import add_to_outbox, forget_subjects
+from mentoring_shared.messaging.outbox import add_to_outbox, forget_subjects
 from mentoring_shared.domain_events import DomainEvent
 from mentoring_shared.messaging.envelope import Envelope
 
 
 class UnitOfWork:
     """`with uow: ...; uow.commit()`. Leaving the block without commit rolls everything back,
-    events included: an event exists if and only if its state change was committed."""
+    events included: an event exists if and only if its state change was committed.
+
+    A service's own unit of work names its repositories, each made on the transaction's session
+    when the block opens (`uow.people`, `uow.matches`, ...):
+
+        class ProfilesUnitOfWork(UnitOfWork):
+            repositories = {"people": PeopleRepository, "programs": ProgramsRepository}
+            people: PeopleRepository
+            programs: ProgramsRepository
+    """
+
+    repositories: ClassVar[dict[str, Callable[[Session], Any]]] = {}
 
     def __init__(self, session_factory: sessionmaker[Session], outbox: Table, events: EventRegistry, source: str):
         self._session_factory = session_factory
@@ -28,6 +39,8 @@ class UnitOfWork:
 
     def __enter__(self) -> "UnitOfWork":
         self.session = for_writing(self._session_factory())
+        for name, repository in self.repositories.items():
+            setattr(self, name, repository(self.session))
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -43,20 +56,14 @@ class UnitOfWork:
         assert self.session is not None
         self.session.commit()
 
-    def emit(self, event_type: str, tenant_id: str, subject: str, data: dict[str, Any]) -> Envelope:
-        """Validate the payload against its contract and add the event to this transaction."""
-        assert self.session is not None, "emit() outside `with uow:`"
-        topic, envelope = self._envelope(event_type, tenant_id, subject, data)
-        add_to_outbox(self.session, self._outbox, [(topic, envelope)])
-        return envelope
-
     def forget(self, tenant_id: str, subjects: list[str]) -> int:
         """Drop the outbox rows of these aggregates (erasure): in this transaction, before publishing."""
         assert self.session is not None, "forget() outside `with uow:`"
         return forget_subjects(self.session, self._outbox, tenant_id, subjects)
 
-    def publish(self, events: Iterable[DomainEvent]) -> None:
-        """Add domain events to this transaction, in order, in one statement however many there are.
+    def publish(self, events: Iterable[DomainEvent]) -> list[Envelope]:
+        """Add domain events to this transaction, in order, in one statement however many there are;
+        returns their envelopes.
         The first payload of each type is validated in full; the rest, built by the same code,
         get a shape check (a bulk import publishes 100,000 at once)."""
         assert self.session is not None, "publish() outside `with uow:`"
@@ -67,6 +74,7 @@ class UnitOfWork:
                                            full_check=event.type not in validated))
             validated.add(event.type)
         add_to_outbox(self.session, self._outbox, messages)
+        return [envelope for _, envelope in messages]
 
     def _envelope(self, event_type: str, tenant_id: str, subject: str, data: dict[str, Any],
                   full_check: bool = True) -> tuple[str, Envelope]:
