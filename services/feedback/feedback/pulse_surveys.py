@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
-
 from mentoring_shared.ids import new_ids
 from mentoring_shared.runtime import ServiceRuntime
 
-from feedback import metrics, orm
+from feedback import metrics
 from feedback.domain.submissions import requests_for_pair
-from feedback.repositories.submissions import Submissions
+from feedback.unit_of_work import feedback_unit_of_work
 
 
 def round_due_since(confirmed_at: datetime, first_after_days: int, every_days: int, now: datetime) -> datetime | None:
@@ -34,17 +32,9 @@ class PulseSurveys:
 
     def tick(self, now: datetime) -> int:
         """Ask every active pair whose pulse round is due and not yet asked; returns pairs asked."""
-        pairs, programs, requests = orm.pairs, orm.programs, orm.feedback_requests
-        with self._runtime.unit_of_work() as uow:
-            db = uow.session
-            rows = db.execute(
-                select(pairs, programs.c.pulse_first_after_days, programs.c.pulse_every_days)
-                .join(programs, (programs.c.tenant_id == pairs.c.tenant_id)
-                      & (programs.c.program_id == pairs.c.program_id))
-                .where(pairs.c.status == "active").order_by(pairs.c.match_id).with_for_update(of=pairs)).mappings().all()
-            active = select(pairs.c.match_id).where(pairs.c.status == "active")
-            last_asked = dict(db.execute(select(requests.c.match_id, func.max(requests.c.created_at)).where(
-                requests.c.kind == "pulse", requests.c.match_id.in_(active)).group_by(requests.c.match_id)).all())
+        with feedback_unit_of_work(self._runtime) as uow:
+            rows = uow.pairs.active_pairs_with_pulse_schedule_for_update()
+            last_asked = uow.submissions.last_pulse_asked_of_active_pairs()
             due = []
             for pair in rows:
                 since = round_due_since(pair["confirmed_at"], pair["pulse_first_after_days"],
@@ -52,7 +42,7 @@ class PulseSurveys:
                 asked = last_asked.get(pair["match_id"])
                 if since is not None and (asked is None or asked < since):
                     due.append(pair)
-            Submissions(db).add_requests([request for pair in due for request in requests_for_pair(
+            uow.submissions.add_requests([request for pair in due for request in requests_for_pair(
                 ids=new_ids(), tenant_id=pair["tenant_id"], kind="pulse", match_id=pair["match_id"], session_id=None,
                 cohort_id=pair["cohort_id"], program_id=pair["program_id"], mentee_id=pair["mentee_id"],
                 mentor_id=pair["mentor_id"], now=now, answer_within=self._answer_within)])

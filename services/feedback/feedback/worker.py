@@ -11,10 +11,12 @@ from feedback.pair_health import PairHealthClock
 from feedback.pulse_surveys import PulseSurveys
 from feedback.settings import load_feedback_settings
 from feedback.subscriptions import event_handlers
+from feedback.unit_of_work import FeedbackUnitOfWork
 
 
 def build_worker(environ: Mapping[str, str] | None = None) -> WorkerProcess:
-    runtime = ServiceRuntime.from_environment(SERVICE, orm.metadata, environ, serves_http=False)
+    runtime = ServiceRuntime.from_environment(SERVICE, orm.metadata, environ, serves_http=False,
+                                              unit_of_work_class=FeedbackUnitOfWork)
     settings = load_feedback_settings(environ)
     health = PairHealthClock(runtime)
     pulses = PulseSurveys(runtime, settings.answer_within)

@@ -11,6 +11,8 @@ from mentoring_shared.web.current import current_runtime, unit_of_work
 
 from feedback import orm
 from feedback.handlers import goals as handlers
+from feedback.repositories.goals import GoalsRepository
+from feedback.repositories.pairs import PairsRepository
 from feedback.schemas import goals as schemas
 
 
@@ -26,7 +28,7 @@ class PairGoals(MethodView):
         """The pair's goals, each with its milestones."""
         actor = acting(orm.people)
         with current_runtime().sessions() as db:
-            return {"items": handlers.goals_with_milestones(db, tenant(), match_id, actor)}
+            return {"items": handlers.goals_with_milestones(PairsRepository(db), GoalsRepository(db), tenant(), match_id, actor)}
 
     @requires_role(*EVERYONE)
     @blueprint.arguments(schemas.NewGoalSchema)
@@ -47,7 +49,7 @@ class GoalItem(MethodView):
         """One goal with its milestones."""
         actor = acting(orm.people)
         with current_runtime().sessions() as db:
-            return handlers.goal_with_milestones(db, tenant(), goal_id, actor)
+            return handlers.goal_with_milestones(PairsRepository(db), GoalsRepository(db), tenant(), goal_id, actor)
 
     @requires_role(*EVERYONE)
     @blueprint.arguments(schemas.GoalChangesSchema)
@@ -91,7 +93,7 @@ class PairCheckIns(MethodView):
         """The pair's check-ins (one and three months after the match), done or due."""
         actor = acting(orm.people)
         with current_runtime().sessions() as db:
-            return {"items": handlers.check_ins(db, tenant(), match_id, actor)}
+            return {"items": handlers.check_ins(PairsRepository(db), GoalsRepository(db), tenant(), match_id, actor)}
 
 
 @blueprint.route("/check-ins/<id:check_in_id>/completion")

@@ -1,20 +1,18 @@
 """/v1/cohorts/{id}/pairs and /v1/pairs/{id}: each pair's health, with the reasons, for the organizers
 who act on it; /v1/programs/{id}/health-rules: a program's own thresholds."""
 
-from dataclasses import asdict
-from datetime import datetime, timezone
-
 from flask.views import MethodView
 
-from mentoring_shared.errors import InvalidField, NotFound
+from mentoring_shared.errors import NotFound
 from mentoring_shared.web.acting import ORGANIZERS, tenant
 from mentoring_shared.web.auth import current_principal, requires_role
 from mentoring_shared.web.blueprint import Blueprint
 from mentoring_shared.web.current import current_runtime, unit_of_work
 from mentoring_shared.web.pagination import page
 
-from feedback.health import HealthRules, InvalidRule
-from feedback.repositories.pairs import Pairs
+from feedback.handlers import health_rules
+from feedback.repositories.pairs import PairsRepository
+from feedback.repositories.programs import ProgramsRepository
 from feedback.schemas import goals as schemas
 from feedback.schemas.health_rules import HealthRulesInSchema, ProgramHealthRulesSchema
 
@@ -31,9 +29,9 @@ class CohortPairs(MethodView):
     def get(self, args, cohort_id):
         """The cohort's pairs with their health: `?health=at_risk` for those that need attention now."""
         with current_runtime().sessions() as db:
-            if not Pairs(db).pairs_of_cohort(tenant(), cohort_id, limit=1, after=None, health=None, status=None):
+            if not PairsRepository(db).pairs_of_cohort(tenant(), cohort_id, limit=1, after=None, health=None, status=None):
                 raise NotFound(f"no pairs of cohort {cohort_id} in this tenant")
-            rows = Pairs(db).pairs_of_cohort(tenant(), cohort_id, limit=args["limit"] + 1, after=args.get("cursor"),
+            rows = PairsRepository(db).pairs_of_cohort(tenant(), cohort_id, limit=args["limit"] + 1, after=args.get("cursor"),
                                              health=args.get("health"), status=args.get("status"))
         return page(rows, args["limit"], lambda row: row["match_id"])
 
@@ -46,19 +44,10 @@ class PairItem(MethodView):
     def get(self, match_id):
         """One pair's health and the reasons for it."""
         with current_runtime().sessions() as db:
-            row = Pairs(db).pair_with_health(tenant(), match_id)
+            row = PairsRepository(db).pair_with_health(tenant(), match_id)
         if row is None:
             raise NotFound(f"no pair {match_id} in this tenant")
         return row
-
-
-def _program_rules(program_id: str, overrides: dict) -> dict:
-    return {"program_id": program_id, "overrides": overrides, "rules": asdict(HealthRules.from_mapping(overrides))}
-
-
-def _require_program(db, program_id: str) -> None:
-    if not Pairs(db).program_known(tenant(), program_id):
-        raise NotFound(f"no program {program_id} in this tenant")
 
 
 @blueprint.route("/programs/<id:program_id>/health-rules")
@@ -69,8 +58,7 @@ class ProgramHealthRules(MethodView):
     def get(self, program_id):
         """The thresholds that judge this program's pairs."""
         with current_runtime().sessions() as db:
-            _require_program(db, program_id)
-            return _program_rules(program_id, Pairs(db).health_overrides(tenant(), program_id))
+            return health_rules.program_health_rules(ProgramsRepository(db), tenant(), program_id)
 
     @requires_role(*ORGANIZERS)
     @blueprint.arguments(HealthRulesInSchema)
@@ -78,14 +66,5 @@ class ProgramHealthRules(MethodView):
     @blueprint.alt_response(404, description="No such program in this tenant.")
     def put(self, body, program_id):
         """Set this program's thresholds; the next evaluation (within minutes) uses them."""
-        overrides = body["overrides"]
-        try:
-            HealthRules.from_mapping(overrides)
-        except InvalidRule as error:  # thresholds out of order, say
-            raise InvalidField(f"overrides.{error.setting}", str(error)) from None
-        with unit_of_work() as uow:
-            _require_program(uow.session, program_id)
-            Pairs(uow.session).set_health_overrides(tenant(), program_id, overrides, datetime.now(timezone.utc),
-                                                    current_principal().subject)
-            uow.commit()
-        return _program_rules(program_id, overrides)
+        return health_rules.set_program_health_rules(tenant(), program_id, body["overrides"],
+                                                     current_principal().subject, unit_of_work())

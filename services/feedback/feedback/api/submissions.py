@@ -3,7 +3,6 @@ organizers see requests and answers in their tenant (reports show only aggregate
 
 from flask.views import MethodView
 
-from mentoring_shared.errors import NotFound
 from mentoring_shared.web.acting import EVERYONE, acting, listed_person, tenant
 from mentoring_shared.web.auth import requires_role
 from mentoring_shared.web.blueprint import Blueprint
@@ -12,7 +11,7 @@ from mentoring_shared.web.pagination import page
 
 from feedback import orm
 from feedback.handlers import submissions as handlers
-from feedback.repositories.submissions import Submissions
+from feedback.repositories.submissions import SubmissionsRepository
 from feedback.schemas import submissions as schemas
 
 
@@ -28,8 +27,8 @@ class Requests(MethodView):
         """Requests: a person sees what they are asked; organizers anyone's."""
         author_id = listed_person(orm.people, args.get("person_id"))
         with current_runtime().sessions() as db:
-            rows = Submissions(db).requests(tenant(), limit=args["limit"] + 1, after=args.get("cursor"),
-                                            author_id=author_id, status=args.get("status"))
+            rows = SubmissionsRepository(db).requests(tenant(), limit=args["limit"] + 1, after=args.get("cursor"),
+                                                      author_id=author_id, status=args.get("status"))
         return page(rows, args["limit"], lambda request: request.id)
 
 
@@ -55,10 +54,7 @@ class FeedbackItem(MethodView):
         """One answer, to its author or an organizer."""
         actor = acting(orm.people)
         with current_runtime().sessions() as db:
-            given = Submissions(db).feedback(tenant(), feedback_id)
-        if given is None or not actor.may_see(given.author_id):
-            raise NotFound(f"no feedback {feedback_id} in this tenant")
-        return given
+            return handlers.visible_feedback(SubmissionsRepository(db), tenant(), feedback_id, actor)
 
     @requires_role(*EVERYONE)
     @blueprint.arguments(schemas.AnswerSchema)

@@ -6,33 +6,28 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from mentoring_shared.contracts import scheduling
-from mentoring_shared.db.replica import NewerSnapshotUpsert
-from mentoring_shared.unit_of_work import UnitOfWork
 from mentoring_shared.ids import new_ids
 from mentoring_shared.messaging.envelope import Envelope
 
-from feedback import orm
 from feedback.domain.submissions import requests_for_pair
-from feedback.repositories.submissions import Submissions
-
-_sessions = NewerSnapshotUpsert(orm.sessions, ["session_id"])
+from feedback.handlers.feedback_requests import ask_those_present
+from feedback.unit_of_work import FeedbackUnitOfWork
 
 
 def scheduling_event_handlers(answer_within: timedelta) -> dict:
-    def session_changed(event: Envelope, uow: UnitOfWork) -> None:
+    def session_changed(event: Envelope, uow: FeedbackUnitOfWork) -> None:
         data = event.data
         status = {scheduling.SESSION_CANCELLED_V1: "no_show" if data.get("reason") == "no_show" else "cancelled",
                   scheduling.SESSION_COMPLETED_V1: "completed"}.get(event.type, "scheduled")
-        applied = _sessions.apply(uow.session, {
+        applied = uow.mentoring_sessions.apply_snapshot({
             "session_id": data["session_id"], "tenant_id": event.tenant_id, "match_id": data["mentorship_id"],
             "cohort_id": data["cohort_id"], "program_id": data["program_id"], "starts_at": data["starts_at"],
             "minutes": int((data["ends_at"] - data["starts_at"]).total_seconds() // 60), "status": status,
             "version": data["version"]})
-        submissions = Submissions(uow.session)
         # Only a newer snapshot asks for feedback: an older "completed" is a replay (completed is final).
-        if applied and status == "completed" and not submissions.has_requests_for_session(
+        if applied and status == "completed" and not uow.submissions.has_requests_for_session(
                 event.tenant_id, data["session_id"]):
-            submissions.add_requests_to_present(requests_for_pair(
+            ask_those_present(uow, event.tenant_id, requests_for_pair(
                 ids=new_ids(), tenant_id=event.tenant_id, kind="session", match_id=data["mentorship_id"],
                 session_id=data["session_id"], cohort_id=data["cohort_id"], program_id=data["program_id"],
                 mentee_id=data["mentee_id"], mentor_id=data["mentor_id"], now=datetime.now(timezone.utc),

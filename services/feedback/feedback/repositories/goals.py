@@ -19,7 +19,9 @@ def _locked(query, for_update: bool):
     return query.with_for_update() if for_update else query
 
 
-class Goals:
+class GoalsRepository:
+    """A pair's goals, each with its milestones, and the pair's check-ins."""
+
     def __init__(self, db: DbSession):
         self._db = db
 
@@ -75,6 +77,9 @@ class Goals:
         rows = self._db.execute(select(table).where(table.c.tenant_id == tenant_id, table.c.match_id == match_id)
                                 .order_by(table.c.due_on)).mappings()
         return [_CHECK_INS.record(row) for row in rows]
+
+    def add_check_ins(self, check_ins: list[CheckIn]) -> None:
+        self._db.execute(insert(orm.check_ins), [_CHECK_INS.row(check_in) for check_in in check_ins])
 
     def check_in(self, tenant_id: str, check_in_id: str, for_update: bool = False) -> CheckIn | None:
         table = orm.check_ins

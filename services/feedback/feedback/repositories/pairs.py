@@ -1,22 +1,26 @@
-"""Feedback's copy of the pairs, with their health, and the programs' own health thresholds."""
+"""Feedback's copy of the pairs (from matching's events), with their health: what the pair-health
+chore reads to judge them (the facts of every active pair) and the verdicts it stores."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from collections import defaultdict
+from datetime import datetime, timedelta
+from typing import Any, Mapping, Sequence
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from mentoring_shared.db.dialects import dialect_insert
 
 from feedback import orm
 from feedback.domain.goals import Pair
+from feedback.health import HealthRules, PairFacts
+from feedback.health.facts import RATINGS_KEPT
 
 _PAIR_FIELDS = ("match_id", "tenant_id", "cohort_id", "program_id", "mentee_id", "mentor_id", "status")
 
 
-class Pairs:
+class PairsRepository:
     def __init__(self, db: DbSession):
         self._db = db
 
@@ -73,11 +77,6 @@ class Pairs:
         return {"match_id": match["match_id"], "tenant_id": tenant_id, "cohort_id": match["cohort_id"],
                 "program_id": match["program_id"], "mentee_id": match["mentee_id"], "mentor_id": match["mentor_id"]}
 
-    def program_known(self, tenant_id: str, program_id: str) -> bool:
-        table = orm.programs
-        return self._db.execute(select(table.c.program_id).where(
-            table.c.tenant_id == tenant_id, table.c.program_id == program_id)).first() is not None
-
     def pairs_of_cohort(self, tenant_id: str, cohort_id: str, *, limit: int, after: str | None,
                         health: str | None, status: str | None) -> list[dict[str, Any]]:
         """Each pair with its latest health verdict and the reasons, in match id order."""
@@ -91,26 +90,61 @@ class Pairs:
             query = query.where(table.c.match_id > after)
         return [dict(row) for row in self._db.execute(query.order_by(table.c.match_id).limit(limit)).mappings()]
 
-    # --- a program's health thresholds ---
-    def health_overrides(self, tenant_id: str, program_id: str) -> dict[str, Any]:
-        table = orm.health_rules
-        overrides = self._db.execute(select(table.c.overrides).where(
-            table.c.tenant_id == tenant_id, table.c.program_id == program_id)).scalar()
-        return overrides or {}
+    # --- the pair-health and pulse-survey chores: every active pair, locked while it is judged or asked ---
+    def active_pairs_for_update(self) -> Sequence[Mapping[str, Any]]:
+        """Every active pair of every tenant, in match id order, locked until the transaction ends."""
+        return self._db.execute(select(orm.pairs).where(orm.pairs.c.status == "active")
+                                .order_by(orm.pairs.c.match_id).with_for_update()).mappings().all()
 
-    def all_health_overrides(self) -> dict[tuple[str, str], dict[str, Any]]:
-        table = orm.health_rules
-        return {(tenant_id, program_id): overrides for tenant_id, program_id, overrides in self._db.execute(
-            select(table.c.tenant_id, table.c.program_id, table.c.overrides))}
+    def active_pairs_with_pulse_schedule_for_update(self) -> Sequence[Mapping[str, Any]]:
+        """Every active pair with its program's pulse schedule (`pulse_first_after_days`,
+        `pulse_every_days`), in match id order, the pairs locked until the transaction ends."""
+        pairs, programs = orm.pairs, orm.programs
+        return self._db.execute(
+            select(pairs, programs.c.pulse_first_after_days, programs.c.pulse_every_days)
+            .join(programs, (programs.c.tenant_id == pairs.c.tenant_id)
+                  & (programs.c.program_id == pairs.c.program_id))
+            .where(pairs.c.status == "active").order_by(pairs.c.match_id).with_for_update(of=pairs)).mappings().all()
 
-    def set_health_overrides(self, tenant_id: str, program_id: str, overrides: dict[str, Any], now: datetime,
-                             by: str) -> None:
-        table = orm.health_rules
-        if not overrides:  # back to the defaults
-            self._db.execute(delete(table).where(table.c.tenant_id == tenant_id, table.c.program_id == program_id))
+    def health_facts(self, pairs: Sequence[Mapping[str, Any]], rules: HealthRules, now: datetime) -> list[PairFacts]:
+        """What the rules look at for each of these active pairs: its last completed session, sessions
+        called off within the rules' window, its latest ratings and its requests left unanswered."""
+        sessions, requests, feedback = orm.sessions, orm.feedback_requests, orm.feedback
+        db = self._db
+        active = select(orm.pairs.c.match_id).where(orm.pairs.c.status == "active")
+        window_start = now - timedelta(days=rules.cancellations_window_days)
+        last_held = dict(db.execute(select(sessions.c.match_id, func.max(sessions.c.starts_at)).where(
+            sessions.c.status == "completed", sessions.c.match_id.in_(active)).group_by(sessions.c.match_id)).all())
+        called_off = dict(db.execute(select(sessions.c.match_id, func.count()).where(
+            sessions.c.status.in_(("cancelled", "no_show")), sessions.c.starts_at >= window_start,
+            sessions.c.match_id.in_(active)).group_by(sessions.c.match_id)).all())
+        unanswered = dict(db.execute(select(requests.c.match_id, func.count()).where(
+            requests.c.status == "open", requests.c.match_id.in_(active),
+            requests.c.created_at <= now - timedelta(days=rules.unanswered_feedback_days))
+            .group_by(requests.c.match_id)).all())
+        # only each pair's last ratings (the rules read at most the latest few), oldest first
+        newest_first = func.row_number().over(partition_by=feedback.c.match_id,
+                                              order_by=feedback.c.submitted_at.desc()).label("newest_first")
+        recent = select(feedback.c.match_id, feedback.c.rating, feedback.c.submitted_at, newest_first).where(
+            feedback.c.rating.is_not(None), feedback.c.match_id.in_(active)).subquery()
+        ratings: dict[str, list[int]] = defaultdict(list)
+        for match_id, rating in db.execute(select(recent.c.match_id, recent.c.rating).where(
+                recent.c.newest_first <= RATINGS_KEPT).order_by(recent.c.match_id, recent.c.submitted_at)):
+            ratings[match_id].append(rating)
+        return [PairFacts(match_id=pair["match_id"], confirmed_at=pair["confirmed_at"],
+                          last_completed_session_at=last_held.get(pair["match_id"]),
+                          cancellations_in_window=called_off.get(pair["match_id"], 0),
+                          recent_ratings=tuple(ratings.get(pair["match_id"], ())),
+                          unanswered_feedback_requests=unanswered.get(pair["match_id"], 0)) for pair in pairs]
+
+    def save_health_verdicts(self, verdicts: list[dict[str, Any]], now: datetime) -> None:
+        """Store new verdicts, each `{"match_id", "health", "health_reasons"}`, evaluated at `now`; each
+        stored verdict takes the pair's next health version."""
+        if not verdicts:
             return
-        values = {"tenant_id": tenant_id, "program_id": program_id, "overrides": overrides, "updated_at": now,
-                  "updated_by": by}
-        self._db.execute(dialect_insert(self._db, table).values(**values).on_conflict_do_update(
-            index_elements=["tenant_id", "program_id"], set_={key: values[key] for key in
-                                                              ("overrides", "updated_at", "updated_by")}))
+        # one statement, many parameter sets: a round that changes every verdict stays fast
+        self._db.execute(update(orm.pairs).where(orm.pairs.c.match_id == bindparam("changed_id")).values(
+            health=bindparam("new_health"), health_reasons=bindparam("new_reasons"),
+            health_evaluated_at=now, health_version=orm.pairs.c.health_version + 1),
+            [{"changed_id": verdict["match_id"], "new_health": verdict["health"],
+              "new_reasons": verdict["health_reasons"]} for verdict in verdicts])

@@ -5,33 +5,30 @@ nothing is paged: an export is one person's."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedback import orm
-from feedback.repositories.goals import Goals
-from feedback.repositories.pairs import Pairs
-from feedback.repositories.submissions import Submissions
+from feedback.repositories.goals import GoalsRepository
+from feedback.repositories.pairs import PairsRepository
+from feedback.repositories.people import PeopleRepository
+from feedback.repositories.submissions import SubmissionsRepository
 
 
 def export_person(session: Session, tenant_id: str, person_id: str) -> dict | None:
     """None if feedback does not know the person in this tenant."""
-    person = session.execute(select(orm.people).where(orm.people.c.tenant_id == tenant_id,
-                                                      orm.people.c.person_id == person_id)).mappings().first()
+    person = PeopleRepository(session).person(tenant_id, person_id)
     if person is None:
         return None
-    submissions = Submissions(session)
+    submissions = SubmissionsRepository(session)
     return {
-        "person": dict(person),
+        "person": person,
         "feedback_requests": submissions.requests_addressed_to(tenant_id, person_id),
         "feedback_given": submissions.feedback_given_by(tenant_id, person_id),
-        "pairs": [_with_goals_and_check_ins(session, tenant_id, pair)
-                  for pair in Pairs(session).pairs_of_person(tenant_id, person_id)],
+        "pairs": [_with_goals_and_check_ins(GoalsRepository(session), tenant_id, pair)
+                  for pair in PairsRepository(session).pairs_of_person(tenant_id, person_id)],
     }
 
 
-def _with_goals_and_check_ins(session: Session, tenant_id: str, pair: dict) -> dict:
-    goals = Goals(session)
+def _with_goals_and_check_ins(goals: GoalsRepository, tenant_id: str, pair: dict) -> dict:
     found = goals.goals_of_pair(tenant_id, pair["match_id"])
     milestones = goals.milestones_of_goals(tenant_id, [goal.id for goal in found])
     return {**pair, "goals": [{**vars(goal), "milestones": milestones[goal.id]} for goal in found],

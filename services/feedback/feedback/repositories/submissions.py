@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from datetime import datetime
+
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from mentoring_shared.db.bulk import insert_many
 from mentoring_shared.db.records import RecordMapping
-from mentoring_shared.people_replica import GONE_STATUSES
 
 from feedback import orm
 from feedback.domain.submissions import OPEN, Feedback, FeedbackRequest
@@ -17,7 +18,9 @@ _REQUESTS = RecordMapping(FeedbackRequest, "request_id")
 _FEEDBACK = RecordMapping(Feedback, "feedback_id", sequences=("goal_progress",))
 
 
-class Submissions:
+class SubmissionsRepository:
+    """Feedback requests and the feedback that answers them."""
+
     def __init__(self, db: DbSession):
         self._db = db
 
@@ -68,14 +71,12 @@ class Submissions:
                                   .values(status="closed").returning(table.c.request_id))
         return len(result.all())
 
-    def add_requests_to_present(self, requests: list[FeedbackRequest]) -> None:
-        """Add the requests, but none to people who have left (the replica knows them as terminated or erased)."""
-        people = orm.people
-        authors = {request.author_id for request in requests}
-        gone = set(self._db.execute(select(people.c.person_id).where(
-            people.c.tenant_id.in_({request.tenant_id for request in requests}), people.c.person_id.in_(authors),
-            people.c.status.in_(GONE_STATUSES))).scalars()) if requests else set()
-        self.add_requests([request for request in requests if request.author_id not in gone])
+    def last_pulse_asked_of_active_pairs(self) -> dict[str, datetime]:
+        """When each active pair was last sent a pulse survey (pairs never asked are absent)."""
+        pairs, requests = orm.pairs, orm.feedback_requests
+        active = select(pairs.c.match_id).where(pairs.c.status == "active")
+        return dict(self._db.execute(select(requests.c.match_id, func.max(requests.c.created_at)).where(
+            requests.c.kind == "pulse", requests.c.match_id.in_(active)).group_by(requests.c.match_id)).all())
 
     def add_feedback(self, given: Feedback) -> None:
         insert_many(self._db, orm.feedback, [_FEEDBACK.row(given)])

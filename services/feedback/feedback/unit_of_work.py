@@ -1,0 +1,35 @@
+"""Feedback's unit of work: one transaction, with a repository per aggregate on its session
+(`uow.pairs`, `uow.goals`, ...), and the events it publishes to the outbox."""
+
+from __future__ import annotations
+
+from mentoring_shared.runtime import ServiceRuntime
+from mentoring_shared.unit_of_work import UnitOfWork
+
+from feedback.repositories.goals import GoalsRepository
+from feedback.repositories.mentoring_sessions import MentoringSessionsRepository
+from feedback.repositories.pairs import PairsRepository
+from feedback.repositories.people import PeopleRepository
+from feedback.repositories.programs import ProgramsRepository
+from feedback.repositories.submissions import SubmissionsRepository
+
+
+class FeedbackUnitOfWork(UnitOfWork):
+    repositories = {"people": PeopleRepository, "programs": ProgramsRepository, "pairs": PairsRepository,
+                    "mentoring_sessions": MentoringSessionsRepository, "submissions": SubmissionsRepository,
+                    "goals": GoalsRepository}
+    people: PeopleRepository                         # the copy of profiles' people
+    programs: ProgramsRepository                     # the copy of profiles' programs, and their health rules
+    pairs: PairsRepository                           # the copy of matching's matches, with their health
+    mentoring_sessions: MentoringSessionsRepository  # the copy of scheduling's sessions
+    submissions: SubmissionsRepository               # feedback requests and the feedback given
+    goals: GoalsRepository                           # a pair's goals, milestones and check-ins
+
+
+def feedback_unit_of_work(runtime: ServiceRuntime) -> FeedbackUnitOfWork:
+    """The runtime's unit of work, with feedback's repositories even on a runtime built without
+    feedback's class (a benchmark's `ServiceRuntime.build(settings, orm.metadata)`)."""
+    uow = runtime.unit_of_work()
+    if type(uow) is not UnitOfWork:  # feedback's own (or a test's fake): it has the repositories
+        return uow  # type: ignore[return-value]
+    return FeedbackUnitOfWork(runtime.sessions, runtime.outbox, runtime.events, source=uow.source)
