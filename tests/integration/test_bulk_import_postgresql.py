@@ -7,7 +7,6 @@ from mentoring_shared.contracts import profiles as contracts
 from mentoring_shared.errors import Conflict
 from profiles.handlers.hr_import import import_people
 from profiles.hr_import import WORKDAY
-from profiles.repositories.people import PeopleRepository
 from profiles.domain.people import register_person
 from tests.integration.helpers import count_rows
 from tests.integration.test_hr_import_api import HEADER
@@ -42,6 +41,6 @@ def test_a_collision_in_a_large_batch_is_a_conflict_and_writes_nothing(apps, ten
                               email=f"x{n}@acme.example", time_zone="UTC")[0] for n in range(PEOPLE)]
     with pytest.raises(Conflict):
         with runtime.unit_of_work() as uow:
-            PeopleRepository(uow.session).add_many(people)
+            uow.people.add_many(people)
             uow.commit()
     assert count_rows(apps["profiles"], "people", tenant_id=tenant) == 0

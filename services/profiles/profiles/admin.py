@@ -14,6 +14,7 @@ from mentoring_shared.runtime import ServiceRuntime
 from profiles import SERVICE, orm
 from profiles.handlers.hr_import import import_people
 from profiles.hr_import import PRESETS, ColumnMapping, InvalidColumnMapping
+from profiles.unit_of_work import ProfilesUnitOfWork
 
 ERRORS_SHOWN = 50
 
@@ -28,7 +29,8 @@ def import_people_file(path: str, tenant_id: str, preset: str | None, mapping_fi
         mapping = PRESETS[preset] if preset else ColumnMapping.from_dict(json.loads(Path(mapping_file).read_text()))
     except (InvalidColumnMapping, ValueError) as error:
         raise ValueError(f"the column mapping cannot be used: {error}") from None
-    runtime = ServiceRuntime.from_environment(SERVICE, orm.metadata, serves_http=False)
+    runtime = ServiceRuntime.from_environment(SERVICE, orm.metadata, serves_http=False,
+                                              unit_of_work_class=ProfilesUnitOfWork)
     try:
         report = import_people(tenant_id, Path(path).read_bytes(), mapping, dry_run, runtime.unit_of_work(),
                                progress=ProgressBar(sys.stderr, lambda done, total: f"{done:,}/{total:,} people").update)

@@ -9,10 +9,11 @@ from mentoring_shared.web.app_factory import create_service_app
 
 from profiles import SERVICE, orm, scim
 from profiles.api import hr_import, people, programs
+from profiles.unit_of_work import ProfilesUnitOfWork
 
 
 def create_app(environ: Mapping[str, str] | None = None) -> Flask:
-    runtime = ServiceRuntime.from_environment(SERVICE, orm.metadata, environ)
+    runtime = ServiceRuntime.from_environment(SERVICE, orm.metadata, environ, unit_of_work_class=ProfilesUnitOfWork)
     app = create_service_app(runtime, title="Profiles", blueprints=[people.blueprint, hr_import.blueprint, programs.blueprint,
                                                                    scim.tokens_blueprint, scim.blueprint],
                              description="People, programs, cohorts and enrollments; the HR-system sync.")

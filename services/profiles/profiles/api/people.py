@@ -75,8 +75,7 @@ class PersonExport(MethodView):
     @blueprint.alt_response(404, description="No such person in this tenant.")
     def get(self, person_id):
         """Everything profiles holds about the person (their right of access)."""
-        with current_runtime().sessions() as session:
-            return personal_data.export_person(tenant(), person_id, session)
+        return personal_data.export_person(tenant(), person_id, unit_of_work())
 
 
 @blueprint.route("/<id:person_id>/erasure")

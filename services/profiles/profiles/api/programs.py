@@ -11,6 +11,8 @@ from mentoring_shared.web.pagination import PageArgs, page
 
 from profiles.api import READERS
 from profiles.handlers import programs as handlers
+from profiles.repositories.cohorts import CohortsRepository
+from profiles.repositories.enrollments import EnrollmentsRepository
 from profiles.repositories.programs import ProgramsRepository
 from profiles.schemas import programs as schemas
 
@@ -19,8 +21,9 @@ blueprint = Blueprint("programs", __name__, url_prefix="/v1",
 
 
 def _read(find, what: str, item_id: str):
+    """`find(session)`: the item, or None (404)."""
     with current_runtime().sessions() as session:
-        item = find(ProgramsRepository(session))
+        item = find(session)
     if item is None:
         raise NotFound(f"no {what} {item_id} in this tenant")
     return item
@@ -41,7 +44,7 @@ class Programs(MethodView):
     def get(self, args):
         """List programs."""
         with current_runtime().sessions() as session:
-            rows = ProgramsRepository(session).list_programs(tenant(), args["limit"] + 1, args.get("cursor"))
+            rows = ProgramsRepository(session).list(tenant(), args["limit"] + 1, args.get("cursor"))
         return page(rows, args["limit"], lambda program: program.id)
 
 
@@ -52,7 +55,7 @@ class Program(MethodView):
     @blueprint.alt_response(404, description="No such program in this tenant.")
     def get(self, program_id):
         """One program."""
-        return _read(lambda repository: repository.program(tenant(), program_id), "program", program_id)
+        return _read(lambda session: ProgramsRepository(session).get(tenant(), program_id), "program", program_id)
 
     @requires_role(*ORGANIZERS)
     @blueprint.arguments(schemas.ProgramWriteSchema(partial=True))
@@ -90,8 +93,8 @@ class Cohorts(MethodView):
     def get(self, args):
         """List cohorts, by program or status."""
         with current_runtime().sessions() as session:
-            rows = ProgramsRepository(session).list_cohorts(tenant(), args["limit"] + 1, args.get("cursor"),
-                                                            args.get("program_id"), args.get("status"))
+            rows = CohortsRepository(session).list(tenant(), args["limit"] + 1, args.get("cursor"),
+                                                           args.get("program_id"), args.get("status"))
         return page(rows, args["limit"], lambda cohort: cohort.id)
 
 
@@ -102,7 +105,7 @@ class Cohort(MethodView):
     @blueprint.alt_response(404, description="No such cohort in this tenant.")
     def get(self, cohort_id):
         """One cohort."""
-        return _read(lambda repository: repository.cohort(tenant(), cohort_id), "cohort", cohort_id)
+        return _read(lambda session: CohortsRepository(session).get(tenant(), cohort_id), "cohort", cohort_id)
 
     @requires_role(*ORGANIZERS)
     @blueprint.arguments(schemas.CohortPatchSchema)
@@ -158,11 +161,11 @@ class CohortEnrollments(MethodView):
     def get(self, args, cohort_id):
         """The cohort's enrollments, by role or status."""
         with current_runtime().sessions() as session:
-            repository = ProgramsRepository(session)
-            if repository.cohort(tenant(), cohort_id) is None:
+            if CohortsRepository(session).get(tenant(), cohort_id) is None:
                 raise NotFound(f"no cohort {cohort_id} in this tenant")
-            rows = repository.list_enrollments(tenant(), cohort_id, args["limit"] + 1, args.get("cursor"),
-                                               args.get("role"), args.get("status"))
+            rows = EnrollmentsRepository(session).list_in_cohort(tenant(), cohort_id, args["limit"] + 1,
+                                                                 args.get("cursor"), args.get("role"),
+                                                                 args.get("status"))
         return page(rows, args["limit"], lambda enrollment: enrollment.id)
 
 
@@ -173,7 +176,8 @@ class Enrollment(MethodView):
     @blueprint.alt_response(404, description="No such enrollment in this tenant.")
     def get(self, enrollment_id):
         """One enrollment."""
-        return _read(lambda repository: repository.enrollment(tenant(), enrollment_id), "enrollment", enrollment_id)
+        return _read(lambda session: EnrollmentsRepository(session).get(tenant(), enrollment_id), "enrollment",
+                     enrollment_id)
 
 
 @blueprint.route("/enrollments/<id:enrollment_id>/withdraw")

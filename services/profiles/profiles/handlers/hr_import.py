@@ -6,13 +6,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable
 
-from mentoring_shared.unit_of_work import UnitOfWork
 from mentoring_shared.errors import InvalidField
 from mentoring_shared.ids import new_id
 
 from profiles.domain import people as domain
 from profiles.hr_import import ColumnMapping, HrFileError, ImportPlan, RowError, parse_hr_file, plan_file
-from profiles.repositories.people import PeopleRepository
+from profiles.unit_of_work import ProfilesUnitOfWork
 
 Progress = Callable[[int, int], None]  # (people written so far, people to write)
 
@@ -36,7 +35,7 @@ def _chunks(items: list) -> list[list]:
     return [items[start:start + CHUNK] for start in range(0, len(items), CHUNK)]
 
 
-def import_people(tenant_id: str, data: bytes, mapping: ColumnMapping, dry_run: bool, uow: UnitOfWork,
+def import_people(tenant_id: str, data: bytes, mapping: ColumnMapping, dry_run: bool, uow: ProfilesUnitOfWork,
                   progress: Progress | None = None) -> ImportReport:
     """Upsert people by employee id from an HR file. A dry run, or a file with any error, writes
     nothing; otherwise every create, change, move and deactivation commits in one transaction with
@@ -46,9 +45,8 @@ def import_people(tenant_id: str, data: bytes, mapping: ColumnMapping, dry_run: 
     except HrFileError as error:
         raise InvalidField(error.field or "file", str(error)) from None
     with uow:
-        repository = PeopleRepository(uow.session)
-        existing = repository.by_employee_id(tenant_id)
-        plan = plan_file(parsed, existing, reserved_emails=repository.emails_without_employee_id(tenant_id))
+        existing = uow.people.by_employee_id(tenant_id)
+        plan = plan_file(parsed, existing, reserved_emails=uow.people.emails_without_employee_id(tenant_id))
         if dry_run or not plan.ok:
             return ImportReport.of(plan, dry_run, applied=False)
         now = datetime.now(timezone.utc)
@@ -57,14 +55,14 @@ def import_people(tenant_id: str, data: bytes, mapping: ColumnMapping, dry_run: 
         for chunk in _chunks(plan.creates):
             created = [domain.register_person(person_id=new_id(), tenant_id=tenant_id, now=now, **row.values())
                        for row in chunk]
-            repository.add_many([person for person, _ in created])
+            uow.people.add_many([person for person, _ in created])
             uow.publish(event for _, events in created for event in events)
             done += len(chunk)
             if progress:
                 progress(done, total)
         for chunk in _chunks(changes):
             changed = [domain.change_person(existing[change.employee_id], change.changes(), now) for change in chunk]
-            repository.save_many([person for person, _ in changed])
+            uow.people.save_many([person for person, _ in changed])
             uow.publish(event for _, events in changed for event in events)
             done += len(chunk)
             if progress:

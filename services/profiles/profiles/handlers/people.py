@@ -5,41 +5,38 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from mentoring_shared.unit_of_work import UnitOfWork
 from mentoring_shared.errors import NotFound, PreconditionFailed
 from mentoring_shared.ids import new_id
 
 from profiles.domain import people as domain
-from profiles.repositories.people import PeopleRepository
+from profiles.unit_of_work import ProfilesUnitOfWork
 
 # Work another module keeps beside the person (e.g. SCIM's userName), done in the person's own
-# transaction so both are written or neither: (session, person as written) -> None.
-AlongsideWrite = Callable[[Any, domain.Person], None]
+# transaction so both are written or neither: (unit of work, person as written) -> None.
+AlongsideWrite = Callable[[ProfilesUnitOfWork, domain.Person], None]
 
 
-def register_person(tenant_id: str, attributes: dict[str, Any], uow: UnitOfWork,
+def register_person(tenant_id: str, attributes: dict[str, Any], uow: ProfilesUnitOfWork,
                     alongside: AlongsideWrite | None = None) -> domain.Person:
     person, events = domain.register_person(person_id=new_id(), tenant_id=tenant_id,
                                             now=datetime.now(timezone.utc), **attributes)
     with uow:
-        repository = PeopleRepository(uow.session)
         domain.check_manager_chain(person.employee_id, person.manager_employee_id,
-                                   repository.manager_chain(tenant_id))
-        repository.add(person)
+                                   uow.people.manager_chain(tenant_id))
+        uow.people.add(person)
         if alongside is not None:
-            alongside(uow.session, person)
+            alongside(uow, person)
         uow.publish(events)
         uow.commit()
     return person
 
 
-def change_person(tenant_id: str, person_id: str, changes: dict[str, Any], uow: UnitOfWork,
+def change_person(tenant_id: str, person_id: str, changes: dict[str, Any], uow: ProfilesUnitOfWork,
                   expected_version: int | None = None, alongside: AlongsideWrite | None = None) -> domain.Person:
     """Apply `changes`. With `expected_version`, only if the person is still at that version (checked
     under the row lock): the caller computed the changes from it."""
     with uow:
-        repository = PeopleRepository(uow.session)
-        person = repository.get(tenant_id, person_id, for_update=True)
+        person = uow.people.get(tenant_id, person_id, for_update=True)
         if person is None:
             raise NotFound(f"no person {person_id} in this tenant")
         if expected_version is not None and person.version != expected_version:
@@ -50,11 +47,11 @@ def change_person(tenant_id: str, person_id: str, changes: dict[str, Any], uow: 
             return person
         if changed.manager_employee_id != person.manager_employee_id or changed.employee_id != person.employee_id:
             domain.check_manager_chain(changed.employee_id, changed.manager_employee_id,
-                                       repository.manager_chain(tenant_id))
+                                       uow.people.manager_chain(tenant_id))
         if events:
-            repository.save(changed)
+            uow.people.save(changed)
             uow.publish(events)
         if alongside is not None:
-            alongside(uow.session, changed)
+            alongside(uow, changed)
         uow.commit()
     return changed

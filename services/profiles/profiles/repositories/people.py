@@ -131,6 +131,23 @@ class PeopleRepository:
         return set(self._session.execute(select(people.c.email).where(
             people.c.tenant_id == tenant_id, people.c.employee_id.is_(None))).scalars())
 
+    def existing_ids(self, tenant_id: str, person_ids: set[str]) -> set[str]:
+        """Which of these ids are people of the tenant."""
+        found: set[str] = set()
+        ordered = sorted(person_ids)
+        for chunk in range(0, len(ordered), 1000):  # bounded IN lists
+            found |= set(self._session.execute(select(people.c.id).where(
+                people.c.tenant_id == tenant_id, people.c.id.in_(ordered[chunk:chunk + 1000]))).scalars())
+        return found
+
+    def ids_by_employee_id(self, tenant_id: str, employee_ids: set[str]) -> dict[str, str]:
+        """employee id -> person id, for those of these employee ids the tenant's people have."""
+        if not employee_ids:
+            return {}
+        rows = self._session.execute(select(people.c.employee_id, people.c.id).where(
+            people.c.tenant_id == tenant_id, people.c.employee_id.in_(sorted(employee_ids))))
+        return {row.employee_id: row.id for row in rows}
+
     def manager_chain(self, tenant_id: str) -> "ManagerLookup":
         return ManagerLookup(self._session, tenant_id)
 

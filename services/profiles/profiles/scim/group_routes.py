@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import request
 from flask.views import MethodView
-from sqlalchemy import func, select
+from sqlalchemy import true
 
 from mentoring_shared.web.acting import tenant
 from mentoring_shared.web.current import current_runtime
 
-from profiles.orm import scim_groups
+from profiles.handlers import scim_groups as handlers
+from profiles.repositories.scim_groups import ScimGroupsRepository
 from profiles.scim import groups, patch
 from profiles.scim.errors import ScimError
 from profiles.scim.filters import parse_filter, to_sql
@@ -21,10 +22,11 @@ from profiles.scim.user_routes import UserListing
 
 def _group_response(group_id: str, status: int = 200, location: bool = False):
     with current_runtime().sessions() as session:
-        group = groups.get(session, tenant(), group_id)
+        repository = ScimGroupsRepository(session)
+        group = repository.get(tenant(), group_id)
         if group is None:
             raise ScimError(404, f"no Group {group_id}")
-        members = groups.members_of(session, tenant(), [group_id])[group_id] if wants_members(search_request()) \
+        members = repository.members_of(tenant(), [group_id])[group_id] if wants_members(search_request()) \
             else None
     return with_etag(groups.group_document(group, members, base_url(), wants_display(search_request())),
                      status, location)
@@ -35,21 +37,20 @@ class GroupListing:
 
     def __init__(self, search: SearchRequest):
         self.search = search
-        self.condition = scim_groups.c.tenant_id == tenant()
-        if search.filter is not None:
-            self.condition = self.condition & to_sql(parse_filter(str(search.filter)), groups.FILTERS)
+        self.condition = true() if search.filter is None else to_sql(parse_filter(str(search.filter)),
+                                                                     groups.FILTERS)
 
     def total(self, session) -> int:
-        return session.execute(select(func.count()).select_from(scim_groups).where(self.condition)).scalar_one()
+        return ScimGroupsRepository(session).count(tenant(), self.condition)
 
     def page(self, session, offset: int, limit: int) -> list[dict]:
         if limit <= 0:
             return []
-        rows = session.execute(select(scim_groups).where(self.condition).order_by(scim_groups.c.id)
-                               .offset(offset).limit(limit)).mappings().all()
+        repository = ScimGroupsRepository(session)
+        rows = repository.page(tenant(), self.condition, offset, limit)
         with_members = wants_members(self.search)
-        members = groups.members_of(session, tenant(), [row["id"] for row in rows]) if with_members else {}
-        return [projected(groups.group_document(dict(row), members.get(row["id"]) if with_members else None,
+        members = repository.members_of(tenant(), [row["id"] for row in rows]) if with_members else {}
+        return [projected(groups.group_document(row, members.get(row["id"]) if with_members else None,
                                                 base_url(), wants_display(self.search)), self.search) for row in rows]
 
 
@@ -88,7 +89,7 @@ class Groups(MethodView):
 
     def post(self):
         group = parse(GroupResource, body(), Context.RESOURCE_CREATION_REQUEST)
-        group_id = groups.create(current_runtime().unit_of_work(), tenant(), group)
+        group_id = handlers.create_group(tenant(), group, current_runtime().unit_of_work())
         return _group_response(group_id, 201, location=True)
 
 
@@ -99,17 +100,16 @@ class GroupItem(MethodView):
 
     def put(self, group_id):
         group = parse(GroupResource, body(), Context.RESOURCE_REPLACEMENT_REQUEST)
-        groups.replace(current_runtime().unit_of_work(), tenant(), group_id, lambda _current: group,
-                       request.headers.get("If-Match"), base_url())
+        handlers.replace_group(tenant(), group_id, lambda _current: group, request.headers.get("If-Match"),
+                               base_url(), current_runtime().unit_of_work())
         return _group_response(group_id)
 
     def patch(self, group_id):
         operations = patch.parse_group_patch(body())
-        groups.replace(current_runtime().unit_of_work(), tenant(), group_id,
-                       lambda current: patch.patched(current, operations), request.headers.get("If-Match"),
-                       base_url())
+        handlers.replace_group(tenant(), group_id, lambda current: patch.patched(current, operations),
+                               request.headers.get("If-Match"), base_url(), current_runtime().unit_of_work())
         return _group_response(group_id)
 
     def delete(self, group_id):
-        groups.remove(current_runtime().unit_of_work(), tenant(), group_id, request.headers.get("If-Match"))
+        handlers.delete_group(tenant(), group_id, request.headers.get("If-Match"), current_runtime().unit_of_work())
         return "", 204

@@ -1,21 +1,23 @@
 """/scim/v2/Users: the tenant's people as SCIM Users. Writes go through the people handlers, so
 validation and the outbox events (person upserted / moved / deactivated) stay in one place; the
-SCIM record (user_records) is written in the same transaction."""
+SCIM record (uow.scim_users) is written in the same transaction. Reads open a session and use the
+repositories on it (`Reads`)."""
 
 from __future__ import annotations
 
 from flask import request
 from flask.views import MethodView
-from sqlalchemy import func, select, true
+from sqlalchemy import true
 
 from mentoring_shared.errors import NotFound, PreconditionFailed
 from mentoring_shared.web.acting import tenant
 from mentoring_shared.web.current import current_runtime
 
+from profiles.domain.scim_users import UserRecord, user_version
 from profiles.handlers import people as handlers
-from profiles.orm import people, scim_users
 from profiles.repositories.people import PeopleRepository
-from profiles.scim import patch, user_records, users, users_filters
+from profiles.repositories.scim_users import ScimUsersRepository
+from profiles.scim import patch, users, users_filters
 from profiles.scim.errors import ScimError
 from profiles.scim.etags import check_if_match
 from profiles.scim.filters import parse_filter, to_sql
@@ -23,30 +25,38 @@ from profiles.scim.models import Context, SearchRequest, UserResource, parse, us
 from profiles.scim.protocol import base_url, blueprint, body, list_page, projected, search_request, with_etag
 
 
-def _users(session, persons: list) -> list[UserResource]:
-    records = user_records.load(session, tenant(), [person.id for person in persons])
-    managers = users.manager_ids(session, tenant(), {person.manager_employee_id for person in persons} - {None})
+class Reads:
+    """The repositories a SCIM read uses, on one session."""
+
+    def __init__(self, session):
+        self.people = PeopleRepository(session)
+        self.scim_users = ScimUsersRepository(session)
+
+
+def _users(reads: Reads, persons: list) -> list[UserResource]:
+    records = reads.scim_users.load(tenant(), [person.id for person in persons])
+    managers = reads.people.ids_by_employee_id(tenant(), {person.manager_employee_id for person in persons} - {None})
     return [users.to_user(person, records.get(person.id), managers.get(person.manager_employee_id), base_url())
             for person in persons]
 
 
-def _user(session, person) -> UserResource:
-    return _users(session, [person])[0]
+def _user(reads: Reads, person) -> UserResource:
+    return _users(reads, [person])[0]
 
 
-def _load(session, person_id: str, include_deleted: bool = False):
+def _load(reads: Reads, person_id: str, include_deleted: bool = False):
     """(person, SCIM record or None) behind a User; 404 if there is none in the tenant, or SCIM
     DELETEd it (RFC 7644 §3.6)."""
-    person = PeopleRepository(session).get(tenant(), person_id)
-    record = user_records.load(session, tenant(), [person_id]).get(person_id) if person else None
+    person = reads.people.get(tenant(), person_id)
+    record = reads.scim_users.load(tenant(), [person_id]).get(person_id) if person else None
     if person is None or person.erased or (record is not None and record.deleted and not include_deleted):
         raise ScimError(404, f"no User {person_id}")
     return person, record
 
 
-def _check_user_name_free(session, user_name: str, person_id: str | None) -> str | None:
+def _check_user_name_free(reads: Reads, user_name: str, person_id: str | None) -> str | None:
     """409 if another User holds the userName; the id of a DELETEd User holding it (re-provisioned)."""
-    holder = user_records.holder_of_user_name(session, tenant(), user_name)
+    holder = reads.scim_users.holder_of_user_name(tenant(), user_name)
     if holder is not None and holder[0] != person_id:
         if holder[1] and person_id is None:
             return holder[0]
@@ -54,11 +64,11 @@ def _check_user_name_free(session, user_name: str, person_id: str | None) -> str
     return None
 
 
-def _saving(record: user_records.UserRecord, version_read: int | None, revision_read: int | None):
+def _saving(record: UserRecord, version_read: int | None, revision_read: int | None):
     """Writes the SCIM record in the person's transaction (handlers' `alongside`)."""
-    def save(session, person):
-        user_records.save(session, tenant(), person.id, record, person_changed=person.version != version_read,
-                          expected_revision=revision_read)
+    def save(uow, person):
+        uow.scim_users.save(tenant(), person.id, record, person_changed=person.version != version_read,
+                            expected_revision=revision_read)
     return save
 
 
@@ -73,11 +83,12 @@ def _write_user(person_id: str, new_user, if_match: str | None, revive: bool = F
     runtime = current_runtime()
     for attempt in range(1, WRITE_TRIES + 1):
         with runtime.sessions() as session:
-            current, record = _load(session, person_id, include_deleted=revive)
-            check_if_match(if_match, user_records.user_version(current.version, record))
-            user = new_user(_user(session, current))
-            _check_user_name_free(session, user.user_name or "", person_id)
-            changes, new_record = users.person_attributes(user, session, tenant(), current)
+            reads = Reads(session)
+            current, record = _load(reads, person_id, include_deleted=revive)
+            check_if_match(if_match, user_version(current.version, record))
+            user = new_user(_user(reads, current))
+            _check_user_name_free(reads, user.user_name or "", person_id)
+            changes, new_record = users.person_attributes(user, reads.people, tenant(), current)
         if revive and user.active is not False:
             changes["status"] = "active"
         try:
@@ -92,14 +103,7 @@ def _write_user(person_id: str, new_user, if_match: str | None, revive: bool = F
             if if_match or attempt == WRITE_TRIES:
                 raise ScimError(412, error.detail) from None
     with runtime.sessions() as session:
-        return with_etag(_user(session, changed), 201 if revive else 200, location=revive)
-
-
-def _user_query(condition):
-    return (select(people.c.id).select_from(people.outerjoin(scim_users, (scim_users.c.tenant_id == people.c.tenant_id)
-                                                             & (scim_users.c.person_id == people.c.id)))
-            .where(people.c.tenant_id == tenant(), people.c.status != "erased", scim_users.c.deleted_at.is_(None),
-                   condition))
+        return with_etag(_user(Reads(session), changed), 201 if revive else 200, location=revive)
 
 
 class UserListing:
@@ -109,17 +113,17 @@ class UserListing:
         self.search = search
         condition = true() if search.filter is None else to_sql(parse_filter(str(search.filter)),
                                                                 users_filters.FILTERS)
-        self.query = _user_query(condition)
+        self.condition = condition
 
     def total(self, session) -> int:
-        return session.execute(select(func.count()).select_from(self.query.subquery())).scalar_one()
+        return ScimUsersRepository(session).count_users(tenant(), self.condition)
 
     def page(self, session, offset: int, limit: int) -> list[dict]:
         if limit <= 0:
             return []
-        ids = session.execute(self.query.order_by(people.c.id).offset(offset).limit(limit)).scalars().all()
-        repository = PeopleRepository(session)
-        return [projected(user, self.search) for user in _users(session, [repository.get(tenant(), i) for i in ids])]
+        reads = Reads(session)
+        ids = reads.scim_users.user_ids(tenant(), self.condition, offset, limit)
+        return [projected(user, self.search) for user in _users(reads, [reads.people.get(tenant(), i) for i in ids])]
 
 
 def _list_users(search: SearchRequest):
@@ -145,22 +149,24 @@ class Users(MethodView):
         user = parse(UserResource, user_with_manager_reference(body(), base_url()), Context.RESOURCE_CREATION_REQUEST)
         runtime = current_runtime()
         with runtime.sessions() as session:
-            deleted_holder = _check_user_name_free(session, user.user_name or "", None)
+            reads = Reads(session)
+            deleted_holder = _check_user_name_free(reads, user.user_name or "", None)
             if deleted_holder is None:
-                attributes, record = users.person_attributes(user, session, tenant(), None)
+                attributes, record = users.person_attributes(user, reads.people, tenant(), None)
         if deleted_holder is not None:
             return _write_user(deleted_holder, lambda _current: user, None, revive=True)
         person = handlers.register_person(tenant(), attributes, runtime.unit_of_work(),
                                           alongside=_saving(record, None, None))
         with runtime.sessions() as session:
-            return with_etag(_user(session, person), 201, location=True)
+            return with_etag(_user(Reads(session), person), 201, location=True)
 
 
 @blueprint.route("/Users/<id:user_id>")
 class UserItem(MethodView):
     def get(self, user_id):
         with current_runtime().sessions() as session:
-            return with_etag(_user(session, _load(session, user_id)[0]))
+            reads = Reads(session)
+            return with_etag(_user(reads, _load(reads, user_id)[0]))
 
     def put(self, user_id):
         """Replace a User's attributes; active=false deactivates."""
@@ -180,11 +186,12 @@ class UserItem(MethodView):
         runtime = current_runtime()
         if_match = request.headers.get("If-Match")
         with runtime.sessions() as session:
-            person, record = _load(session, user_id)
-            check_if_match(if_match, user_records.user_version(person.version, record))
-            user = _user(session, person)
-        kept = record or user_records.UserRecord(user.user_name, user.external_id)
-        deleted = user_records.UserRecord(kept.user_name, kept.external_id, kept.attributes, deleted=True)
+            reads = Reads(session)
+            person, record = _load(reads, user_id)
+            check_if_match(if_match, user_version(person.version, record))
+            user = _user(reads, person)
+        kept = record or UserRecord(user.user_name, user.external_id)
+        deleted = UserRecord(kept.user_name, kept.external_id, kept.attributes, deleted=True)
         try:
             handlers.change_person(tenant(), user_id, {"status": "terminated"}, runtime.unit_of_work(),
                                    expected_version=person.version if if_match else None,

@@ -7,22 +7,20 @@ displayName), the employee id (employeeNumber, else externalId, else kept), titl
 (UTC when a new user has none), status (active=false is terminated; on leave reads as active),
 department and manager (named by SCIM id, stored as the manager's employee id). What only SCIM
 means (userName, externalId, the name parts, displayName, every email) is kept beside the person
-(user_records), so a User reads back as it was written."""
+(domain.scim_users.UserRecord), so a User reads back as it was written."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from scim2_models import Email, Manager, Meta, Name
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from profiles.domain.people import Person
-from profiles.orm import people
+from profiles.domain.scim_users import UserRecord, user_version
+from profiles.repositories.people import PeopleRepository
 from profiles.scim.errors import ScimError
 from profiles.scim.etags import etag
 from profiles.scim.models import Context, EnterpriseUser, UserResource
-from profiles.scim.user_records import UserRecord, user_version
 
 MAX_STRING = 200
 
@@ -71,16 +69,7 @@ class _AsSent:
         return from_person()
 
 
-def manager_ids(session: Session, tenant_id: str, employee_ids: set[str]) -> dict[str, str]:
-    """employee id -> person id, for rendering managers."""
-    if not employee_ids:
-        return {}
-    rows = session.execute(select(people.c.employee_id, people.c.id).where(
-        people.c.tenant_id == tenant_id, people.c.employee_id.in_(sorted(employee_ids))))
-    return {row.employee_id: row.id for row in rows}
-
-
-def person_attributes(user: UserResource, session: Session, tenant_id: str,
+def person_attributes(user: UserResource, people: PeopleRepository, tenant_id: str,
                       current: Person | None) -> tuple[dict[str, Any], UserRecord]:
     """The person attributes a full User sets, and the record kept beside the person."""
     if not user.user_name or not user.user_name.strip():
@@ -93,7 +82,7 @@ def person_attributes(user: UserResource, session: Session, tenant_id: str,
     employee_id = enterprise.employee_number or user.external_id or (current.employee_id if current else None)
     _bounded(employee_id, "employeeNumber (or externalId)", 64)
     _bounded(user.external_id, "externalId", MAX_STRING)
-    manager_employee_id, manager_without_employee_id = _manager(session, tenant_id, enterprise.manager, current)
+    manager_employee_id, manager_without_employee_id = _manager(people, tenant_id, enterprise.manager, current)
     attributes: dict[str, Any] = {
         "email": email, "name": _bounded(name, "name", MAX_STRING), "employee_id": employee_id,
         "title": _bounded(user.title, "title", MAX_STRING) or None,
@@ -147,7 +136,7 @@ def _joined(name: Name | None) -> str | None:
     return " ".join(part.strip() for part in (name.given_name, name.family_name) if part and part.strip()) or None
 
 
-def _manager(session: Session, tenant_id: str, manager: Manager | None,
+def _manager(people: PeopleRepository, tenant_id: str, manager: Manager | None,
              current: Person | None) -> tuple[str | None, str | None]:
     """(the manager's employee id, or the manager's person id when they have no employee id yet)."""
     manager_id = manager.value if manager else None
@@ -155,11 +144,10 @@ def _manager(session: Session, tenant_id: str, manager: Manager | None,
         return None, None
     if current is not None and manager_id == current.id:
         raise ScimError(400, "a user cannot be their own manager", "invalidValue")
-    row = session.execute(select(people.c.employee_id).where(people.c.tenant_id == tenant_id,
-                                                             people.c.id == manager_id)).first()
-    if row is None:
+    named = people.get(tenant_id, manager_id)
+    if named is None:
         raise ScimError(400, f"manager {manager_id!r} is not a User of this tenant", "invalidValue")
-    return (row.employee_id, None) if row.employee_id else (None, manager_id)
+    return (named.employee_id, None) if named.employee_id else (None, manager_id)
 
 
 def _bounded(value: str | None, field: str, limit: int) -> str | None:

@@ -1,0 +1,40 @@
+"""Cohorts: one run of a program, with its lifecycle status."""
+
+from __future__ import annotations
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from profiles.domain.cohorts import Cohort
+from profiles.orm import cohorts
+from profiles.repositories.dataclass_rows import fields_of
+
+
+class CohortsRepository:
+    """A tenant's cohorts."""
+
+    def __init__(self, session: Session):
+        self._session = session
+
+    def add(self, cohort: Cohort) -> None:
+        self._session.execute(insert(cohorts).values(**fields_of(cohort)))
+
+    def save(self, cohort: Cohort) -> None:
+        self._session.execute(update(cohorts).where(cohorts.c.tenant_id == cohort.tenant_id,
+                                                    cohorts.c.id == cohort.id).values(**fields_of(cohort)))
+
+    def get(self, tenant_id: str, cohort_id: str, for_update: bool = False) -> Cohort | None:
+        query = select(cohorts).where(cohorts.c.tenant_id == tenant_id, cohorts.c.id == cohort_id)
+        row = self._session.execute(query.with_for_update() if for_update else query).mappings().first()
+        return Cohort(**row) if row else None
+
+    def list(self, tenant_id: str, limit: int, after_id: str | None, program_id: str | None = None,
+             status: str | None = None) -> list[Cohort]:
+        query = select(cohorts).where(cohorts.c.tenant_id == tenant_id)
+        if program_id:
+            query = query.where(cohorts.c.program_id == program_id)
+        if status:
+            query = query.where(cohorts.c.status == status)
+        if after_id:
+            query = query.where(cohorts.c.id > after_id)
+        return [Cohort(**row) for row in self._session.execute(query.order_by(cohorts.c.id).limit(limit)).mappings()]
