@@ -12,11 +12,11 @@ TENANT ?= acme
 ROLE   ?= org_admin
 SUB    ?=# the person (id or work email) the token acts as; an org_admin defaults to admin@$(TENANT).example
 
-.PHONY: install system-packages run demo test token bench clean help
+.PHONY: install system-packages run demo test lint token bench clean help
 help:
 	@echo "make run    start the whole platform on embedded defaults (Ctrl-C stops it)"
 	@echo "make demo   a program's whole journey through the public APIs, on the running platform or its own"
-	@echo "make test   run the test suite against PostgreSQL and a Kafka-protocol broker"
+	@echo "make test   lint and type-check, then run the test suite against PostgreSQL and a Kafka-protocol broker"
 	@echo "make token  TENANT=acme ROLE=mentor SUB=<person id or email>   print a bearer token (SUB optional for org_admin)"
 	@echo "make bench  run the benchmarks and record them in bench/RESULTS.md"
 
@@ -40,8 +40,14 @@ run: install
 demo: install
 	scripts/demo $(DEMO_ARGS)
 
-test: install system-packages
+test: install system-packages lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# ruff (ruff.toml) and mypy (mypy.ini, which names the packages it checks): `make test` runs them first.
+LINTED := shared tools testing bench
+lint: install
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/mypy
 
 token: install
 	@sub='$(SUB)'; if [ -z "$$sub" ]; then \

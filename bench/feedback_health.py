@@ -18,7 +18,7 @@ import statistics
 import textwrap
 import time
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
@@ -29,7 +29,7 @@ QUICK_PAIRS = 2_000
 SEED = 6
 REPEATS = 5
 TARGET_S = 5.0
-NOW = datetime(2026, 6, 1, 9, tzinfo=timezone.utc)
+NOW = datetime(2026, 6, 1, 9, tzinfo=UTC)
 # Engagement profiles: (share, mean days since the last session, mean cancellations, mean open requests,
 # rating probabilities for 1..5)
 PROFILES = {
@@ -114,7 +114,7 @@ def report(result: dict) -> str:
     return f"""## Pair health (issue 6)
 
 {platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores, {platform.machine()}, \
-{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC. A seeded cohort of {pairs:,} pairs (70% engaged, 20% drifting,
+{datetime.now(UTC):%Y-%m-%d %H:%M} UTC. A seeded cohort of {pairs:,} pairs (70% engaged, 20% drifting,
 10% silent; matched over the last year), default rules, one process.
 
 | measure | value |

@@ -12,18 +12,17 @@ import random
 import statistics
 import textwrap
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import event, text
 
+from feedback import orm
+from feedback.reports.report import cohort_report, program_report, tenant_report
 from mentoring_shared.config import load_service_settings
 from mentoring_shared.db.bulk import insert_many
 from mentoring_shared.runtime import ServiceRuntime
 from mentoring_testing.fixtures import migrated_databases, platform_environment
 from mentoring_testing.servers import PostgresServer
-
-from feedback import orm
-from feedback.reports.report import cohort_report, program_report, tenant_report
 
 PAIRS = 20_000
 FEEDBACK_PER_PAIR = 10  # 200,000 feedback rows in the measured cohort
@@ -33,7 +32,7 @@ GOALS_PER_PAIR = 2
 REPORTS = 50
 TARGET_S = 1.0
 SEED = 6
-NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
+NOW = datetime(2026, 6, 1, tzinfo=UTC)
 TENANT, PROGRAM, COHORT = "bench", "program-bench", "cohort-big"
 NOISE_TENANT, NOISE_COHORTS = "noise", 20
 

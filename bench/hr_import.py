@@ -15,7 +15,6 @@ from mentoring_shared.config import load_service_settings
 from mentoring_shared.runtime import ServiceRuntime
 from mentoring_testing.fixtures import migrated_databases, platform_environment
 from mentoring_testing.servers import PostgresServer
-
 from profiles import orm
 from profiles.handlers.hr_import import import_people
 from profiles.hr_import import WORKDAY

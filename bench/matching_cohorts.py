@@ -137,7 +137,7 @@ def _organisation(draw: _Draw, people: int) -> list[tuple[str, str | None, str, 
     branching = high  # the smallest factor found that makes the tree at least `people` strong
     employees = [("E000000", None, departments[0], 0)]
     previous = []
-    for index, department in enumerate(departments):
+    for department in departments:
         previous.append((f"E{len(employees):06d}", "E000000", department, 1))
         employees.append(previous[-1])
     for level in range(2, TREE_DEPTH + 1):

@@ -21,10 +21,10 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 import requests
 import sqlalchemy as sa
@@ -306,7 +306,7 @@ def run(workdir: Path) -> dict:
         bulk_tenants = [f"bench-bulk-{uuid.uuid4().hex[:6]}-{number}" for number in range(BULK_TENANTS)]
         files = hr_files(bulk_tenants, BULK_PEOPLE_PER_FILE)
         cpu_before = platform.cpu_seconds(broker)
-        started_at = datetime.now(timezone.utc)
+        started_at = datetime.now(UTC)
         api_seconds = post_hr_imports(platform.port, files)
         bulk = summarize(delivery_times(urls, bulk_tenants, BULK_TENANTS * BULK_PEOPLE_PER_FILE), span_from=started_at)
         bulk["api_people_per_s"] = BULK_TENANTS * BULK_PEOPLE_PER_FILE / api_seconds

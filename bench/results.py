@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-
-import os
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 HEADER = "# Benchmark results\n\nRecorded by `make bench` on the project's standard machine (2 cores, 24 GiB).\n"
@@ -15,7 +14,7 @@ HEADER = "# Benchmark results\n\nRecorded by `make bench` on the project's stand
 
 def machine() -> str:
     return f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores, " \
-           f"{platform.machine()}, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC"
+           f"{platform.machine()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
 
 
 def record(name: str, body: str) -> None:

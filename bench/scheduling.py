@@ -31,7 +31,7 @@ import tempfile
 import textwrap
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -46,7 +46,7 @@ EVENTS_PER_PERSON = 20
 RECURRING_PER_PERSON = 3
 KICKOFF_MINUTES = 60
 SEED = 11
-HORIZON_START = datetime(2026, 3, 2, tzinfo=timezone.utc)  # a Monday; US clocks change 8 March, EU 29 March
+HORIZON_START = datetime(2026, 3, 2, tzinfo=UTC)  # a Monday; US clocks change 8 March, EU 29 March
 HORIZON_END = HORIZON_START + timedelta(weeks=4)
 PARSE_WORKERS = 2
 SINGLE_PROCESS_SAMPLE = 500
@@ -127,7 +127,7 @@ def calendar_text(person: Person, rng: random.Random) -> str:
 
     def when(name: str, wall: datetime) -> str:
         if google:
-            return f"{name}:{wall.replace(tzinfo=zone).astimezone(timezone.utc):%Y%m%dT%H%M%SZ}"
+            return f"{name}:{wall.replace(tzinfo=zone).astimezone(UTC):%Y%m%dT%H%M%SZ}"
         return f"{name};TZID={person.zone}:{wall:%Y%m%dT%H%M%S}"
 
     def event(uid: str, start: datetime, minutes: int, extra: list[str]) -> None:

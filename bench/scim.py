@@ -15,10 +15,9 @@ from pathlib import Path
 
 import requests
 
+from bench.pipeline import Platform
 from mentoring_testing.fixtures import migrated_databases, platform_environment, token
 from mentoring_testing.servers import PostgresServer, free_port
-
-from bench.pipeline import Platform
 
 USERS = 2000
 CLIENT_THREADS = 16

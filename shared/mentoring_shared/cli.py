@@ -15,9 +15,9 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Sequence
 from importlib.metadata import distributions, entry_points, version
 from pathlib import Path
-from typing import Any, Sequence
 
 import click
 import sqlalchemy.exc
@@ -100,11 +100,10 @@ def api(service: str, host: str) -> int:
     """Serve a service's HTTP API under gunicorn (WEB_CONCURRENCY sync workers)."""
     settings = load_service_settings(service)  # fail here, with the variable's name, not in a worker
     workers = Environment().integer("WEB_CONCURRENCY", os.cpu_count() or 2, minimum=1)
-    metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-    if not metrics_dir:  # ours to manage: samples of a previous run are not this run's
-        metrics_dir = Path(os.environ.get("VAR_DIR", "var")) / "metrics" / f"{service}-api"
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    metrics_dir = Path(given or Path(os.environ.get("VAR_DIR", "var")) / "metrics" / f"{service}-api")
+    if not given:  # ours to manage: samples of a previous run are not this run's
         shutil.rmtree(metrics_dir, ignore_errors=True)
-    metrics_dir = Path(metrics_dir)
     metrics_dir.mkdir(parents=True, exist_ok=True)
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir.resolve())
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))

@@ -4,7 +4,8 @@ SERVICE argument that knows the services installed here."""
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import click
 
@@ -44,7 +45,7 @@ class MentoringGroup(click.Group):
 
     context_class = MentoringContext
     command_class = MentoringCommand
-    group_class = type  # subgroups: this class
+    group_class: type[click.Group] | type[type] | None = type  # subgroups: this class
 
 
 class ServiceName(click.ParamType):

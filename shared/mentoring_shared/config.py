@@ -4,8 +4,8 @@ message that names the variable, before anything else starts."""
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 
 class ConfigError(SystemExit):

@@ -4,8 +4,8 @@ the consumers' logs. Context variables, so threads and requests never see each o
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from contextvars import ContextVar
-from typing import Iterator
 
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)

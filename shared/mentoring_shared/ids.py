@@ -4,7 +4,7 @@ import os
 import threading
 import time
 import uuid
-from typing import Iterator
+from collections.abc import Iterator
 
 _lock = threading.Lock()
 _last_millis = 0

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import click
 from sqlalchemy import MetaData
@@ -20,9 +20,9 @@ from sqlalchemy import MetaData
 from mentoring_shared.command_line import SERVICE, MentoringGroup, chosen_services
 from mentoring_shared.config import load_service_settings
 from mentoring_shared.db.engine import for_writing
-from mentoring_shared.messaging.relay_state import Republish, RelayState
-from mentoring_shared.messaging.tables import add_inbox_table, add_outbox_table, add_relay_tables
 from mentoring_shared.messaging.relay import MAX_REJECTIONS
+from mentoring_shared.messaging.relay_state import RelayState, Republish
+from mentoring_shared.messaging.tables import add_inbox_table, add_outbox_table, add_relay_tables
 from mentoring_shared.progress import Progress, counted
 from mentoring_shared.runtime import ServiceRuntime
 
@@ -32,7 +32,7 @@ _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
 def parse_since(text: str, now: datetime | None = None) -> datetime:
     """'90m', '2h', '7d' (that long ago) or an ISO 8601 time (UTC if it names no zone)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     relative = _RELATIVE.match(text.strip())
     if relative:
         return now - timedelta(**{_UNITS[relative.group(2)]: int(relative.group(1))})
@@ -40,7 +40,7 @@ def parse_since(text: str, now: datetime | None = None) -> datetime:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
         raise ValueError(f"--since must be a duration like 2h or 7d, or an ISO 8601 time; got {text!r}") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def relay_tables() -> MetaData:
@@ -122,6 +122,7 @@ def _show_progress(requested: list[tuple[ServiceRuntime, Republish]], timeout_s:
             for runtime, republish in list(pending):
                 with runtime.sessions() as session:
                     now = _state(runtime).republish(session, republish.id)
+                assert now is not None, "a requested republish is kept"
                 progress.update(runtime.service, now.events_sent)
                 if now.finished:
                     pending.remove((runtime, republish))

@@ -3,25 +3,24 @@ Matching, scheduling and feedback each keep one in their own database (no calls 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import marshmallow as ma
 from flask.views import MethodView
-from mentoring_shared.web.blueprint import Blueprint
 from sqlalchemy import Column, Integer, MetaData, String, Table, select
 from sqlalchemy.orm import Session
 
-from mentoring_shared.contracts.profiles import (ERASED_PERSON_NAME, PERSON_ERASED_V1, PERSON_UPSERTED_V1,
-                                                 erased_email)
+from mentoring_shared.contracts.profiles import ERASED_PERSON_NAME, PERSON_ERASED_V1, PERSON_UPSERTED_V1, erased_email
 from mentoring_shared.db.replica import NewerSnapshotUpsert, RowOf, SnapshotHandler
 from mentoring_shared.db.types import UtcDateTime
-from mentoring_shared.unit_of_work import UnitOfWork
 from mentoring_shared.errors import NotFound
 from mentoring_shared.event_order import held_version, is_stale
 from mentoring_shared.messaging.envelope import Envelope
-from mentoring_shared.web.current import current_runtime
+from mentoring_shared.unit_of_work import UnitOfWork
 from mentoring_shared.web.acting import tenant
 from mentoring_shared.web.auth import requires_role
+from mentoring_shared.web.blueprint import Blueprint
+from mentoring_shared.web.current import current_runtime
 from mentoring_shared.web.pagination import PageArgs, page, page_schema
 
 READER_ROLES = ("org_admin", "program_manager", "service")
@@ -51,7 +50,7 @@ def person_row(event: Envelope) -> dict:
     snapshot = event.data
     return {"tenant_id": event.tenant_id, "person_id": snapshot["person_id"], "version": snapshot["version"],
             "employee_id": snapshot.get("employee_id"), "name": snapshot["name"], "email": snapshot["email"],
-            "time_zone": snapshot["time_zone"], "status": snapshot["status"], "updated_at": datetime.now(timezone.utc)}
+            "time_zone": snapshot["time_zone"], "status": snapshot["status"], "updated_at": datetime.now(UTC)}
 
 
 def person_upserted_handler(table: Table, *more: tuple[NewerSnapshotUpsert, RowOf]) -> SnapshotHandler:
@@ -70,7 +69,7 @@ def person_erased_handler(table: Table):
         upsert.apply(uow.session, {
             "tenant_id": event.tenant_id, "person_id": person_id, "version": event.data["version"],
             "employee_id": None, "name": ERASED_PERSON_NAME, "email": erased_email(person_id),
-            "time_zone": "UTC", "status": ERASED_STATUS, "updated_at": datetime.now(timezone.utc)})
+            "time_zone": "UTC", "status": ERASED_STATUS, "updated_at": datetime.now(UTC)})
     return apply_person_erased
 
 
@@ -94,7 +93,7 @@ class ReplicaPersonSchema(ma.Schema):
     time_zone = ma.fields.String(required=True)
     status = ma.fields.String(required=True)
     version = ma.fields.Integer(required=True)
-    updated_at = ma.fields.AwareDateTime(required=True, default_timezone=timezone.utc)
+    updated_at = ma.fields.AwareDateTime(required=True, default_timezone=UTC)
 
 
 ReplicaPersonPage = page_schema(ReplicaPersonSchema, "ReplicaPersonPage")

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, TextIO
+from typing import Any, TextIO
 
 Unit = Callable[[int, int], str]  # (done, total) -> what is counted, e.g. "6.8 MB of 13.1 MB sent"
 
@@ -27,6 +28,9 @@ def is_terminal(stream: TextIO) -> bool:
 def counted(noun: str) -> Unit:
     """`3/6 events`: the default way to say what is counted."""
     return lambda done, total: f"{done:,}/{total:,} {noun}".rstrip()
+
+
+COUNTED = counted("")  # `3/6`
 
 
 def percent(done: int, total: int) -> int:
@@ -53,7 +57,7 @@ class Progress:
         self._counts: dict[str, _Count] = {}
         self._bars = None  # rich.progress.Progress while drawn
 
-    def add(self, name: str, total: int, unit: Unit = counted("")) -> None:
+    def add(self, name: str, total: int, unit: Unit = COUNTED) -> None:
         count = self._counts[name] = _Count(name, total, unit)
         if self.terminal:
             count.task = self._live().add_task(name, total=max(total, 1), unit=unit(0, total))
@@ -88,7 +92,8 @@ class Progress:
     def _live(self):
         if self._bars is None:
             from rich.console import Console
-            from rich.progress import BarColumn, Progress as Bars, TaskProgressColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import BarColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import Progress as Bars
 
             self._bars = Bars(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
                               TextColumn("{task.fields[unit]}"), TimeElapsedColumn(),
@@ -120,7 +125,8 @@ def waiting(description: str, out: TextIO | None = None, terminal: bool | None =
     started = time.monotonic()
     if is_terminal(out) if terminal is None else terminal:
         from rich.console import Console
-        from rich.progress import Progress as Bars, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import Progress as Bars
+        from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
 
         with Bars(SpinnerColumn(), TextColumn("{task.description}..."), TimeElapsedColumn(), transient=True,
                   console=Console(file=out, force_terminal=True)) as spinner:

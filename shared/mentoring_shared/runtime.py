@@ -3,8 +3,8 @@ Built by the composition roots (app.py, worker.py); nothing here runs at import.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from sqlalchemy import Connection, Engine, MetaData, Table
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,8 +14,8 @@ from mentoring_shared.contracts.catalog import platform_events
 from mentoring_shared.contracts.registry import EventRegistry
 from mentoring_shared.db.engine import make_engine, make_session_factory
 from mentoring_shared.db.reads import single_statement_engine
-from mentoring_shared.unit_of_work import UnitOfWork
 from mentoring_shared.logs import configure_logging
+from mentoring_shared.unit_of_work import UnitOfWork
 
 
 @dataclass

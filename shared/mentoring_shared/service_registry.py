@@ -11,9 +11,9 @@ A service image installs the kit and one service, so it finds that one service a
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
-from typing import Callable
 
 from mentoring_shared.config import DEFAULT_PORTS
 

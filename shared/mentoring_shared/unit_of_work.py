@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, ClassVar, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar
 
 from sqlalchemy import Table
 from sqlalchemy.orm import Session, sessionmaker
@@ -10,9 +11,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from mentoring_shared import context
 from mentoring_shared.contracts.registry import EventRegistry
 from mentoring_shared.db.engine import for_writing
-from mentoring_shared.messaging.outbox import add_to_outbox, forget_subjects
 from mentoring_shared.domain_events import DomainEvent
 from mentoring_shared.messaging.envelope import Envelope
+from mentoring_shared.messaging.outbox import add_to_outbox, forget_subjects
 
 
 class UnitOfWork:
@@ -35,30 +36,35 @@ class UnitOfWork:
         self._outbox = outbox
         self._events = events
         self.source = source
-        self.session: Session | None = None
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        """The transaction's session (repositories are made on it): only inside `with uow:`."""
+        if self._session is None:
+            raise RuntimeError("the unit of work is not open: use it inside `with uow:`")
+        return self._session
 
     def __enter__(self) -> "UnitOfWork":
-        self.session = for_writing(self._session_factory())
+        self._session = for_writing(self._session_factory())
         for name, repository in self.repositories.items():
             setattr(self, name, repository(self.session))
         return self
 
     def __exit__(self, *exc_info) -> None:
-        assert self.session is not None
+        session = self.session
         try:
-            if self.session.in_transaction():
-                self.session.rollback()
+            if session.in_transaction():
+                session.rollback()
         finally:
-            self.session.close()
-            self.session = None
+            session.close()
+            self._session = None
 
     def commit(self) -> None:
-        assert self.session is not None
         self.session.commit()
 
     def forget(self, tenant_id: str, subjects: list[str]) -> int:
         """Drop the outbox rows of these aggregates (erasure): in this transaction, before publishing."""
-        assert self.session is not None, "forget() outside `with uow:`"
         return forget_subjects(self.session, self._outbox, tenant_id, subjects)
 
     def publish(self, events: Iterable[DomainEvent]) -> list[Envelope]:
@@ -66,7 +72,6 @@ class UnitOfWork:
         returns their envelopes.
         The first payload of each type is validated in full; the rest, built by the same code,
         get a shape check (a bulk import publishes 100,000 at once)."""
-        assert self.session is not None, "publish() outside `with uow:`"
         validated: set[str] = set()
         messages = []
         for event in events:

@@ -6,16 +6,16 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from datetime import datetime, timedelta, timezone
-from typing import Callable
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from prometheus_client import start_http_server
 
 from mentoring_shared import metrics
 from mentoring_shared.contracts.topics import dead_letter_topic
-from mentoring_shared.messaging.inbox import prune_inbox
 from mentoring_shared.messaging import kafka
 from mentoring_shared.messaging.consumer import ConsumerRunner, EventHandler
+from mentoring_shared.messaging.inbox import prune_inbox
 from mentoring_shared.messaging.relay import OutboxRelay
 from mentoring_shared.runtime import ServiceRuntime
 
@@ -30,7 +30,7 @@ def every(seconds: float, tick: Callable[[datetime], object], name: str) -> Call
     def run(stop: threading.Event) -> None:
         while not stop.is_set():
             try:
-                tick(datetime.now(timezone.utc))
+                tick(datetime.now(UTC))
             except Exception:
                 log.exception("%s failed; trying again in %s s", name, seconds)
             stop.wait(seconds)
@@ -72,7 +72,8 @@ class WorkerProcess:
         self._threads = [threading.Thread(target=self.relay.run, args=(stop,), name="outbox-relay", daemon=True)]
         if self.consumer is not None:
             self._threads.append(threading.Thread(target=self.consumer.run, args=(stop,), name="consumer", daemon=True))
-        self._threads += [threading.Thread(target=run, args=(stop,), name=name, daemon=True) for name, run in self.chores]
+        self._threads += [threading.Thread(target=run, args=(stop,), name=name, daemon=True)
+                          for name, run in self.chores]
         for thread in self._threads:
             thread.start()
 
@@ -107,8 +108,8 @@ class WorkerProcess:
             start_http_server(port, addr=host)
         except OSError as error:  # taken, most likely: say which setting chose it, not a traceback
             variable = f"{self.runtime.service.upper()}_WORKER_METRICS_PORT"
-            raise SystemExit(f"{self.runtime.service} worker: cannot serve /metrics on {host}:{port} ({error.strerror}); "
-                             f"set {variable} to a free port, or 0 for none") from None
+            raise SystemExit(f"{self.runtime.service} worker: cannot serve /metrics on {host}:{port} "
+                             f"({error.strerror}); set {variable} to a free port, or 0 for none") from None
 
     def _ensure_topics(self, stop: threading.Event) -> None:
         topics = self.runtime.events.topics()

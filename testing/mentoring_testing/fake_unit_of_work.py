@@ -8,7 +8,8 @@ that cares whether state was written checks `committed`.)"""
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from mentoring_shared.contracts.catalog import platform_events
 from mentoring_shared.domain_events import DomainEvent

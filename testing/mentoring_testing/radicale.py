@@ -14,9 +14,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import requests
@@ -108,6 +108,7 @@ class RadicaleServer:
 
     def _wait_until_answering(self, timeout_s: float) -> None:
         deadline = time.monotonic() + timeout_s
+        assert self.process is not None, "started before waiting"
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise ServerUnavailable(f"Radicale exited with status {self.process.returncode}; "

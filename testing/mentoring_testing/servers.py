@@ -12,6 +12,7 @@ import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -58,7 +59,7 @@ class PostgresServer:
     """An admin connection URL to a PostgreSQL server, and the databases made for this run."""
 
     admin_url: str
-    container: object | None = None
+    container: Any = None  # a testcontainers container, where a Docker engine answers
     databases: list[str] = field(default_factory=list)
 
     @classmethod
@@ -110,7 +111,7 @@ class Broker:
 
     bootstrap: str
     process: subprocess.Popen | None = None
-    container: object | None = None
+    container: Any = None  # a testcontainers container, where a Docker engine answers
     log_path: str | None = None  # tansu's output, appended to by every (re)start
 
     @classmethod
@@ -141,7 +142,8 @@ class Broker:
         self.process.send_signal(signal.SIGSTOP)
 
     def resume(self) -> None:
-        self.process.send_signal(signal.SIGCONT)
+        if self.process is not None:
+            self.process.send_signal(signal.SIGCONT)
 
     def kill(self) -> None:
         """kill -9 the broker and wait until it is gone: no clean shutdown, connections drop."""

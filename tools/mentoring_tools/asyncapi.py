@@ -16,9 +16,10 @@ import importlib
 import inspect
 import json
 import sys
+from collections.abc import Iterable, Mapping
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import marshmallow as ma
 import yaml
@@ -173,7 +174,8 @@ def build_document(registry: EventRegistry, consumers: Mapping[str, Iterable[str
             "production": {"host": "kafka:9092", "protocol": "kafka",
                            "description": "Apache Kafka (KRaft) of the production-shaped stack (docker-compose.yml)."},
             "embedded": {"host": "127.0.0.1:19092", "protocol": "kafka",
-                         "description": "The embedded default: the tansu broker, topics in memory (deploy/embedded.env)."},
+                         "description": "The embedded default: the tansu broker, topics in memory "
+                                        "(deploy/embedded.env)."},
         },
         "channels": channels,
         "operations": operations,
@@ -185,8 +187,9 @@ def payload_schema(schema: type[ma.Schema]) -> dict[str, Any]:
     """JSON Schema of a payload, by apispec (OpenAPI 3.1 mode: a nullable field is a type list, as in
     draft-07), with nested schemas inline and unknown fields allowed: consumers must tolerate the
     fields a later minor revision adds, though producers never send them today."""
-    plugin = MarshmallowPlugin(schema_name_resolver=lambda _: None)
+    plugin = MarshmallowPlugin(schema_name_resolver=lambda _: None)  # type: ignore[arg-type,return-value]  # None: inline
     APISpec("events", "1", "3.1.0", plugins=[plugin])  # the plugin's converter is set up by its spec
+    assert plugin.converter is not None
     return {"title": schema.__name__, **_allow_unknown_fields(plugin.converter.schema2jsonschema(schema))}
 
 
@@ -327,8 +330,9 @@ def render(document: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m mentoring_tools.asyncapi",
-                                     description="Print the platform's AsyncAPI document (run from the repository root).")
+    parser = argparse.ArgumentParser(
+        prog="python -m mentoring_tools.asyncapi",
+        description="Print the platform's AsyncAPI document (run from the repository root).")
     parser.add_argument("--golden", type=Path, default=GOLDEN_DIR, help="the golden event files (examples)")
     args = parser.parse_args(argv)
     if not args.golden.is_dir():

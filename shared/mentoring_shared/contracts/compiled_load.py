@@ -11,7 +11,8 @@ and the error message. Schemas with hooks, renamed keys or custom field classes 
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import marshmallow as ma
 from marshmallow import fields
@@ -89,7 +90,7 @@ def _field_reader(field: fields.Field) -> Reader:
     return read
 
 
-def _value_reader(field: fields.Field) -> Reader:
+def _value_reader(field: Any) -> Reader:  # a Field, by its exact class (mypy cannot narrow `type(x) is`)
     kind = type(field)
     if kind is fields.String:
         return _exactly(str)

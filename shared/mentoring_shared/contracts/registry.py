@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import builtins
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Iterable
+from typing import Any
 
 import marshmallow as ma
 
@@ -19,7 +21,7 @@ class UnknownEventType(KeyError):
 class EventContract:
     type: str
     topic: str
-    schema: type[ma.Schema]
+    schema: builtins.type[ma.Schema]  # `type` is the field above, in here
 
     # Schema instances are reusable and cost a deep copy of their fields to build: build them once.
     @cached_property

@@ -5,8 +5,9 @@ people, 300,000 facet rows and 100,000 events). Elsewhere, an ordinary executema
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import orjson
 from sqlalchemy import ARRAY, JSON, Table, insert

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import orjson
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from mentoring_shared.db.connection_liveness import check_connections_on_checkout
@@ -51,6 +53,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 WRITES = {"sqlite_begin_immediate": True}
+
+
+def rows_affected(result: Result) -> int:
+    """How many rows an UPDATE or DELETE touched (0 where the driver cannot say)."""
+    return cast(CursorResult, result).rowcount or 0
 
 
 def for_writing(session: Session) -> Session:

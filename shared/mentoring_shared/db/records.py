@@ -4,8 +4,9 @@ sequences as tuples (so they stay hashable and immutable); tables name the key a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
-from typing import Any, Generic, Mapping, TypeVar
+from typing import Any, Generic, TypeVar
 
 Record = TypeVar("Record")
 
@@ -17,7 +18,7 @@ class RecordMapping(Generic[Record]):
         self._sequences = sequences
 
     def row(self, record: Record) -> dict[str, Any]:
-        row = asdict(record)
+        row = asdict(record)  # type: ignore[call-overload]  # Record: any frozen dataclass
         row[self._id_column] = row.pop("id")
         for name in self._sequences:
             row[name] = list(row[name])

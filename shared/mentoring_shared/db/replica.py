@@ -5,8 +5,9 @@ whatever order or number of times the snapshots arrive (a relay retry can reorde
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
@@ -15,8 +16,8 @@ from mentoring_shared.db.bulk import send_arrays, takes_arrays, unnested
 from mentoring_shared.db.dialects import dialect_insert
 
 if TYPE_CHECKING:
-    from mentoring_shared.unit_of_work import UnitOfWork
     from mentoring_shared.messaging.envelope import Envelope
+    from mentoring_shared.unit_of_work import UnitOfWork
 
 
 class NewerSnapshotUpsert:

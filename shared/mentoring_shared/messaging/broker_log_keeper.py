@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from mentoring_shared import metrics
 from mentoring_shared.config import KafkaSettings
 from mentoring_shared.db.engine import for_writing
-from mentoring_shared.messaging.relay_state import RelayState
 from mentoring_shared.messaging import kafka
 from mentoring_shared.messaging.broker_log import LogMark, advanced, lost_log
+from mentoring_shared.messaging.relay_state import RelayState
 
 log = logging.getLogger(__name__)
 

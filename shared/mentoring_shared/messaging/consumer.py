@@ -10,7 +10,8 @@ import logging
 import threading
 import time
 from collections import Counter
-from typing import Callable
+from collections.abc import Callable
+from typing import cast
 
 from sqlalchemy import Table
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -18,12 +19,12 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from mentoring_shared import context, metrics
 from mentoring_shared.config import KafkaSettings
 from mentoring_shared.contracts.registry import EventRegistry
-from mentoring_shared.messaging.inbox import applied_among, record_applied
-from mentoring_shared.unit_of_work import UnitOfWork
 from mentoring_shared.messaging import kafka
 from mentoring_shared.messaging.consumer_log_watch import ConsumerLogWatch
 from mentoring_shared.messaging.dead_letters import dead_letter
 from mentoring_shared.messaging.envelope import Envelope
+from mentoring_shared.messaging.inbox import applied_among, record_applied
+from mentoring_shared.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ def classify_failure(error: BaseException) -> str:
     return EVENT
 
 
-def _sqlite_busy(orig: BaseException) -> bool:
+def _sqlite_busy(orig: BaseException | None) -> bool:
     """SQLite reports both a busy database and a bad statement as OperationalError; only the first
     says "database ... locked/busy" ("database is locked", "database table is locked")."""
     message = str(orig)
@@ -240,9 +241,9 @@ class ConsumerRunner:
                 log.info("batch of %d failed (%s); applying its events one by one", len(applicable), error)
                 for index, record, event, handler in applicable:
                     outcomes[index] = self._apply_with_retries(record, event, handler)
-        for (event_type, outcome), count in Counter(zip(types, outcomes)).items():
-            metrics.EVENTS_CONSUMED.labels(self.service, event_type, outcome).inc(count)
-        return outcomes
+        for (event_type, reached), count in Counter(zip(types, outcomes)).items():
+            metrics.EVENTS_CONSUMED.labels(self.service, event_type, reached).inc(count)
+        return cast(list[str], outcomes)  # every record has reached one by now
 
     def _prepare(self, record) -> tuple[str, str | tuple[Envelope, EventHandler]]:
         """Decode and validate a record. Returns its type (for metrics) and either (event, handler)

@@ -5,7 +5,7 @@ that already applied the event skip it through their inbox; the group that faile
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from mentoring_shared.config import KafkaSettings
 from mentoring_shared.contracts.topics import DEAD_LETTER_SUFFIX, dead_letter_topic
@@ -29,7 +29,7 @@ def dead_letter(producer, record, group: str, error: BaseException, timeout_s: f
         (ORIGIN_OFFSET, str(record.offset).encode()),
         (CONSUMER_GROUP, group.encode()),
         (ERROR, f"{type(error).__name__}: {error}"[:2000].encode()),
-        (FAILED_AT, datetime.now(timezone.utc).isoformat().encode()),
+        (FAILED_AT, datetime.now(UTC).isoformat().encode()),
     ]
     producer.send(dead_letter_topic(record.topic), key=record.key, value=record.value,
                   headers=headers).get(timeout=timeout_s)

@@ -5,13 +5,13 @@ Extension attributes (lowercase, as CloudEvents requires): `tenantid`, `correlat
 
 from __future__ import annotations
 
-import orjson
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
-from mentoring_shared.ids import new_id
+import orjson
 
+from mentoring_shared.ids import new_id
 
 STRING_ATTRIBUTES = ("specversion", "id", "type", "source", "subject", "time", "tenantid")
 
@@ -37,7 +37,7 @@ class Envelope:
             correlation_id: str | None = None, causation_id: str | None = None) -> "Envelope":
         event_id = new_id()
         return cls(id=event_id, type=type, source=source, subject=subject,
-                   time=datetime.now(timezone.utc).isoformat(timespec="microseconds"),
+                   time=datetime.now(UTC).isoformat(timespec="microseconds"),
                    tenant_id=tenant_id, data=data,
                    # The first event of a chain starts its own correlation.
                    correlation_id=correlation_id or event_id, causation_id=causation_id)

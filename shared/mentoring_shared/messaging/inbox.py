@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import Table, delete, select, tuple_
 from sqlalchemy.orm import Session
 
 from mentoring_shared.db.bulk import insert_many
 from mentoring_shared.db.dialects import among
-from mentoring_shared.db.engine import for_writing
+from mentoring_shared.db.engine import for_writing, rows_affected
 from mentoring_shared.messaging.envelope import Envelope
 
 
@@ -23,7 +23,7 @@ def applied_among(session: Session, inbox: Table, group: str, event_ids: list[st
 def record_applied(session: Session, inbox: Table, group: str, envelopes: list[Envelope]) -> None:
     """Insert the inbox rows of a batch at once (COPY for a large batch on PostgreSQL); a concurrent
     duplicate fails the transaction on the primary key."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     insert_many(session, inbox, [
         {"consumer_group": group, "event_id": envelope.id, "event_type": envelope.type,
          "tenant_id": envelope.tenant_id, "processed_at": now} for envelope in envelopes])
@@ -40,8 +40,8 @@ def prune_inbox(session: Session, inbox: Table, older_than: datetime, batch: int
                   .order_by(inbox.c.processed_at)
                   .limit(batch)
                   .with_for_update(skip_locked=True))
-        count = for_writing(session).execute(
-            delete(inbox).where(tuple_(inbox.c.consumer_group, inbox.c.event_id).in_(oldest))).rowcount or 0
+        count = rows_affected(for_writing(session).execute(
+            delete(inbox).where(tuple_(inbox.c.consumer_group, inbox.c.event_id).in_(oldest))))
         session.commit()
         deleted += count
         if count < batch:

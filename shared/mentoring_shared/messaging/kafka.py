@@ -8,8 +8,14 @@ from dataclasses import dataclass
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic, OffsetSpec
-from kafka.errors import (CorruptRecordError, InvalidRecordError, KafkaError, MessageSizeTooLargeError,
-                          TopicAlreadyExistsError, UnknownTopicOrPartitionError)
+from kafka.errors import (
+    CorruptRecordError,
+    InvalidRecordError,
+    KafkaError,
+    MessageSizeTooLargeError,
+    TopicAlreadyExistsError,
+    UnknownTopicOrPartitionError,
+)
 from kafka.structs import OffsetAndMetadata, TopicPartition
 
 from mentoring_shared.config import KafkaSettings
@@ -96,7 +102,8 @@ class BrokerAdmin:
 
     def log_ends(self, partitions: dict[str, int]) -> dict[str, dict[int, int]]:
         """The log end offset of each partition of these topics ({topic: partition count})."""
-        specs = {TopicPartition(topic, p): OffsetSpec.LATEST for topic, count in partitions.items() for p in range(count)}
+        specs = {TopicPartition(topic, p): OffsetSpec.LATEST
+                 for topic, count in partitions.items() for p in range(count)}
         if not specs:
             return {}
         ends: dict[str, dict[int, int]] = {topic: {} for topic in partitions}
@@ -124,7 +131,8 @@ class BrokerAdmin:
         if not topics:
             return
         try:
-            self._admin.create_topics([NewTopic(name, self._settings.topic_partitions, self._settings.replication_factor)
+            settings = self._settings
+            self._admin.create_topics([NewTopic(name, settings.topic_partitions, settings.replication_factor)
                                        for name in topics])
             log.info("created topics", extra={"topics": topics})
         except TopicAlreadyExistsError:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import Table, delete
 from sqlalchemy.orm import Session
 
 from mentoring_shared.db.bulk import insert_many
+from mentoring_shared.db.engine import rows_affected
 from mentoring_shared.messaging.envelope import Envelope
 
 
@@ -15,7 +16,7 @@ def add_to_outbox(session: Session, outbox: Table, messages: list[tuple[str, Env
     """Add (topic, envelope) pairs to the outbox in one go, in order."""
     if not messages:
         return
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     insert_many(session, outbox, [
         {"event_id": envelope.id, "tenant_id": envelope.tenant_id, "topic": topic,
          "message_key": envelope.subject, "event_type": envelope.type, "envelope": envelope.to_json(),
@@ -28,6 +29,6 @@ def forget_subjects(session: Session, outbox: Table, tenant_id: str, subjects: l
     events must not be sent again, nor kept. Returns how many rows went."""
     removed = 0
     for start in range(0, len(subjects), 1000):  # bounded IN lists
-        removed += session.execute(delete(outbox).where(
-            outbox.c.tenant_id == tenant_id, outbox.c.message_key.in_(subjects[start:start + 1000]))).rowcount or 0
+        removed += rows_affected(session.execute(delete(outbox).where(
+            outbox.c.tenant_id == tenant_id, outbox.c.message_key.in_(subjects[start:start + 1000]))))
     return removed

@@ -25,9 +25,9 @@ import threading
 import time
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import Callable
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Table, and_, delete, func, not_, or_, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -35,10 +35,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from mentoring_shared import metrics
 from mentoring_shared.config import KafkaSettings
 from mentoring_shared.db.dialects import among
-from mentoring_shared.db.engine import for_writing
-from mentoring_shared.messaging.relay_state import RelayState, Republish
+from mentoring_shared.db.engine import for_writing, rows_affected
 from mentoring_shared.messaging import kafka
 from mentoring_shared.messaging.broker_log_keeper import BrokerLogKeeper
+from mentoring_shared.messaging.relay_state import RelayState, Republish
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +185,7 @@ class OutboxRelay:
                 .where(self._outbox.c.sent_at.is_(None), self._outbox.c.attempts < MAX_REJECTIONS)).one()
         if oldest is None:
             return 0, 0.0
-        return count, max(0.0, (datetime.now(timezone.utc) - oldest).total_seconds())
+        return count, max(0.0, (datetime.now(UTC) - oldest).total_seconds())
 
     def parked(self) -> int:
         """Events the broker refused MAX_REJECTIONS times: they wait for an operator."""
@@ -195,13 +195,13 @@ class OutboxRelay:
 
     def purge_sent(self) -> int:
         """Delete rows sent longer ago than the retention, in bounded batches (oldest first)."""
-        cutoff = datetime.now(timezone.utc) - self._retention
+        cutoff = datetime.now(UTC) - self._retention
         deleted = 0
         while True:
             with for_writing(self._sessions()) as session:
                 oldest = select(self._outbox.c.seq).where(self._outbox.c.sent_at < cutoff) \
                     .order_by(self._outbox.c.seq).limit(PURGE_BATCH).scalar_subquery()
-                count = session.execute(delete(self._outbox).where(self._outbox.c.seq.in_(oldest))).rowcount or 0
+                count = rows_affected(session.execute(delete(self._outbox).where(self._outbox.c.seq.in_(oldest))))
                 session.commit()
             deleted += count
             if count < PURGE_BATCH:
@@ -275,7 +275,7 @@ class OutboxRelay:
             self._after_acknowledged(outcome.acknowledged)
         if outcome.acknowledged and not republishing:
             session.execute(update(self._outbox).where(among(session, self._outbox.c.seq, outcome.acknowledged))
-                            .values(sent_at=datetime.now(timezone.utc)))
+                            .values(sent_at=datetime.now(UTC)))
         if outcome.rejected and not republishing:
             session.execute(update(self._outbox).where(among(session, self._outbox.c.seq, outcome.rejected))
                             .values(attempts=self._outbox.c.attempts + 1))

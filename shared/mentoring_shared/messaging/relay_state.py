@@ -5,9 +5,9 @@ again, in outbox order, with a cursor that commits with each batch, so a crash r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from sqlalchemy import Table, and_, func, insert, select, update
+from sqlalchemy import ColumnElement, Table, and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from mentoring_shared.messaging.broker_log import LogMark
@@ -48,7 +48,7 @@ class RelayState:
     def save_marks(self, session: Session, marks: list[LogMark]) -> None:
         existing = set(session.execute(select(self._marks.c.topic).where(
             self._marks.c.topic.in_([mark.topic for mark in marks]))).scalars())
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         for mark in marks:
             values = {"topic_id": mark.topic_id, "cluster_id": mark.cluster_id, "partitions": mark.partitions,
                       "end_floors": {str(p): o for p, o in sorted(mark.end_floors.items())}, "updated_at": now}
@@ -63,7 +63,7 @@ class RelayState:
                           topics: list[str] | None = None) -> Republish | None:
         """Owe a resend of every sent row (of `topics`, created at or after `since`) still in the
         outbox. None if there is nothing to resend."""
-        sent = [self._outbox.c.sent_at.is_not(None)]
+        sent: list[ColumnElement[bool]] = [self._outbox.c.sent_at.is_not(None)]
         if since is not None:
             sent.append(self._outbox.c.created_at >= since)
         if topics is not None:
@@ -73,7 +73,7 @@ class RelayState:
         if not count:
             return None
         republish_id = session.execute(insert(self._republishes).values(
-            requested_at=datetime.now(timezone.utc), reason=reason[:2000], topics=sorted(topics) if topics else None,
+            requested_at=datetime.now(UTC), reason=reason[:2000], topics=sorted(topics) if topics else None,
             from_seq=first, to_seq=last, next_seq=first, events_total=count, events_sent=0,
         ).returning(self._republishes.c.republish_id)).scalar_one()
         return self.republish(session, republish_id)
@@ -102,7 +102,7 @@ class RelayState:
         """Move the cursor past `last_seq`; finish the republish when nothing is left (last_seq None)."""
         values: dict = {"events_sent": self._republishes.c.events_sent + sent}
         if last_seq is None or last_seq >= republish.to_seq:
-            values["finished_at"] = datetime.now(timezone.utc)
+            values["finished_at"] = datetime.now(UTC)
         if last_seq is not None:
             values["next_seq"] = last_seq + 1
         session.execute(update(self._republishes).where(

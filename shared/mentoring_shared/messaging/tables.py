@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import (JSON, BigInteger, Column, Index, Integer, MetaData, String, Table, Text,
-                        text)
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer, MetaData, String, Table, Text, text
 
 from mentoring_shared.db.types import UtcDateTime
 

@@ -4,13 +4,14 @@ request ids, metrics, health. A service adds only its own blueprints."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from http import HTTPStatus
-from typing import Iterable
+from typing import Any
 
 import marshmallow as ma
-from flask import Flask, g, request
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
+from flask import Flask, g, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
@@ -19,12 +20,16 @@ from mentoring_shared.runtime import ServiceRuntime
 from mentoring_shared.web import health, observability
 from mentoring_shared.web.auth import TokenVerifier, authenticate
 from mentoring_shared.web.blueprint import Blueprint
-from mentoring_shared.web.input_guards import (IdConverter, id_converter_openapi, reject_deep_json,
-                                               reject_nul_characters, reject_undeclared_query_parameters,
-                                               require_a_patch_body)
+from mentoring_shared.web.input_guards import (
+    IdConverter,
+    id_converter_openapi,
+    reject_deep_json,
+    reject_nul_characters,
+    reject_undeclared_query_parameters,
+    require_a_patch_body,
+)
+from mentoring_shared.web.problems import PROBLEM_JSON, Problem, ProblemSchema, from_http_exception, problem_response
 from mentoring_shared.web.uploads import upload_limit
-from mentoring_shared.web.problems import (PROBLEM_JSON, Problem, ProblemSchema, from_http_exception,
-                                           problem_response)
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +39,7 @@ PUBLIC_PATHS = {"/healthz", "/readyz", "/metrics", "/openapi.json"}
 def schema_name(schema) -> str:
     """OpenAPI component names: the class name without `Schema`; a partial (PATCH) instance gets
     `Patch`, so it does not collide with the full one."""
-    cls = resolve_schema_cls(schema)
+    cls: Any = resolve_schema_cls(schema)  # one class for one schema
     name = cls.__name__.removesuffix("Schema")
     return f"{name}Patch" if getattr(schema, "partial", False) else name
 
@@ -86,10 +91,12 @@ def create_service_app(runtime: ServiceRuntime, title: str, description: str,
     app.url_map.converters["id"] = IdConverter
     observability.install(app, runtime.service)
 
+    assert runtime.settings.auth is not None, "an API's settings always carry auth"
     verifier = TokenVerifier(runtime.settings.auth)
     blueprints = list(blueprints)
     # Blueprints that check their own credentials (SCIM: a per-tenant token), body type and NULs.
-    self_authenticated = {blueprint.name for blueprint in blueprints if getattr(blueprint, "authenticates_itself", False)}
+    self_authenticated = {blueprint.name for blueprint in blueprints
+                          if getattr(blueprint, "authenticates_itself", False)}
 
     @app.before_request
     def authenticate_request():
@@ -130,6 +137,7 @@ def create_service_app(runtime: ServiceRuntime, title: str, description: str,
 
     plugin = MarshmallowPlugin(schema_name_resolver=schema_name)
     api = ProblemApi(app, spec_kwargs={"marshmallow_plugin": plugin})
+    assert plugin.converter is not None  # made when the Api initialises the plugin
     plugin.converter.add_attribute_function(no_nul_characters)
     api.register_converter(IdConverter, id_converter_openapi)
     api.register_blueprint(health.blueprint)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import functools
 import logging
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 import jwt
 from flask import g, request
@@ -47,6 +47,7 @@ class TokenVerifier:
     def _verify_signature_and_claims(self, token: str) -> tuple[Principal, float]:
         try:
             key = self._jwks.get_signing_key_from_jwt(token).key if self._jwks else self._settings.jwt_secret
+            assert key is not None, "settings carry a JWKS URL or a secret"
             claims = jwt.decode(
                 token, key, algorithms=[self._settings.algorithm],
                 audience=self._settings.audience, issuer=self._settings.issuer,

@@ -4,8 +4,8 @@ and with a `multipart` location: a form's fields and files together, as one docu
 
 import flask_smorest
 import marshmallow as ma
-from werkzeug.datastructures import CombinedMultiDict
 from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import CombinedMultiDict
 
 
 class StrictParser(FlaskParser):

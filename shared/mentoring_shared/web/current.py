@@ -4,8 +4,8 @@ from typing import Any
 
 from flask import current_app
 
-from mentoring_shared.unit_of_work import UnitOfWork
 from mentoring_shared.runtime import ServiceRuntime
+from mentoring_shared.unit_of_work import UnitOfWork
 
 
 def current_runtime() -> ServiceRuntime:

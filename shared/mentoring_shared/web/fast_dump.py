@@ -8,7 +8,8 @@ Use: `class PersonSchema(FastDump, ma.Schema)`; a Nested(FastDump schema) dumps 
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import marshmallow as ma
 from marshmallow import fields
@@ -53,7 +54,7 @@ class FastDump:
         return result
 
 
-def _step(schema: ma.Schema, name: str, field: fields.Field) -> tuple[str, str | None, type | None, Callable]:
+def _step(schema: Any, name: str, field: fields.Field) -> tuple[str, str | None, type | None, Callable]:
     """(output key, attribute to read or None, the value type kept as is, converter): with an
     attribute, `converter(value)` for a value that is neither None nor of that type; without,
     `converter(obj)` gives the dumped value (or missing)."""
@@ -72,7 +73,7 @@ def _step(schema: ma.Schema, name: str, field: fields.Field) -> tuple[str, str |
     return key, attribute, _kept_as_is(field), convert
 
 
-def _kept_as_is(field: fields.Field) -> type | None:
+def _kept_as_is(field: Any) -> type | None:  # a Field, by its exact class (mypy cannot narrow `type(x) is`)
     if type(field)._serialize is fields.String._serialize:
         return str
     if type(field)._serialize is fields.Number._serialize:
@@ -80,7 +81,7 @@ def _kept_as_is(field: fields.Field) -> type | None:
     return None
 
 
-def _converter(field: fields.Field) -> Convert | None:
+def _converter(field: Any) -> Convert | None:  # a Field, by its exact class
     """What field._serialize does with a value that is not None, or None if it is not known here."""
     kind = type(field)
     if kind._serialize is fields.String._serialize:
@@ -98,6 +99,7 @@ def _converter(field: fields.Field) -> Convert | None:
             return None
         return lambda values: [None if each is None else inner(each) for each in values]
     if kind._serialize is fields.Nested._serialize and isinstance(field.schema, FastDump):
-        schema, many = field.schema, field.schema.many or field.many
+        schema: Any = field.schema
+        many = schema.many or field.many
         return lambda value: schema.dump(value, many=many)
     return None

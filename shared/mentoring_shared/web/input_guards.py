@@ -5,7 +5,8 @@ of our documents (a parser would recurse until Python gives up)."""
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from flask import current_app, request
 from werkzeug.routing import BaseConverter
@@ -91,7 +92,7 @@ def reject_undeclared_query_parameters() -> None:
     422 naming each (a GET's declared parameters are checked by its own schema)."""
     if request.method not in {"POST", "PUT", "PATCH", "DELETE"} or not request.args:
         return
-    view = current_app.view_functions.get(request.endpoint)
+    view = current_app.view_functions.get(request.endpoint or "")
     unknown = sorted(set(request.args) - _declared_query_names(view, request.method))
     if unknown:
         raise Problem(422, "Validation failed", f"Invalid fields: {', '.join(unknown)}",

@@ -3,7 +3,8 @@ Ids are UUIDv7, so ordering by id is ordering by creation, and pages stay stable
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import marshmallow as ma
 

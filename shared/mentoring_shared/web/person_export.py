@@ -3,7 +3,8 @@ person (their right of access). `mentoring admin person export` joins every serv
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from flask.views import MethodView
 from sqlalchemy.orm import Session

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -94,8 +95,8 @@ def import_people(client: PlatformClient, args) -> int:
         verdict = ("dry run, nothing written" if report["dry_run"]
                    else "imported" if report["applied"] else "NOTHING imported")
         print(f"{verdict}: {summary}")
-        for error in report["errors"]:
-            print(f"  line {error['line']}: {error['field'] or 'row'}: {error['message']}")
+        for row_error in report["errors"]:
+            print(f"  line {row_error['line']}: {row_error['field'] or 'row'}: {row_error['message']}")
     return 1 if report["errors"] else 0
 
 
@@ -202,7 +203,8 @@ def render_run(run: dict, pairs: list[dict], names: Names) -> Document:
                      table(("person", "role", "reason"),
                            [(names.person(s["person_id"]), s["role"], s["reason"]) for s in skipped])]
     if run["status"] == "proposed":
-        document += ["", f"A dry run: nothing is confirmed. Approve with `mentoring admin matching approve {run['id']}`."]
+        document += ["", "A dry run: nothing is confirmed. "
+                         f"Approve with `mentoring admin matching approve {run['id']}`."]
     return document
 
 

@@ -4,7 +4,8 @@ knows) is left out: the table shows the id alone rather than failing the command
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from mentoring_tools.admin.client import ApiRefused
 from mentoring_tools.admin.output import Named

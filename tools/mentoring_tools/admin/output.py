@@ -9,8 +9,9 @@ every id in its column as before, and the names in columns of their own at the e
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence, TextIO
+from typing import Any, TextIO
 
 from mentoring_shared.progress import is_terminal
 

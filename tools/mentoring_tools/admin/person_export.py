@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +22,7 @@ def gather_person_export(client: PlatformClient, person_id: str) -> dict[str, An
     """Every service's part, or an error: a service that refuses or cannot be reached stops the
     export (AdminError), so a partial document is never taken for the whole."""
     parts = {service: client.get(service, f"/v1/people/{person_id}/export") for service in SERVICES}
-    return {"person_id": person_id, "exported_at": datetime.now(timezone.utc).isoformat(), "services": parts}
+    return {"person_id": person_id, "exported_at": datetime.now(UTC).isoformat(), "services": parts}
 
 
 def write_privately(path: Path, text: str) -> None:

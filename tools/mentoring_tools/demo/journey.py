@@ -9,13 +9,20 @@ services, exactly as a program manager's screen would.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
-from typing import Any, Callable, TextIO
+from datetime import UTC, date, datetime, timedelta
+from functools import partial
+from typing import Any, TextIO
 
 from mentoring_tools.admin.client import ApiRefused, PlatformClient
 from mentoring_tools.admin.commands import render_report
 from mentoring_tools.demo.hr_file import workday_export
+
+
+def _open_feedback_requests(person: PlatformClient) -> list[dict]:
+    return person.get("feedback", "/v1/feedback-requests", {"status": "open"})["items"]
+
 
 ROUND_THE_CLOCK = {"start": "00:00", "end": "24:00", "days": [1, 2, 3, 4, 5, 6, 7]}
 MENTEE_GOALS = [["python", "leadership"], ["public-speaking"], ["machine-learning", "sql"], ["negotiation"],
@@ -93,7 +100,7 @@ class Journey:
         mentors = [p for p in people if 7 <= (p.get("seniority_band") or 0) <= 9][:self._people // 6]
         mentees = [p for p in people if (p.get("seniority_band") or 0) <= 4][:self._people // 3]
         for person in mentors + mentees:
-            changes = {"working_hours": ROUND_THE_CLOCK}
+            changes: dict[str, object] = {"working_hours": ROUND_THE_CLOCK}
             if person in mentors:
                 changes["mentor_capacity"] = 3
             self._admin.patch("profiles", f"/v1/people/{person['id']}", changes)
@@ -154,7 +161,7 @@ class Journey:
 
         mentorships = self._until(every_pair_planned, "scheduling to plan every confirmed pair")
         # From tomorrow: the few kickoffs the demo holds now are moved into today (see _hold_sessions).
-        tomorrow = datetime.now(timezone.utc) + timedelta(days=1)
+        tomorrow = datetime.now(UTC) + timedelta(days=1)
         booked = self._manager.post("scheduling", f"/v1/cohorts/{cohort}/kickoffs",
                                     {"not_before": tomorrow.isoformat()})["items"]
         self.outcome.kickoffs = sum(1 for item in booked if item["starts_at"])
@@ -165,7 +172,8 @@ class Journey:
 
     def _pairs_to_meet_now(self, mentorships: list[dict]) -> list[dict]:
         """Pairs with no person in common, so their kickoffs can all happen at once."""
-        chosen, busy = [], set()
+        chosen: list[dict] = []
+        busy: set[str] = set()
         for mentorship in mentorships:
             people = {mentorship["mentee_id"], mentorship["mentor_id"]}
             if not people & busy:
@@ -177,13 +185,13 @@ class Journey:
 
     def _hold_sessions(self, mentorships: list[dict]) -> list[dict]:
         """Each kickoff is moved to start in a few seconds; once it has started both people confirm it."""
-        starts_at = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(seconds=8)
+        starts_at = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=8)
         sessions = []
         for mentorship in mentorships:
             [kickoff] = self._manager.get("scheduling", f"/v1/mentorships/{mentorship['id']}/sessions")["items"]
             sessions.append(self._manager.post("scheduling", f"/v1/sessions/{kickoff['id']}/reschedule",
                                                {"starts_at": starts_at.isoformat()}))
-        time.sleep(max(0.0, (starts_at - datetime.now(timezone.utc)).total_seconds()) + 1)
+        time.sleep(max(0.0, (starts_at - datetime.now(UTC)).total_seconds()) + 1)
         for mentorship, session in zip(mentorships, sessions):
             for side in ("mentee", "mentor"):
                 self._person(side, mentorship).post("scheduling", f"/v1/sessions/{session['id']}/confirm")
@@ -197,8 +205,7 @@ class Journey:
         for number, mentorship in enumerate(mentorships):
             for side in ("mentee", "mentor"):
                 person = self._person(side, mentorship)
-                requests = self._until(lambda: person.get("feedback", "/v1/feedback-requests",
-                                                          {"status": "open"})["items"],
+                requests = self._until(partial(_open_feedback_requests, person),
                                        f"feedback to ask the {side} about the session")
                 rating = 1 if number == 0 else 4 + number % 2
                 text = "We kept talking past each other." if number == 0 else "A good start; clear next steps."
@@ -247,7 +254,7 @@ class Journey:
 
         self.outcome.report = self._until(report_with_the_rematch, "the report to count the ended pair and the new one")
         self._say("11. The program report:\n")
-        self._say(render_report(self.outcome.report))
+        self._say(str(render_report(self.outcome.report)))
 
     # --- helpers ------------------------------------------------------------------------------
 
