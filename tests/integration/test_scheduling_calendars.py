@@ -23,7 +23,7 @@ from sqlalchemy import select
 from mentoring_testing.servers import free_port
 from scheduling.availability.epoch_minutes import minutes_ceil, minutes_floor
 from scheduling.calendars.caldav_client import CalDavAccount, create_calendar, entry_url
-from scheduling.repositories.calendars import busy_of
+from scheduling.repositories.calendars import CalendarsRepository
 from tests.integration.helpers import count_rows
 from tests.integration.scheduling_records import insert_person, insert_session
 
@@ -318,9 +318,10 @@ def test_busy_of_is_the_union_of_a_persons_calendars_clipped_to_the_horizon(api,
     nobody = str(uuid.uuid4())
     runtime = apps["scheduling"].extensions["runtime"]
     with runtime.sessions() as session:
-        busy = busy_of(session, tenant, [person["person_id"], nobody], minutes_floor(nine + timedelta(minutes=30)),
-                       minutes_floor(days_ahead(30)))
-        elsewhere = busy_of(session, f"other-{tenant}", [person["person_id"]], 0, 2**40)
+        calendars = CalendarsRepository(session)
+        busy = calendars.busy_of(tenant, [person["person_id"], nobody], minutes_floor(nine + timedelta(minutes=30)),
+                                 minutes_floor(days_ahead(30)))
+        elsewhere = calendars.busy_of(f"other-{tenant}", [person["person_id"]], 0, 2**40)
     assert busy[person["person_id"]].tolist() == [minutes(nine + timedelta(minutes=30), nine + timedelta(hours=3))]
     assert busy[nobody].shape == (0, 2) and busy[nobody].dtype == np.int64
     assert elsewhere[person["person_id"]].shape == (0, 2)

@@ -20,10 +20,10 @@ def a_match() -> dict:
 
 
 def mentorship(app, tenant: str, match_id: str):
-    from scheduling.repositories.plans import Plans
+    from scheduling.repositories.mentorships import MentorshipsRepository
 
     with app.extensions["runtime"].sessions() as session:
-        return Plans(session).mentorship(tenant, match_id)
+        return MentorshipsRepository(session).get(tenant, match_id)
 
 
 def session_status(app, session_id: str) -> str:

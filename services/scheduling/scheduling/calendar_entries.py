@@ -20,6 +20,11 @@ DESCRIPTIONS = {
 }
 
 
+def session_row(session) -> dict:
+    """A `domain.sessions.Session` as `entry_for_session` reads it: its `orm.sessions` columns."""
+    return {**vars(session), "session_id": session.id}
+
+
 def entry_for_session(session_row: Mapping, mentee: Mapping, mentor: Mapping, *, cancelled: bool = False,
                       organizer: Participant = DEFAULT_ORGANIZER) -> CalendarEntry:
     """The calendar entry of a session (`orm.sessions` row) between `mentee` and `mentor`

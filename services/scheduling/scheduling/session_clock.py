@@ -7,25 +7,23 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import Callable
 
-from sqlalchemy import and_, exists, select
-
-from mentoring_shared.db.bulk import insert_many
 from mentoring_shared.ids import new_ids
 from mentoring_shared.runtime import ServiceRuntime
 
-from scheduling import orm
 from scheduling.domain import sessions as domain
-from scheduling.repositories.plans import SESSIONS
+from scheduling.unit_of_work import SchedulingUnitOfWork
 
 log = logging.getLogger(__name__)
 BATCH = 500
 
 
 class SessionClock:
-    def __init__(self, runtime: ServiceRuntime, lead_minutes: tuple[int, ...],
+    def __init__(self, runtime: ServiceRuntime | Callable[[], SchedulingUnitOfWork], lead_minutes: tuple[int, ...],
                  completion_grace: timedelta = timedelta(minutes=30)):
-        self._runtime = runtime
+        """`runtime`: the service's runtime, or any factory of its units of work (a test's fake)."""
+        self._unit_of_work = runtime.unit_of_work if isinstance(runtime, ServiceRuntime) else runtime
         self._leads = lead_minutes
         self._grace = completion_grace
 
@@ -34,21 +32,15 @@ class SessionClock:
         return self._remind(now), self._complete(now)
 
     def _remind(self, now: datetime) -> int:
-        sessions, sent = orm.sessions, orm.reminders_sent
         emitted = 0
         for lead in self._leads:
-            with self._runtime.unit_of_work() as uow:
-                not_yet = ~exists().where(and_(sent.c.session_id == sessions.c.session_id, sent.c.lead_minutes == lead))
-                rows = uow.session.execute(select(sessions).where(
-                    sessions.c.status == domain.SCHEDULED, sessions.c.starts_at > now,
-                    sessions.c.starts_at <= now + timedelta(minutes=lead), not_yet)
-                    .order_by(sessions.c.starts_at).limit(BATCH).with_for_update(skip_locked=True)).mappings().all()
-                if not rows:
+            with self._unit_of_work() as uow:
+                due = uow.sessions.due_for_reminder(now, lead, BATCH)
+                if not due:
                     continue
                 reminder_ids = new_ids()
-                events = [event for row in rows
-                          for event in domain.reminders(SESSIONS.record(row), lead, reminder_ids)]
-                insert_many(uow.session, sent, [
+                events = [event for session in due for event in domain.reminders(session, lead, reminder_ids)]
+                uow.reminders.record_sent([
                     {"session_id": event.subject, "person_id": event.data["person_id"], "lead_minutes": lead,
                      "tenant_id": event.tenant_id, "sent_at": now} for event in events])
                 uow.publish(events)
@@ -57,20 +49,15 @@ class SessionClock:
         return emitted
 
     def _complete(self, now: datetime) -> int:
-        sessions = orm.sessions
-        with self._runtime.unit_of_work() as uow:
-            rows = uow.session.execute(select(sessions).where(
-                sessions.c.status == domain.SCHEDULED, sessions.c.ends_at <= now - self._grace)
-                .order_by(sessions.c.ends_at).limit(BATCH).with_for_update(skip_locked=True)).mappings().all()
-            if not rows:
+        with self._unit_of_work() as uow:
+            over = uow.sessions.ended_by(now - self._grace, BATCH)
+            if not over:
                 return 0
             events = []
-            for row in rows:
-                session, held = domain.complete_automatically(SESSIONS.record(row), now)
-                uow.session.execute(sessions.update().where(sessions.c.session_id == session.id).values(
-                    status=session.status, completion=session.completion, completed_at=session.completed_at,
-                    version=session.version, updated_at=now))
+            for session in over:
+                completed, held = domain.complete_automatically(session, now)
+                uow.sessions.save_completed(completed)
                 events += held
             uow.publish(events)
             uow.commit()
-            return len(rows)
+            return len(over)

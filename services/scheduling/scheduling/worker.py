@@ -9,11 +9,13 @@ from mentoring_shared.worker_process import WorkerProcess, every
 from scheduling import SERVICE, orm
 from scheduling.session_clock import SessionClock
 from scheduling.settings import load_scheduling_settings
+from scheduling.unit_of_work import SchedulingUnitOfWork
 from scheduling.subscriptions import event_handlers
 
 
 def build_worker(environ: Mapping[str, str] | None = None) -> WorkerProcess:
-    runtime = ServiceRuntime.from_environment(SERVICE, orm.metadata, environ, serves_http=False)
+    runtime = ServiceRuntime.from_environment(SERVICE, orm.metadata, environ, serves_http=False,
+                                              unit_of_work_class=SchedulingUnitOfWork)
     settings = load_scheduling_settings(environ)
     clock = SessionClock(runtime, settings.reminder_lead_minutes)
     return WorkerProcess(runtime, event_handlers(environ),

@@ -15,6 +15,7 @@ from scheduling import orm
 from scheduling.handlers import calendars as handlers
 from scheduling.schemas import calendars as schemas
 from scheduling.settings import CALENDAR_BYTES_CEILING
+from scheduling.unit_of_work import reading
 
 # The whole multipart body: the largest file SCHEDULING_CALENDAR_MAX_BYTES may allow, and its
 # envelope. A file over the configured limit but under this is a 422 naming `file`; over this, a 413.
@@ -55,8 +56,8 @@ class PersonCalendars(MethodView):
     def get(self, args, person_id):
         """The person's calendars (no passwords), oldest first."""
         actor = acting(orm.people)
-        with current_runtime().sessions() as db:
-            rows = handlers.calendars_of(tenant(), person_id, actor, args["limit"] + 1, args.get("cursor"), db)
+        with reading(current_runtime()) as reads:
+            rows = handlers.calendars_of(tenant(), person_id, actor, args["limit"] + 1, args.get("cursor"), reads)
         return page(rows, args["limit"], lambda source: source.id)
 
     @requires_role(*EVERYONE)

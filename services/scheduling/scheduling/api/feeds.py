@@ -15,6 +15,7 @@ from scheduling import orm
 from scheduling.calendars.feeds import CONTENT_TYPE
 from scheduling.handlers import feeds as handlers
 from scheduling.schemas import feeds as schemas
+from scheduling.unit_of_work import reading
 
 blueprint = Blueprint("feed_tokens", __name__, url_prefix="/v1",
                       description="Secret feed URLs that put a person's sessions in their calendar app.")
@@ -49,8 +50,8 @@ class PersonFeedTokens(MethodView):
     def get(self, args, person_id):
         """The person's feed tokens: ids and dates, never the tokens."""
         actor = acting(orm.people)
-        with current_runtime().sessions() as db:
-            rows = handlers.feed_tokens_of(tenant(), person_id, actor, args["limit"] + 1, args.get("cursor"), db)
+        with reading(current_runtime()) as reads:
+            rows = handlers.feed_tokens_of(tenant(), person_id, actor, args["limit"] + 1, args.get("cursor"), reads)
         return page(rows, args["limit"], lambda row: row["token_id"])
 
 
@@ -74,7 +75,7 @@ class PersonalFeed(MethodView):
     def get(self, token):
         """A person's sessions, from 30 days back on, for calendar apps to subscribe to. The token
         in the path is the only credential; no bearer token is needed."""
-        with current_runtime().sessions() as db:
-            body = handlers.feed_for_token(token, service_settings(), db)
+        with reading(current_runtime()) as reads:
+            body = handlers.feed_for_token(token, service_settings(), reads)
         return Response(body, status=200, content_type=CONTENT_TYPE,
                         headers={"Cache-Control": "private, max-age=300"})

@@ -3,7 +3,6 @@ Mentors and mentees see and act on their own pairs; organizers on any in their t
 
 from flask.views import MethodView
 
-from mentoring_shared.errors import NotFound
 from mentoring_shared.web.acting import EVERYONE, ORGANIZERS, acting, listed_person, tenant
 from mentoring_shared.web.auth import requires_role
 from mentoring_shared.web.blueprint import Blueprint
@@ -13,8 +12,8 @@ from mentoring_shared.web.pagination import page
 from scheduling import orm
 from scheduling.handlers import mentorships as plan_handlers
 from scheduling.handlers import sessions as handlers
-from scheduling.repositories.plans import Plans
 from scheduling.schemas import plans as schemas
+from scheduling.unit_of_work import reading
 
 blueprint = Blueprint("plans", __name__, url_prefix="/v1",
                       description="Mentorship plans, sessions, suggested times, cohort kickoffs and breaks.")
@@ -31,10 +30,10 @@ class Mentorships(MethodView):
     @blueprint.response(200, schemas.MentorshipPageSchema)
     def get(self, args):
         """Mentorships (one per confirmed match), by cohort, person or status."""
-        with current_runtime().sessions() as db:
-            rows = Plans(db).mentorships(tenant(), limit=args["limit"] + 1, after=args.get("cursor"),
-                                         cohort_id=args.get("cohort_id"), person_id=_whose(args),
-                                         status=args.get("status"))
+        with reading(current_runtime()) as reads:
+            rows = reads.mentorships.page(tenant(), limit=args["limit"] + 1, after=args.get("cursor"),
+                                          cohort_id=args.get("cohort_id"), person_id=_whose(args),
+                                          status=args.get("status"))
         return page(rows, args["limit"], lambda mentorship: mentorship.id)
 
 
@@ -45,8 +44,8 @@ class MentorshipItem(MethodView):
     @blueprint.alt_response(404, description="No such mentorship in this tenant.")
     def get(self, mentorship_id):
         """One mentorship and its plan."""
-        with current_runtime().sessions() as db:
-            return handlers.visible_mentorship(Plans(db), tenant(), mentorship_id, acting(orm.people))
+        with reading(current_runtime()) as reads:
+            return handlers.visible_mentorship(reads.mentorships, tenant(), mentorship_id, acting(orm.people))
 
 
 @blueprint.route("/mentorships/<id:mentorship_id>/slots")
@@ -57,11 +56,10 @@ class MentorshipSlots(MethodView):
     @blueprint.alt_response(404, description="No such mentorship in this tenant.")
     def get(self, args, mentorship_id):
         """The next times on the pair's cadence that fit both people's working hours and calendars."""
-        with current_runtime().sessions() as db:
-            starts = plan_handlers.suggested_times(tenant(), mentorship_id, args["count"], args.get("not_before"),
-                                                   acting(orm.people), db)
-            minutes = Plans(db).mentorship(tenant(), mentorship_id).meeting_minutes
-        return {"starts_at": starts, "meeting_minutes": minutes}
+        with reading(current_runtime()) as reads:
+            starts, mentorship = plan_handlers.suggested_times(tenant(), mentorship_id, args["count"],
+                                                               args.get("not_before"), acting(orm.people), reads)
+        return {"starts_at": starts, "meeting_minutes": mentorship.meeting_minutes}
 
 
 @blueprint.route("/mentorships/<id:mentorship_id>/sessions")
@@ -84,11 +82,10 @@ class MentorshipSessions(MethodView):
     @blueprint.alt_response(404, description="No such mentorship in this tenant.")
     def get(self, args, mentorship_id):
         """The pair's sessions."""
-        with current_runtime().sessions() as db:
-            plans = Plans(db)
-            handlers.visible_mentorship(plans, tenant(), mentorship_id, acting(orm.people))
-            rows = plans.sessions(tenant(), limit=args["limit"] + 1, after=args.get("cursor"),
-                                  mentorship_id=mentorship_id)
+        with reading(current_runtime()) as reads:
+            handlers.visible_mentorship(reads.mentorships, tenant(), mentorship_id, acting(orm.people))
+            rows = reads.sessions.page(tenant(), limit=args["limit"] + 1, after=args.get("cursor"),
+                                       mentorship_id=mentorship_id)
         return page(rows, args["limit"], lambda session: session.id)
 
 
@@ -99,9 +96,9 @@ class Sessions(MethodView):
     @blueprint.response(200, schemas.SessionPageSchema)
     def get(self, args):
         """Sessions, by person (a mentor or mentee sees their own)."""
-        with current_runtime().sessions() as db:
-            rows = Plans(db).sessions(tenant(), limit=args["limit"] + 1, after=args.get("cursor"),
-                                      person_id=_whose(args))
+        with reading(current_runtime()) as reads:
+            rows = reads.sessions.page(tenant(), limit=args["limit"] + 1, after=args.get("cursor"),
+                                       person_id=_whose(args))
         return page(rows, args["limit"], lambda session: session.id)
 
 
@@ -112,11 +109,8 @@ class SessionItem(MethodView):
     @blueprint.alt_response(404, description="No such session in this tenant.")
     def get(self, session_id):
         """One session."""
-        with current_runtime().sessions() as db:
-            session = Plans(db).session(tenant(), session_id)
-        if session is None or not acting(orm.people).may_see(session.mentee_id, session.mentor_id):
-            raise NotFound(f"no session {session_id} in this tenant")
-        return session
+        with reading(current_runtime()) as reads:
+            return handlers.visible_session(reads.sessions, tenant(), session_id, acting(orm.people))
 
 
 @blueprint.route("/sessions/<id:session_id>/reschedule")

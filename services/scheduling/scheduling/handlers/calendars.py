@@ -1,7 +1,7 @@
 """People's calendars as busy time: an uploaded ICS file, a calendar URL (fetched under the
 allow-list in the settings) or a CalDAV account. Each is read over the horizon ahead (now to now
 + SCHEDULING_CALENDAR_HORIZON_DAYS) in the person's own time zone, and stored as epoch-minute
-intervals; slot finding reads them back with `repositories.calendars.busy_of`.
+intervals; slot finding reads them back with `CalendarsRepository.busy_of`.
 
 Network reads happen outside any database transaction: a slow calendar server holds no locks.
 A calendar that cannot be used is a 422 naming the field at fault (`file`, `url` or `password`)
@@ -14,10 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
-from sqlalchemy.orm import Session as DbSession
 
 from mentoring_shared.actors import Actor
-from mentoring_shared.unit_of_work import UnitOfWork
 from mentoring_shared.errors import Conflict, Forbidden, InvalidField, NotFound
 from mentoring_shared.ids import new_id
 
@@ -28,9 +26,10 @@ from scheduling.availability.model import zone_named
 from scheduling.metrics import CALENDAR_READS
 from scheduling.calendars import caldav_client
 from scheduling.calendars.fetching import CalendarFetchError, check_destination, fetch_calendar
-from scheduling.repositories.calendars import CalendarSource, CalendarSources
-from scheduling.repositories.people import People
+from scheduling.repositories.calendars import CalendarSource, CalendarsRepository
+from scheduling.repositories.people import PeopleRepository
 from scheduling.settings import SchedulingSettings
+from scheduling.unit_of_work import SchedulingReads, SchedulingUnitOfWork
 
 
 class CalendarUnusable(InvalidField):
@@ -71,7 +70,7 @@ class _Horizon:
 
 
 def upload_calendar(tenant_id: str, person_id: str, calendar_file: bytes, actor: Actor,
-                    settings: SchedulingSettings, uow: UnitOfWork) -> CalendarSource:
+                    settings: SchedulingSettings, uow: SchedulingUnitOfWork) -> CalendarSource:
     """Read an uploaded ICS file; it replaces the person's previous upload."""
     with uow:
         zone = _zone_of(uow, tenant_id, person_id, actor)
@@ -86,17 +85,16 @@ def upload_calendar(tenant_id: str, person_id: str, calendar_file: bytes, actor:
     source = _source(tenant_id, person_id, "ics_upload", None, None, None, busy, horizon)
     with uow:
         # Lock the person: two uploads at once must still leave one.
-        if People(uow.session).person(tenant_id, person_id, for_update=True) is None:
+        if uow.people.person(tenant_id, person_id, for_update=True) is None:
             raise NotFound(f"no person {person_id} in this tenant")
-        sources = CalendarSources(uow.session)
-        sources.remove_of_kind(tenant_id, person_id, "ics_upload")
-        sources.add(source)
+        uow.calendars.remove_of_kind(tenant_id, person_id, "ics_upload")
+        uow.calendars.add(source)
         uow.commit()
     return source
 
 
 def add_calendar(tenant_id: str, person_id: str, account: CalendarAccount, actor: Actor,
-                 settings: SchedulingSettings, uow: UnitOfWork) -> CalendarSource:
+                 settings: SchedulingSettings, uow: SchedulingUnitOfWork) -> CalendarSource:
     """Read a calendar by URL or CalDAV now, and keep it (with what it takes to read it again)."""
     with uow:
         zone = _zone_of(uow, tenant_id, person_id, actor)
@@ -107,19 +105,19 @@ def add_calendar(tenant_id: str, person_id: str, account: CalendarAccount, actor
     if account.kind == "caldav" and account.write_back_path:
         source = dataclasses.replace(source, write_back_path=account.write_back_path)
     with uow:
-        if People(uow.session).person(tenant_id, person_id) is None:
+        if uow.people.person(tenant_id, person_id) is None:
             raise NotFound(f"no person {person_id} in this tenant")
-        CalendarSources(uow.session).add(source)
+        uow.calendars.add(source)
         uow.commit()
     return source
 
 
 def refresh_calendar(tenant_id: str, source_id: str, actor: Actor, settings: SchedulingSettings,
-                     uow: UnitOfWork) -> CalendarSource:
+                     uow: SchedulingUnitOfWork) -> CalendarSource:
     """Read a URL or CalDAV source again over the horizon from now. On failure its `last_error`
     records why and the busy time read before stays; the failure is answered like a first read's."""
     with uow:
-        source = _source_in_reach(CalendarSources(uow.session), tenant_id, source_id, actor)
+        source = _source_in_reach(uow.calendars, tenant_id, source_id, actor)
         if source.kind == "ics_upload":
             raise Conflict("an uploaded calendar file is read once; upload the file again to refresh it")
         zone = _zone_of(uow, tenant_id, source.person_id, actor)
@@ -128,38 +126,36 @@ def refresh_calendar(tenant_id: str, source_id: str, actor: Actor, settings: Sch
         busy = _read(source.kind, source.url, source.username, source.secret, zone, horizon, settings)
     except CalendarUnusable as error:
         with uow:
-            CalendarSources(uow.session).record_error(tenant_id, source_id, f"{error.code}: {error.message}")
+            uow.calendars.record_error(tenant_id, source_id, f"{error.code}: {error.message}")
             uow.commit()
         raise
     refreshed = dataclasses.replace(source, busy=_pairs(busy), horizon_start=minutes_floor(horizon.start),
                                     horizon_end=minutes_ceil(horizon.end), refreshed_at=_now(), last_error=None)
     with uow:
-        sources = CalendarSources(uow.session)
-        if sources.source(tenant_id, source_id, for_update=True) is None:
+        if uow.calendars.source(tenant_id, source_id, for_update=True) is None:
             raise NotFound(f"no calendar {source_id} in this tenant")  # removed while it was being read
-        sources.save(refreshed)
+        uow.calendars.save(refreshed)
         uow.commit()
     return refreshed
 
 
-def remove_calendar(tenant_id: str, source_id: str, actor: Actor, uow: UnitOfWork) -> None:
+def remove_calendar(tenant_id: str, source_id: str, actor: Actor, uow: SchedulingUnitOfWork) -> None:
     with uow:
-        sources = CalendarSources(uow.session)
-        _source_in_reach(sources, tenant_id, source_id, actor)
-        sources.remove(tenant_id, source_id)
+        _source_in_reach(uow.calendars, tenant_id, source_id, actor)
+        uow.calendars.remove(tenant_id, source_id)
         uow.commit()
 
 
 def calendars_of(tenant_id: str, person_id: str, actor: Actor, limit: int, after: str | None,
-                 db: DbSession) -> list[CalendarSource]:
-    person_in_reach(People(db), tenant_id, person_id, actor)
-    return CalendarSources(db).sources_of(tenant_id, person_id, limit=limit, after=after)
+                 reads: SchedulingReads | SchedulingUnitOfWork) -> list[CalendarSource]:
+    person_in_reach(reads.people, tenant_id, person_id, actor)
+    return reads.calendars.sources_of(tenant_id, person_id, limit=limit, after=after)
 
 
-def forget_calendars(uow: UnitOfWork, tenant_id: str, person_id: str) -> int:
+def forget_calendars(uow: SchedulingUnitOfWork, tenant_id: str, person_id: str) -> int:
     """Drop a person's calendar sources (busy time, URLs, CalDAV credentials), within the caller's
     transaction: for their erasure."""
-    return CalendarSources(uow.session).remove_all_of(tenant_id, person_id)
+    return uow.calendars.remove_all_of(tenant_id, person_id)
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -210,7 +206,7 @@ def _checked(url: str, settings: SchedulingSettings) -> str:
 
 # --- helpers -------------------------------------------------------------------------------------
 
-def person_in_reach(people: People, tenant_id: str, person_id: str, actor: Actor) -> dict:
+def person_in_reach(people: PeopleRepository, tenant_id: str, person_id: str, actor: Actor) -> dict:
     """The person, if the actor may manage their calendars: organizers anyone's in the tenant (404
     for someone it does not know), mentors and mentees only their own (403 for anyone else's)."""
     if not actor.may_see(person_id):
@@ -221,11 +217,10 @@ def person_in_reach(people: People, tenant_id: str, person_id: str, actor: Actor
     return person
 
 
-def _zone_of(uow: UnitOfWork, tenant_id: str, person_id: str, actor: Actor) -> str:
+def _zone_of(uow: SchedulingUnitOfWork, tenant_id: str, person_id: str, actor: Actor) -> str:
     """The zone the person's calendars are read in (all-day and floating events land on their clock)."""
-    people = People(uow.session)
-    person_in_reach(people, tenant_id, person_id, actor)
-    zone = people.time_zone_of(tenant_id, person_id) or "UTC"
+    person_in_reach(uow.people, tenant_id, person_id, actor)
+    zone = uow.people.time_zone_of(tenant_id, person_id) or "UTC"
     try:
         zone_named(zone)
     except ValueError:
@@ -233,7 +228,7 @@ def _zone_of(uow: UnitOfWork, tenant_id: str, person_id: str, actor: Actor) -> s
     return zone
 
 
-def _source_in_reach(sources: CalendarSources, tenant_id: str, source_id: str, actor: Actor) -> CalendarSource:
+def _source_in_reach(sources: CalendarsRepository, tenant_id: str, source_id: str, actor: Actor) -> CalendarSource:
     source = sources.source(tenant_id, source_id)
     if source is None:
         raise NotFound(f"no calendar {source_id} in this tenant")

@@ -7,56 +7,52 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from mentoring_shared.contracts import matching
-from mentoring_shared.unit_of_work import UnitOfWork
 from mentoring_shared.messaging.envelope import Envelope
 
-from scheduling import orm
 from scheduling.calendars.entries import Participant
 from scheduling.domain import mentorships as domain
 from scheduling.handlers.sessions import cancel_future_sessions
-from scheduling.repositories.plans import Plans
+from scheduling.unit_of_work import SchedulingUnitOfWork
 
 # Until its program's settings arrive, a plan uses the platform's defaults.
 DEFAULT_CADENCE, DEFAULT_MINUTES, DEFAULT_TERM_MONTHS = "monthly", 45, 6
 
 
 def matching_event_handlers(organizer: Participant) -> dict:
-    def match_confirmed(event: Envelope, uow: UnitOfWork) -> None:
+    def match_confirmed(event: Envelope, uow: SchedulingUnitOfWork) -> None:
         data = event.data
         cadence, meeting_minutes, term_months = _program_plan(uow, event.tenant_id, data["program_id"])
         # Added only if absent: a mentorship already there holds this version or a newer one (its end).
-        Plans(uow.session).add_mentorship(domain.plan(
+        uow.mentorships.add(domain.plan(
             mentorship_id=data["match_id"], tenant_id=event.tenant_id, cohort_id=data["cohort_id"],
             program_id=data["program_id"], mentee_id=data["mentee_id"], mentor_id=data["mentor_id"],
             cadence=cadence, meeting_minutes=meeting_minutes, term_months=term_months,
             starts_on=_day_of(data["confirmed_at"]), match_version=data["version"]))
 
-    def match_ended(event: Envelope, uow: UnitOfWork) -> None:
+    def match_ended(event: Envelope, uow: SchedulingUnitOfWork) -> None:
         data = event.data
-        plans = Plans(uow.session)
-        mentorship = plans.mentorship(event.tenant_id, data["match_id"], for_update=True)
+        mentorship = uow.mentorships.get(event.tenant_id, data["match_id"], for_update=True)
         if mentorship is None:
-            plans.add_mentorship(_ended_before_confirmed(uow, event))
+            uow.mentorships.add(_ended_before_confirmed(uow, event))
             return
         if not domain.is_newer_match_event(mentorship, data["version"]):
             return  # a replay: the mentorship already reflects this end, or a later state of the match
-        plans.save_mentorship(domain.end(mentorship, data["reason"], data["version"]))
+        uow.mentorships.save(domain.end(mentorship, data["reason"], data["version"]))
         cancel_future_sessions(uow, event.tenant_id, "match_ended", f"the match ended ({data['reason']})",
                                organizer, mentorship_id=mentorship.id)
 
     return {matching.MATCH_CONFIRMED_V1: match_confirmed, matching.MATCH_ENDED_V1: match_ended}
 
 
-def _program_plan(uow: UnitOfWork, tenant_id: str, program_id: str) -> tuple[str, int, int]:
+def _program_plan(uow: SchedulingUnitOfWork, tenant_id: str, program_id: str) -> tuple[str, int, int]:
     """The program's cadence, meeting length and term; the platform's defaults until it is known."""
-    program = uow.session.execute(orm.programs.select().where(
-        orm.programs.c.tenant_id == tenant_id, orm.programs.c.program_id == program_id)).mappings().first()
+    program = uow.programs.program(tenant_id, program_id)
     if program is None:
         return DEFAULT_CADENCE, DEFAULT_MINUTES, DEFAULT_TERM_MONTHS
     return program["meeting_cadence"], program["meeting_minutes"], program["term_months"]
 
 
-def _ended_before_confirmed(uow: UnitOfWork, event: Envelope) -> domain.Mentorship:
+def _ended_before_confirmed(uow: SchedulingUnitOfWork, event: Envelope) -> domain.Mentorship:
     """The end of a match not known yet, recorded so that its late confirmation is ignored (no
     sessions were booked for it: nothing to cancel)."""
     data = event.data

@@ -5,20 +5,16 @@ and feed tokens forgotten."""
 from __future__ import annotations
 
 from mentoring_shared.contracts import profiles
-from mentoring_shared.db.replica import NewerSnapshotUpsert
-from mentoring_shared.unit_of_work import UnitOfWork
 from mentoring_shared.messaging.envelope import Envelope
-from mentoring_shared.people_replica import (ERASED_STATUS, is_stale_person_event, people_replica_handlers,
-                                             person_upserted_handler)
+from mentoring_shared.people_replica import person_upserted_handler
 
 from scheduling import orm
 from scheduling.calendars.entries import Participant
 from scheduling.handlers.calendars import forget_calendars
 from scheduling.handlers.feeds import forget_feed_tokens
 from scheduling.handlers.sessions import cancel_future_sessions
-
-_schedules = NewerSnapshotUpsert(orm.person_schedules, ["tenant_id", "person_id"])
-_programs = NewerSnapshotUpsert(orm.programs, ["tenant_id", "program_id"])
+from scheduling.repositories.people import SCHEDULES
+from scheduling.unit_of_work import SchedulingUnitOfWork
 
 
 def _schedule_row(event: Envelope) -> dict:
@@ -29,28 +25,26 @@ def _schedule_row(event: Envelope) -> dict:
 
 
 def profiles_event_handlers(organizer: Participant) -> dict:
-    people = people_replica_handlers(orm.people)
-    person_upserted = person_upserted_handler(orm.people, (_schedules, _schedule_row))
+    # Profiles' shared snapshot handler: it writes the people replica and schedules on `uow.session`,
+    # a run of snapshots at once.
+    person_upserted = person_upserted_handler(orm.people, (SCHEDULES, _schedule_row))
 
-    def person_erased(event: Envelope, uow: UnitOfWork) -> None:
-        people[profiles.PERSON_ERASED_V1](event, uow)
+    def person_erased(event: Envelope, uow: SchedulingUnitOfWork) -> None:
+        uow.people.erase(event)
         person_id = event.data["person_id"]
-        _schedules.apply(uow.session, {"tenant_id": event.tenant_id, "person_id": person_id,
-                                       "version": event.data["version"], "time_zone": "UTC", "working_hours": None,
-                                       "status": ERASED_STATUS})
         cancel_future_sessions(uow, event.tenant_id, "person_erased", None, organizer, person_id=person_id)
         forget_calendars(uow, event.tenant_id, person_id)  # their busy times and credentials
         forget_feed_tokens(uow, event.tenant_id, person_id)
 
-    def person_deactivated(event: Envelope, uow: UnitOfWork) -> None:
-        if is_stale_person_event(uow.session, orm.people, event.tenant_id, event.data):
+    def person_deactivated(event: Envelope, uow: SchedulingUnitOfWork) -> None:
+        if uow.people.is_stale_event(event.tenant_id, event.data):
             return  # they came back since: their sessions booked after that stand
         cancel_future_sessions(uow, event.tenant_id, "person_left", f"a participant left ({event.data['reason']})",
                                organizer, person_id=event.data["person_id"])
 
-    def program_upserted(event: Envelope, uow: UnitOfWork) -> None:
+    def program_upserted(event: Envelope, uow: SchedulingUnitOfWork) -> None:
         snapshot = event.data
-        _programs.apply(uow.session, {
+        uow.programs.apply_snapshot({
             "tenant_id": event.tenant_id, "program_id": snapshot["program_id"], "version": snapshot["version"],
             "name": snapshot["name"], "meeting_cadence": snapshot["meeting_cadence"],
             "meeting_minutes": snapshot["meeting_minutes"], "term_months": snapshot["term_months"]})

@@ -26,20 +26,16 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
-from sqlalchemy import select, update
-
 from mentoring_shared.contracts import scheduling as contracts
-from mentoring_shared.unit_of_work import UnitOfWork
 from mentoring_shared.messaging.envelope import Envelope
 
-from scheduling import orm
-from scheduling.calendar_entries import entry_for_session
+from scheduling.calendar_entries import entry_for_session, session_row
 from scheduling.calendars import caldav_client
 from scheduling.calendars.entries import Participant
 from scheduling.calendars.fetching import CalendarFetchError, FetchPolicy, check_destination
 from scheduling.metrics import WRITE_BACKS
-from scheduling.repositories.calendars import CalendarSource, CalendarSources
-from scheduling.repositories.people import People
+from scheduling.repositories.calendars import CalendarSource
+from scheduling.unit_of_work import SchedulingUnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +45,7 @@ log = logging.getLogger(__name__)
 RECORDED_ERRORS = {"unauthorized", "not_found", "disallowed"}
 ERROR_PREFIX = "write-back: "
 
-Handler = Callable[[Envelope, UnitOfWork], None]
+Handler = Callable[[Envelope, SchedulingUnitOfWork], None]
 
 
 def scheduling_event_handlers(organizer: Participant, *, fetch_policy: FetchPolicy | None = None,
@@ -61,10 +57,10 @@ def scheduling_event_handlers(organizer: Participant, *, fetch_policy: FetchPoli
     credentials are sent to it (it was checked when the source was added; the list may have
     changed since); a URL no longer allowed is recorded like a refusal."""
 
-    def sync(event: Envelope, uow: UnitOfWork) -> None:
+    def sync(event: Envelope, uow: SchedulingUnitOfWork) -> None:
         _sync_session(uow, event.tenant_id, event.data["session_id"], organizer, fetch_policy, timeout_s)
 
-    def completed(event: Envelope, uow: UnitOfWork) -> None:
+    def completed(event: Envelope, uow: SchedulingUnitOfWork) -> None:
         """A held session stays in the calendar as it was written."""
 
     return {
@@ -75,23 +71,21 @@ def scheduling_event_handlers(organizer: Participant, *, fetch_policy: FetchPoli
     }
 
 
-def _sync_session(uow: UnitOfWork, tenant_id: str, session_id: str, organizer: Participant,
+def _sync_session(uow: SchedulingUnitOfWork, tenant_id: str, session_id: str, organizer: Participant,
                   fetch_policy: FetchPolicy | None, timeout_s: float) -> None:
-    db = uow.session
-    row = db.execute(select(orm.sessions).where(orm.sessions.c.tenant_id == tenant_id,
-                                                orm.sessions.c.session_id == session_id)).mappings().first()
-    if row is None:
+    session = uow.sessions.get(tenant_id, session_id)
+    if session is None:
         return  # gone (e.g. its people were erased): nothing to write
-    sources = CalendarSources(db).write_back_sources(tenant_id, [row["mentee_id"], row["mentor_id"]])
+    sources = uow.calendars.write_back_sources(tenant_id, session.attendees())
     if not sources:
         return
-    names = People(db).participants(tenant_id, [row["mentee_id"], row["mentor_id"]])
-    entry = entry_for_session(row, names[row["mentee_id"]]._asdict(), names[row["mentor_id"]]._asdict(),
-                              organizer=organizer)
+    names = uow.people.participants(tenant_id, session.attendees())
+    entry = entry_for_session(session_row(session), names[session.mentee_id]._asdict(),
+                              names[session.mentor_id]._asdict(), organizer=organizer)
     for source in sources:
         try:
             account = _account(source, fetch_policy, timeout_s)
-            if row["status"] == "cancelled":
+            if session.status == "cancelled":
                 outcome = "deleted" if caldav_client.delete_entry(account, source.write_back_path, entry.uid) \
                     else "absent"
             else:
@@ -103,11 +97,11 @@ def _sync_session(uow: UnitOfWork, tenant_id: str, session_id: str, organizer: P
             if error.code not in RECORDED_ERRORS:
                 raise  # transient or unknown: the consumer retries, then dead-letters
             log.warning("calendar write-back refused (%s); recorded on the source", error.code)
-            _record(db, source, f"{ERROR_PREFIX}{error.code}: {error.message}")
+            _record(uow, source, f"{ERROR_PREFIX}{error.code}: {error.message}")
             continue
         WRITE_BACKS.labels(outcome).inc()
         if source.last_error and source.last_error.startswith(ERROR_PREFIX):
-            _record(db, source, None)  # it works again; a refresh's own error is left alone
+            _record(uow, source, None)  # it works again; a refresh's own error is left alone
 
 
 def _account(source: CalendarSource, fetch_policy: FetchPolicy | None, timeout_s: float) -> caldav_client.CalDavAccount:
@@ -141,7 +135,5 @@ def _missing_calendar(account: caldav_client.CalDavAccount, path: str) -> caldav
     return caldav_client.CalDavError("not_found", f"{path} is not a calendar")
 
 
-def _record(db, source: CalendarSource, message: str | None) -> None:
-    table = orm.calendar_sources
-    db.execute(update(table).where(table.c.tenant_id == source.tenant_id, table.c.source_id == source.id)
-               .values(last_error=message))
+def _record(uow: SchedulingUnitOfWork, source: CalendarSource, message: str | None) -> None:
+    uow.calendars.record_error(source.tenant_id, source.id, message)

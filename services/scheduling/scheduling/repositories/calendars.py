@@ -55,7 +55,7 @@ def _source(row) -> CalendarSource:
                           write_back_path=row["write_back_path"])
 
 
-class CalendarSources:
+class CalendarsRepository:
     def __init__(self, session: Session):
         self._session = session
 
@@ -69,7 +69,8 @@ class CalendarSources:
         self._session.execute(update(table).where(table.c.tenant_id == source.tenant_id,
                                                   table.c.source_id == source.id).values(**row))
 
-    def record_error(self, tenant_id: str, source_id: str, message: str) -> None:
+    def record_error(self, tenant_id: str, source_id: str, message: str | None) -> None:
+        """The source's `last_error` (None: cleared)."""
         table = orm.calendar_sources
         self._session.execute(update(table).where(table.c.tenant_id == tenant_id, table.c.source_id == source_id)
                               .values(last_error=message))
@@ -113,20 +114,19 @@ class CalendarSources:
         return self._session.execute(delete(table).where(table.c.tenant_id == tenant_id,
                                                          table.c.person_id == person_id)).rowcount
 
-
-def busy_of(session: Session, tenant_id: str, person_ids: Iterable[str], horizon_start_minute: int,
-            horizon_end_minute: int) -> dict[str, np.ndarray]:
-    """Each person's busy time in [horizon_start_minute, horizon_end_minute), the union of all their
-    calendar sources, as a normal interval set (`availability.intervals`); an empty set for anyone
-    without calendars. Time beyond what a source was read for counts as free."""
-    wanted = sorted(set(person_ids))
-    sets: dict[str, list[np.ndarray]] = {person_id: [] for person_id in wanted}
-    table = orm.calendar_sources
-    for first in range(0, len(wanted), 1000):  # bounded IN lists
-        rows = session.execute(select(table.c.person_id, table.c.busy).where(
-            table.c.tenant_id == tenant_id, table.c.person_id.in_(wanted[first:first + 1000]),
-            table.c.horizon_end > horizon_start_minute, table.c.horizon_start < horizon_end_minute))
-        for person_id, busy in rows:
-            sets[person_id].append(np.asarray(busy, dtype=np.int64).reshape(-1, 2))
-    return {person_id: intervals.clip(intervals.union(*found), horizon_start_minute, horizon_end_minute)
-            for person_id, found in sets.items()}
+    def busy_of(self, tenant_id: str, person_ids: Iterable[str], horizon_start_minute: int,
+                horizon_end_minute: int) -> dict[str, np.ndarray]:
+        """Each person's busy time in [horizon_start_minute, horizon_end_minute), the union of all their
+        calendar sources, as a normal interval set (`availability.intervals`); an empty set for anyone
+        without calendars. Time beyond what a source was read for counts as free."""
+        wanted = sorted(set(person_ids))
+        sets: dict[str, list[np.ndarray]] = {person_id: [] for person_id in wanted}
+        table = orm.calendar_sources
+        for first in range(0, len(wanted), 1000):  # bounded IN lists
+            rows = self._session.execute(select(table.c.person_id, table.c.busy).where(
+                table.c.tenant_id == tenant_id, table.c.person_id.in_(wanted[first:first + 1000]),
+                table.c.horizon_end > horizon_start_minute, table.c.horizon_start < horizon_end_minute))
+            for person_id, busy in rows:
+                sets[person_id].append(np.asarray(busy, dtype=np.int64).reshape(-1, 2))
+        return {person_id: intervals.clip(intervals.union(*found), horizon_start_minute, horizon_end_minute)
+                for person_id, found in sets.items()}

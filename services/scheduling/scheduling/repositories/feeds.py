@@ -1,4 +1,4 @@
-"""Personal feed tokens (only each token's SHA-256 is stored) and the sessions a feed shows."""
+"""Personal feed tokens: only each token's SHA-256 is stored."""
 
 from __future__ import annotations
 
@@ -10,15 +10,12 @@ from sqlalchemy.orm import Session
 
 from scheduling import orm
 
-FEED_STATUSES = ("scheduled", "completed")
-MAX_FEED_SESSIONS = 2000  # a person's feed is bounded like any list: the nearest sessions first
-
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-class FeedTokens:
+class FeedTokensRepository:
     def __init__(self, session: Session):
         self._session = session
 
@@ -58,13 +55,3 @@ class FeedTokens:
         table = orm.feed_tokens
         return self._session.execute(delete(table).where(table.c.tenant_id == tenant_id,
                                                          table.c.person_id == person_id)).rowcount
-
-
-def feed_sessions(session: Session, tenant_id: str, person_id: str, since: datetime) -> list[dict]:
-    """The person's sessions (as mentee or mentor) held or to be held, starting from `since`."""
-    table = orm.sessions
-    rows = session.execute(select(table).where(
-        table.c.tenant_id == tenant_id, (table.c.mentee_id == person_id) | (table.c.mentor_id == person_id),
-        table.c.status.in_(FEED_STATUSES), table.c.starts_at >= since)
-        .order_by(table.c.starts_at, table.c.session_id).limit(MAX_FEED_SESSIONS)).mappings()
-    return [dict(row) for row in rows]

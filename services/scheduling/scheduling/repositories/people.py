@@ -1,20 +1,38 @@
-"""Reading scheduling's copy of the people (from profiles' events): who a token names, and the
-name, email and time zone calendars need."""
+"""Scheduling's copy of the people (from profiles' events) and of when they can meet: who a token
+names, the name, email and time zone calendars need, and their working hours.
+
+The replica's snapshot writes are profiles' shared handlers (`mentoring_shared.people_replica`);
+`erase` and `is_stale_event` run them on this repository's session."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mentoring_shared.db.replica import NewerSnapshotUpsert
+from mentoring_shared.messaging.envelope import Envelope
+from mentoring_shared.people_replica import ERASED_STATUS, is_stale_person_event, person_erased_handler
+
 from scheduling import orm
+from scheduling.availability import WorkingHours
 from scheduling.calendars.entries import Participant
 from scheduling.domain.mentorships import Mentorship
-from scheduling.domain.sessions import Invitees, Session
+from scheduling.domain.sessions import Invitees, Session as MeetingSession
+
+SCHEDULES = NewerSnapshotUpsert(orm.person_schedules, ["tenant_id", "person_id"])
+_erase_person = person_erased_handler(orm.people)
 
 
-class People:
+@dataclass
+class _OnSession:
+    """What the shared replica handlers read from a unit of work: its session."""
+    session: Session
+
+
+class PeopleRepository:
     def __init__(self, session: Session):
         self._session = session
 
@@ -42,6 +60,28 @@ class People:
         person = self.person(tenant_id, person_id)
         return None if person is None else person["time_zone"]
 
+    def schedule(self, tenant_id: str, person_id: str) -> dict | None:
+        """Their scheduling profile as stored (time zone, working hours, status, version)."""
+        table = orm.person_schedules
+        row = self._session.execute(select(table).where(
+            table.c.tenant_id == tenant_id, table.c.person_id == person_id)).mappings().first()
+        return None if row is None else dict(row)
+
+    def working_hours_of(self, tenant_id: str, person_ids: Iterable[str]) -> dict[str, WorkingHours | None]:
+        """Active people's working hours in their zone; anyone else (left, erased, unknown) has none."""
+        wanted = sorted(set(person_ids))
+        table = orm.person_schedules
+        hours: dict[str, WorkingHours | None] = {person_id: None for person_id in wanted}
+        for first in range(0, len(wanted), 1000):
+            rows = self._session.execute(select(table).where(
+                table.c.tenant_id == tenant_id, table.c.person_id.in_(wanted[first:first + 1000]))).mappings()
+            for row in rows:
+                if row["status"] == "active":
+                    week = row["working_hours"] or {}
+                    hours[row["person_id"]] = WorkingHours(week.get("start", "09:00"), week.get("end", "17:00"),
+                                                           tuple(week.get("days", (1, 2, 3, 4, 5))), row["time_zone"])
+        return hours
+
     def participants(self, tenant_id: str, person_ids: Iterable[str]) -> dict[str, Participant]:
         """Each person's name and email as calendars show them; a stand-in for someone not (or no
         longer) known, so a session's calendar messages never fail for want of a name."""
@@ -50,7 +90,7 @@ class People:
         return {person_id: Participant(known[person_id]["name"], known[person_id]["email"]) if person_id in known
                 else Participant("Participant", f"{person_id}@unknown.invalid") for person_id in wanted}
 
-    def invitees(self, pairs: Iterable[Mentorship | Session], organizer: Participant) -> dict[str, Invitees]:
+    def invitees(self, pairs: Iterable[Mentorship | MeetingSession], organizer: Participant) -> dict[str, Invitees]:
         """By mentorship or session id: who its iTIP messages name (one read of the people per tenant)."""
         pairs = list(pairs)
         found: dict[str, Invitees] = {}
@@ -61,3 +101,16 @@ class People:
             found.update({pair.id: Invitees(names[pair.mentee_id], names[pair.mentor_id], organizer)
                           for pair in of_tenant})
         return found
+
+    # --- the replica's writes, from profiles' events ---
+    def erase(self, event: Envelope) -> None:
+        """A person erased (profiles.person.erased.v1): their copy keeps nothing personal, and their
+        scheduling profile no working hours, each at the erasure's version."""
+        _erase_person(event, _OnSession(self._session))
+        SCHEDULES.apply(self._session, {"tenant_id": event.tenant_id, "person_id": event.data["person_id"],
+                                        "version": event.data["version"], "time_zone": "UTC",
+                                        "working_hours": None, "status": ERASED_STATUS})
+
+    def is_stale_event(self, tenant_id: str, data: dict) -> bool:
+        """A person event older than the copy held (e.g. a deactivation of someone since back)."""
+        return is_stale_person_event(self._session, orm.people, tenant_id, data)
