@@ -118,7 +118,7 @@ def child_pipeline(cohort: str, n: int, m: int, store: Path) -> dict:
 
 def child_solve(method: str, store: Path) -> dict:
     """One method on the stored matrix, alone in its process."""
-    from matching.engine.baselines import solve_full_graph, solve_greedy
+    from bench.matching_baselines import solve_full_graph, solve_greedy
     from matching.engine.solver import solve_cohort
 
     solver = {"pruned": solve_cohort, "full": solve_full_graph, "greedy": solve_greedy}[method]

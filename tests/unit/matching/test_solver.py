@@ -10,7 +10,7 @@ import pytest
 from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
 from scipy.sparse import coo_matrix, vstack
 
-from matching.engine.baselines import solve_full_graph, solve_greedy
+from bench.matching_baselines import solve_full_graph, solve_greedy
 from matching.engine.model import EXCLUDED, SCORE_SCALE
 from matching.engine.potentials import (CohortFlow, InfeasiblePotentials, Potentials, check_feasible,
                                         reduced_costs, shortest_path_potentials)

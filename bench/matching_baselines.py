@@ -1,6 +1,7 @@
 """What solve_cohort is measured against: the same flow over every pair of the matrix (the exact
 reference, too big for a whole cohort in the time and memory budget), and the greedy matching
-people would write first (best pair first), which is fast but not optimal."""
+people would write first (best pair first), which is fast but not optimal. Kept with the benchmarks,
+not in the service: no request ever runs them (the solver's unit tests use them as oracles)."""
 
 from __future__ import annotations
 
