@@ -1,15 +1,25 @@
-"""Helpers for the availability tests: readable times and small calendars."""
+"""Helpers for the availability tests (readable times and small calendars) and for the handler
+tests (a pair, their plan and sessions, in fake repositories)."""
 
 from __future__ import annotations
 
+import dataclasses
 import textwrap
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from mentoring_shared.actors import Actor
+
 from scheduling.availability import intervals
+from scheduling.calendars.entries import Participant
+from scheduling.domain import mentorships, sessions
+from scheduling.domain.mentorships import Mentorship
+from scheduling.domain.sessions import Session
 from scheduling.availability.epoch_minutes import minutes_floor, utc_datetime
+
+from tests.unit.scheduling.fakes import FakeMentorships, FakeSessions, fake_unit_of_work
 
 UTC = timezone.utc
 
@@ -53,3 +63,41 @@ def calendar(*events: str, header: str = "") -> bytes:
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return ("\r\n".join(lines) + "\r\n").encode()
+
+
+# --- handler tests: a tenant with a pair, their plan and sessions, in fake repositories -----------
+
+TENANT = "acme"
+ORGANIZER = Participant("Mentoring Platform", "sessions@mentoring.example")
+AS_ORGANIZER = Actor(None)
+
+
+def next_weekday(hour: int, days_ahead: int = 7) -> datetime:
+    """A Monday to Friday at `hour` UTC, at least `days_ahead` days from now: inside default working hours."""
+    day = (datetime.now(UTC) + timedelta(days=days_ahead)).replace(hour=hour, minute=0, second=0, microsecond=0)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def a_plan(mentorship_id: str = "m-1", mentee: str = "ada", mentor: str = "linus", cohort: str = "c-1",
+           **changes) -> Mentorship:
+    plan = mentorships.plan(mentorship_id=mentorship_id, tenant_id=TENANT, cohort_id=cohort, program_id="p-1",
+                            mentee_id=mentee, mentor_id=mentor, cadence="weekly", meeting_minutes=45, term_months=6,
+                            starts_on=date.today())
+    return dataclasses.replace(plan, **changes) if changes else plan
+
+
+def a_session(plan: Mentorship, starts_at: datetime, session_id: str = "s-1", kind: str = "regular") -> Session:
+    session, _ = sessions.book(plan, session_id=session_id, kind=kind, series_id=None, starts_at=starts_at,
+                               now=starts_at - timedelta(days=1),
+                               invitees=sessions.Invitees(Participant("A", "a@x"), Participant("B", "b@x"), ORGANIZER))
+    return session
+
+
+def pair_uow(*sessions_held: Session, plan: Mentorship | None = None):
+    """A fake unit of work knowing Ada (mentee) and Linus (mentor), their plan and these sessions."""
+    uow = fake_unit_of_work(mentorships=FakeMentorships(plan or a_plan()), sessions=FakeSessions(*sessions_held))
+    uow.people.add_person(TENANT, "ada")
+    uow.people.add_person(TENANT, "linus")
+    return uow
