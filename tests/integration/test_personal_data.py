@@ -87,8 +87,9 @@ def test_after_erasure_no_service_holds_the_name_or_email_and_a_replay_cannot_br
     fresh = migrated_databases(postgres_server, ("matching",))
     from matching import orm
     from matching.subscriptions import event_handlers
+    from matching.unit_of_work import MatchingUnitOfWork
     runtime = ServiceRuntime.build(load_service_settings("matching", platform_environment(fresh, broker.bootstrap),
-                                                         serves_http=False), orm.metadata)
+                                                         serves_http=False), orm.metadata, MatchingUnitOfWork)
     runner = ConsumerRunner("matching", f"replay-{tenant}", event_handlers({}), runtime.events, runtime.unit_of_work,
                             runtime.inbox, runtime.settings.kafka)
     stop = threading.Event()

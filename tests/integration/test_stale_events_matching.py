@@ -17,22 +17,22 @@ NOW = datetime.now(UTC)
 
 def add_active_match(app, tenant: str, *, mentee_id: str | None = None, cohort_id: str | None = None):
     from matching.domain.matches import confirm_match
-    from matching.repositories.matching import MatchingRecords
+    from matching.repositories.matches import MatchesRepository
 
     match, _ = confirm_match(match_id=new_id(), tenant_id=tenant, cohort_id=cohort_id or new_id(),
                              program_id=new_id(), mentee_id=mentee_id or new_id(), mentor_id=new_id(),
                              origin="run", run_id=None, score=700, factors=(), now=NOW)
     with app.extensions["runtime"].sessions() as session:
-        MatchingRecords(session).add_matches([match])
+        MatchesRepository(session).add([match])
         session.commit()
     return match
 
 
 def stored_match(app, tenant: str, match_id: str):
-    from matching.repositories.matching import MatchingRecords
+    from matching.repositories.matches import MatchesRepository
 
     with app.extensions["runtime"].sessions() as session:
-        return MatchingRecords(session).match(tenant, match_id)
+        return MatchesRepository(session).get(tenant, match_id)
 
 
 def row(app, table: str, **key) -> dict:

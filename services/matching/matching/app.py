@@ -9,13 +9,15 @@ from mentoring_shared.runtime import ServiceRuntime
 from mentoring_shared.web.app_factory import create_service_app
 
 from matching import SERVICE, orm
+from matching.unit_of_work import MatchingUnitOfWork
 from matching.api import matches, personal_data, runs
 from matching.settings import load_matching_settings
 
 
 def create_app(environ: Mapping[str, str] | None = None) -> Flask:
     settings = load_matching_settings(environ)
-    runtime = ServiceRuntime.from_environment(SERVICE, orm.metadata, environ)
+    runtime = ServiceRuntime.from_environment(SERVICE, orm.metadata, environ,
+                                              unit_of_work_class=MatchingUnitOfWork)
     app = create_service_app(runtime, title="Matching",
                              blueprints=[people_replica_blueprint(orm.people, SERVICE), runs.blueprint,
                                          matches.blueprint, personal_data.blueprint],

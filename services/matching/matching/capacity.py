@@ -3,10 +3,7 @@ mentee up to the mentors they asked for in the cohort. Runs, requests and rematc
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
-from matching import orm
+from matching.repositories.matches import MatchesRepository
 
 # A mentor whose profile gives no capacity still mentors one person.
 DEFAULT_MENTOR_CAPACITY = 1
@@ -16,15 +13,10 @@ def mentor_capacity(profile: dict) -> int:
     return profile.get("mentor_capacity") or DEFAULT_MENTOR_CAPACITY
 
 
-def mentor_slots_left(session: Session, tenant_id: str, mentor_id: str, profile: dict) -> int:
-    mentoring = session.execute(select(func.count()).select_from(orm.matches).where(
-        orm.matches.c.tenant_id == tenant_id, orm.matches.c.mentor_id == mentor_id,
-        orm.matches.c.status == "active")).scalar_one()
-    return mentor_capacity(profile) - mentoring
+def mentor_slots_left(matches: MatchesRepository, tenant_id: str, mentor_id: str, profile: dict) -> int:
+    return mentor_capacity(profile) - matches.count_active_mentored_by(tenant_id, mentor_id)
 
 
-def mentee_slots_left(session: Session, tenant_id: str, cohort_id: str, mentee_id: str, mentors_wanted: int) -> int:
-    matched = session.execute(select(func.count()).select_from(orm.matches).where(
-        orm.matches.c.tenant_id == tenant_id, orm.matches.c.cohort_id == cohort_id,
-        orm.matches.c.mentee_id == mentee_id, orm.matches.c.status == "active")).scalar_one()
-    return mentors_wanted - matched
+def mentee_slots_left(matches: MatchesRepository, tenant_id: str, cohort_id: str, mentee_id: str,
+                      mentors_wanted: int) -> int:
+    return mentors_wanted - matches.count_active_mentors_of(tenant_id, cohort_id, mentee_id)

@@ -9,14 +9,15 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import orjson
-from sqlalchemy.orm import Session
-
 from mentoring_shared.errors import Conflict, NotFound
 
 from matching.capacity import mentor_capacity
 from matching.engine.model import BIPARTITE_PROGRAM_TYPES, MatchingProblem, Participant, WorkingHours
-from matching.repositories.matching import MatchingRecords
-from matching.repositories.read_model import CohortView, EnrollmentView, ProfileView, ProgramView, ReadModel
+from matching.repositories.cohorts import CohortView
+from matching.repositories.enrollments import EnrollmentView
+from matching.repositories.people import ProfileView
+from matching.repositories.programs import ProgramView
+from matching.unit_of_work import MatchingRepositories, MatchingUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -35,21 +36,21 @@ class CohortInputs:
         return next((p for p in self.problem.mentors if p.person_id == person_id), None)
 
 
-def load_cohort_inputs(session: Session, tenant_id: str, cohort_id: str) -> CohortInputs:
-    read_model = ReadModel(session)
-    cohort = read_model.cohort(tenant_id, cohort_id)
+def load_cohort_inputs(repositories: MatchingRepositories | MatchingUnitOfWork, tenant_id: str, cohort_id: str) -> CohortInputs:
+    """From the cohorts, programs, enrollments, people and matches repositories (a unit of work's)."""
+    cohort = repositories.cohorts.get(tenant_id, cohort_id)
     if cohort is None:
         raise NotFound(f"no cohort {cohort_id} in this tenant")
-    program = read_model.program(tenant_id, cohort.program_id)
+    program = repositories.programs.get(tenant_id, cohort.program_id)
     if program is None:
         raise Conflict("matching has not yet received this cohort's program; try again shortly")
     if program.type not in BIPARTITE_PROGRAM_TYPES:
         raise Conflict(f"{program.type} programs are not matched by this service yet; "
                        f"it matches {', '.join(BIPARTITE_PROGRAM_TYPES)} programs", program_type=program.type)
-    enrolled = [e for e in read_model.enrollments(tenant_id, cohort_id) if e.status == "enrolled"]
-    profiles = read_model.profiles(tenant_id, [e.person_id for e in enrolled])
-    pairings = MatchingRecords(session).pairings(tenant_id)
-    managers = read_model.reporting_lines(tenant_id)
+    enrolled = [e for e in repositories.enrollments.of_cohort(tenant_id, cohort_id) if e.status == "enrolled"]
+    profiles = repositories.people.profiles(tenant_id, [e.person_id for e in enrolled])
+    pairings = repositories.matches.pairings(tenant_id)
+    managers = repositories.people.reporting_lines(tenant_id)
 
     participant_ids = {e.person_id for e in enrolled}
     relevant_pairings = sorted(p for p in pairings if p[0] in participant_ids or p[1] in participant_ids)

@@ -6,11 +6,13 @@ from mentoring_shared.runtime import ServiceRuntime
 from mentoring_shared.worker_process import WorkerProcess
 
 from matching import SERVICE, orm
+from matching.unit_of_work import MatchingUnitOfWork
 from matching.subscriptions import event_handlers
 
 
 def build_worker(environ: Mapping[str, str] | None = None) -> WorkerProcess:
-    runtime = ServiceRuntime.from_environment(SERVICE, orm.metadata, environ, serves_http=False)
+    runtime = ServiceRuntime.from_environment(SERVICE, orm.metadata, environ, serves_http=False,
+                                              unit_of_work_class=MatchingUnitOfWork)
     return WorkerProcess(runtime, event_handlers(environ))
 
 

@@ -9,14 +9,13 @@ from mentoring_shared.errors import InvalidField, NotFound
 from mentoring_shared.web.acting import EVERYONE, ORGANIZERS, acting, listed_person, tenant
 from mentoring_shared.web.auth import requires_role
 from mentoring_shared.web.blueprint import Blueprint
-from mentoring_shared.web.current import current_runtime, service_settings, unit_of_work
+from mentoring_shared.web.current import service_settings, unit_of_work
 from mentoring_shared.web.pagination import page
 
 from matching import orm
 from matching.handlers import matches as match_handlers
 from matching.handlers import self_match as handlers
 from matching.domain.matches import Match
-from matching.repositories.matching import MatchingRecords
 from matching.schemas import matches as schemas
 
 blueprint = Blueprint("matches", __name__, url_prefix="/v1",
@@ -47,8 +46,8 @@ class Matches(MethodView):
         """Matches, filtered by cohort, person or status."""
         if args.get("health") and not acting(orm.people).organizer:
             raise InvalidField("health", "only organizers see pair health")
-        with current_runtime().sessions() as session:
-            rows = MatchingRecords(session).matches(
+        with unit_of_work().reading() as reads:
+            rows = reads.matches.list(
                 tenant(), limit=args["limit"] + 1, after=args.get("cursor"), cohort_id=args.get("cohort_id"),
                 person_id=_whose(args), status=args.get("status"), health=args.get("health"))
         return page([_shown(match) for match in rows], args["limit"], lambda match: match.id)
@@ -61,8 +60,8 @@ class MatchItem(MethodView):
     @blueprint.alt_response(404, description="No such match in this tenant.")
     def get(self, match_id):
         """One match and why it was made."""
-        with current_runtime().sessions() as session:
-            match = MatchingRecords(session).match(tenant(), match_id)
+        with unit_of_work().reading() as reads:
+            match = reads.matches.get(tenant(), match_id)
         if match is None or not _visible_to_caller(match):
             raise NotFound(f"no match {match_id} in this tenant")
         return _shown(match)
@@ -93,8 +92,7 @@ class Suggestions(MethodView):
     def get(self, args, cohort_id):
         """Mentors the mentee could ask, best first, each with its explanation."""
         mentee_id = _mentee(args)
-        with current_runtime().sessions() as session:
-            return {"items": handlers.suggestions(tenant(), cohort_id, mentee_id, args["limit"], session)}
+        return {"items": handlers.suggestions(tenant(), cohort_id, mentee_id, args["limit"], unit_of_work())}
 
 
 @blueprint.route("/cohorts/<id:cohort_id>/match-requests")
@@ -118,9 +116,9 @@ class Requests(MethodView):
     @blueprint.response(200, schemas.RequestPageSchema)
     def get(self, args):
         """Requests and rematch proposals, filtered by cohort or person."""
-        with current_runtime().sessions() as session:
-            rows = MatchingRecords(session).requests(tenant(), limit=args["limit"] + 1, after=args.get("cursor"),
-                                                     cohort_id=args.get("cohort_id"), person_id=_whose(args))
+        with unit_of_work().reading() as reads:
+            rows = reads.match_requests.list(tenant(), limit=args["limit"] + 1, after=args.get("cursor"),
+                                             cohort_id=args.get("cohort_id"), person_id=_whose(args))
         return page(rows, args["limit"], lambda request: request.id)
 
 
@@ -131,8 +129,8 @@ class RequestItem(MethodView):
     @blueprint.alt_response(404, description="No such request in this tenant.")
     def get(self, request_id):
         """One request."""
-        with current_runtime().sessions() as session:
-            request = MatchingRecords(session).request(tenant(), request_id)
+        with unit_of_work().reading() as reads:
+            request = reads.match_requests.get(tenant(), request_id)
         if request is None or not _visible_to_caller(request):
             raise NotFound(f"no match request {request_id} in this tenant")
         return request

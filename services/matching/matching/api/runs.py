@@ -6,20 +6,19 @@ from mentoring_shared.errors import NotFound
 from mentoring_shared.web.acting import ORGANIZERS, tenant
 from mentoring_shared.web.auth import current_principal, requires_role
 from mentoring_shared.web.blueprint import Blueprint
-from mentoring_shared.web.current import current_runtime, unit_of_work
+from mentoring_shared.web.current import unit_of_work
 from mentoring_shared.web.pagination import PageArgs, page
 
 from matching.handlers import runs as handlers
-from matching.repositories.read_model import ReadModel
-from matching.repositories.matching import MatchingRecords
+from matching.repositories.runs import RunsRepository
 from matching.schemas import runs as schemas
 
 blueprint = Blueprint("matching_runs", __name__, url_prefix="/v1",
                       description="Whole-cohort matching: a proposal to review, pins and forbids, approval.")
 
 
-def _run(records: MatchingRecords, run_id: str):
-    run = records.run(tenant(), run_id)
+def _run(runs: RunsRepository, run_id: str):
+    run = runs.get(tenant(), run_id)
     if run is None:
         raise NotFound(f"no matching run {run_id} in this tenant")
     return run
@@ -35,9 +34,7 @@ class CohortRuns(MethodView):
     def post(self, body, cohort_id):
         """Run matching over the cohort (a dry run): the proposal, its score distribution, every
         unmatched mentee with the reason, and the optimality proof. Nothing is confirmed yet."""
-        runtime = current_runtime()
-        return handlers.start_run(tenant(), cohort_id, body, current_principal().subject, runtime.sessions,
-                                  runtime.unit_of_work())
+        return handlers.start_run(tenant(), cohort_id, body, current_principal().subject, unit_of_work())
 
     @requires_role(*ORGANIZERS)
     @blueprint.arguments(PageArgs, location="query")
@@ -45,10 +42,10 @@ class CohortRuns(MethodView):
     @blueprint.alt_response(404, description="No such cohort in this tenant.")
     def get(self, args, cohort_id):
         """The cohort's runs, oldest first."""
-        with current_runtime().sessions() as session:
-            if ReadModel(session).cohort(tenant(), cohort_id) is None:
+        with unit_of_work().reading() as reads:
+            if reads.cohorts.get(tenant(), cohort_id) is None:
                 raise NotFound(f"no cohort {cohort_id} in this tenant")
-            runs = MatchingRecords(session).runs(tenant(), cohort_id, args["limit"] + 1, args.get("cursor"))
+            runs = reads.runs.of_cohort(tenant(), cohort_id, args["limit"] + 1, args.get("cursor"))
         return page(runs, args["limit"], lambda run: run.id)
 
 
@@ -59,8 +56,8 @@ class Run(MethodView):
     @blueprint.alt_response(404, description="No such run in this tenant.")
     def get(self, run_id):
         """One run and its summary."""
-        with current_runtime().sessions() as session:
-            return _run(MatchingRecords(session), run_id)
+        with unit_of_work().reading() as reads:
+            return _run(reads.runs, run_id)
 
 
 @blueprint.route("/matching-runs/<id:run_id>/pairs")
@@ -71,11 +68,10 @@ class RunPairs(MethodView):
     @blueprint.alt_response(404, description="No such run in this tenant.")
     def get(self, args, run_id):
         """The proposed pairs, each with its explanation, by mentee (a page holds `limit` mentees)."""
-        with current_runtime().sessions() as session:
-            records = MatchingRecords(session)
-            _run(records, run_id)
-            mentees = records.run_mentees(run_id, args["limit"] + 1, args.get("cursor"))
-            pairs = records.run_pairs_of(run_id, mentees[:args["limit"]])
+        with unit_of_work().reading() as reads:
+            _run(reads.runs, run_id)
+            mentees = reads.runs.mentees(run_id, args["limit"] + 1, args.get("cursor"))
+            pairs = reads.runs.pairs_of_mentees(run_id, mentees[:args["limit"]])
         cursor = mentees[args["limit"] - 1] if len(mentees) > args["limit"] else None
         return {"items": pairs, "next_cursor": cursor}
 

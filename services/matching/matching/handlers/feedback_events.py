@@ -7,21 +7,20 @@ A verdict older than the one recorded (by its `version`) is ignored."""
 from __future__ import annotations
 
 from mentoring_shared.contracts import feedback as contracts
-from mentoring_shared.unit_of_work import UnitOfWork
 from mentoring_shared.messaging.envelope import Envelope
 
-from matching.repositories.matching import MatchingRecords
+from matching.unit_of_work import MatchingUnitOfWork
 
 
 def feedback_event_handlers() -> dict:
-    def pair_at_risk(event: Envelope, uow: UnitOfWork) -> None:
+    def pair_at_risk(event: Envelope, uow: MatchingUnitOfWork) -> None:
         data = event.data
-        MatchingRecords(uow.session).record_health(event.tenant_id, data["match_id"], "at_risk",
-                                                   list(data["reasons"]), data["evaluated_at"], data.get("version"))
+        uow.matches.record_health(event.tenant_id, data["match_id"], "at_risk", list(data["reasons"]),
+                                  data["evaluated_at"], data.get("version"))
 
-    def pair_recovered(event: Envelope, uow: UnitOfWork) -> None:
+    def pair_recovered(event: Envelope, uow: MatchingUnitOfWork) -> None:
         data = event.data
-        MatchingRecords(uow.session).record_health(event.tenant_id, data["match_id"], data["status"], [],
-                                                   data["evaluated_at"], data.get("version"))
+        uow.matches.record_health(event.tenant_id, data["match_id"], data["status"], [], data["evaluated_at"],
+                                  data.get("version"))
 
     return {contracts.PAIR_AT_RISK_V1: pair_at_risk, contracts.PAIR_RECOVERED_V1: pair_recovered}

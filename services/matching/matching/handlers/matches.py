@@ -7,7 +7,6 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from mentoring_shared.actors import Actor
-from mentoring_shared.unit_of_work import UnitOfWork
 from mentoring_shared.errors import ApplicationError, NotFound
 from mentoring_shared.ids import new_id
 
@@ -17,20 +16,19 @@ from matching.domain import requests
 from matching.domain.matches import Match, end_match
 from matching.engine.runner import suggest_mentors
 from matching.handlers.self_match import OPEN_COHORT_STATUSES
-from matching.repositories.matching import MatchingRecords
+from matching.unit_of_work import MatchingUnitOfWork
 
 def end_match_on_request(tenant_id: str, match_id: str, reason: str, note: str | None, rematch: bool, actor: Actor,
-                         time_to_live: timedelta, uow: UnitOfWork) -> tuple[Match, requests.MatchRequest | None]:
+                         time_to_live: timedelta, uow: MatchingUnitOfWork) -> tuple[Match, requests.MatchRequest | None]:
     with uow:
-        records = MatchingRecords(uow.session)
-        match = records.match(tenant_id, match_id, for_update=True)
+        match = uow.matches.get(tenant_id, match_id, for_update=True)
         if match is None:
             raise NotFound(f"no match {match_id} in this tenant")
         if not actor.organizer:
             actor.require("mentee or mentor", match.mentee_id, match.mentor_id)
             reason = "asked"  # other reasons are the organizers' or the platform's to give
         ended, events = end_match(match, reason, note, datetime.now(timezone.utc))
-        records.save_match(ended)
+        uow.matches.save(ended)
         uow.publish(events)
         proposal = propose_rematch(uow, ended, time_to_live) if rematch else None
         uow.commit()
@@ -38,18 +36,17 @@ def end_match_on_request(tenant_id: str, match_id: str, reason: str, note: str |
     return ended, proposal
 
 
-def propose_rematch(uow: UnitOfWork, ended: Match, time_to_live: timedelta) -> requests.MatchRequest | None:
+def propose_rematch(uow: MatchingUnitOfWork, ended: Match, time_to_live: timedelta) -> requests.MatchRequest | None:
     """The best eligible mentor with capacity left, put to them as a proposal; None if there is none
     (the cohort is over, the mentee left or needs no one, or no mentor fits)."""
     try:
-        inputs = load_cohort_inputs(uow.session, ended.tenant_id, ended.cohort_id)
+        inputs = load_cohort_inputs(uow, ended.tenant_id, ended.cohort_id)
     except ApplicationError:
         return None
     if inputs.cohort.status not in OPEN_COHORT_STATUSES or inputs.mentee(ended.mentee_id) is None:
         return None
     now = datetime.now(timezone.utc)
-    records = MatchingRecords(uow.session)
-    asked = {r.mentor_id for r in records.open_requests_of(ended.tenant_id, ended.mentee_id, now)
+    asked = {r.mentor_id for r in uow.match_requests.open_of(ended.tenant_id, ended.mentee_id, now)
              if r.mentee_id == ended.mentee_id}
     problem = replace(inputs.problem, forbidden_pairs=frozenset((ended.mentee_id, mentor) for mentor in asked))
     best = suggest_mentors(problem, ended.mentee_id, 1)
@@ -60,6 +57,6 @@ def propose_rematch(uow: UnitOfWork, ended: Match, time_to_live: timedelta) -> r
         mentee_id=ended.mentee_id, mentor_id=best[0].mentor_id, origin="rematch", score=best[0].score,
         factors=best[0].explanation.as_dict()["factors"], now=now, time_to_live=time_to_live,
         replaces_match_id=ended.id)
-    records.add_request(proposal)
+    uow.match_requests.add(proposal)
     uow.publish(events)
     return proposal

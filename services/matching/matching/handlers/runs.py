@@ -6,11 +6,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any
 
-from sqlalchemy.orm import Session
-
-from mentoring_shared.unit_of_work import UnitOfWork
 from mentoring_shared.errors import Conflict, InvalidField, NotFound
 from mentoring_shared.ids import new_id
 
@@ -20,19 +17,20 @@ from matching.domain import runs as domain
 from matching.domain.matches import confirm_match
 from matching.engine.model import SCORE_SCALE
 from matching.engine.runner import PinRejected, RunOutcome, run_matching
-from matching.repositories.matching import MatchingRecords
+from matching.repositories.runs import RunsRepository
+from matching.unit_of_work import MatchingUnitOfWork
 
 RUNNABLE_STATUS = "matching"
 
 
 def start_run(tenant_id: str, cohort_id: str, decisions: dict[str, Any], created_by: str,
-              sessions: Callable[[], Session], uow: UnitOfWork) -> domain.MatchingRun:
+              uow: MatchingUnitOfWork) -> domain.MatchingRun:
     """Compute a proposal outside any write transaction (it can take seconds), then store it. A
     proposal computed from inputs that change meanwhile is refused at approval as stale."""
-    with sessions() as session:
-        inputs = load_cohort_inputs(session, tenant_id, cohort_id)
+    with uow.reading() as reads:
+        inputs = load_cohort_inputs(reads, tenant_id, cohort_id)
         _check_runnable(inputs)
-        pinned, forbidden = _decisions(tenant_id, decisions, session)
+        pinned, forbidden = _decisions(tenant_id, decisions, reads.runs)
     _check_people(inputs, pinned, "pinned_pairs")
     _check_people(inputs, forbidden, "forbidden_pairs")
     both = set(pinned) & set(forbidden)
@@ -56,9 +54,8 @@ def start_run(tenant_id: str, cohort_id: str, decisions: dict[str, Any], created
                 "forbidden_pairs": [{"mentee_id": a, "mentor_id": b} for a, b in forbidden]},
         summary=_summary(inputs, outcome))
     with uow:
-        records = MatchingRecords(uow.session)
-        records.supersede_proposals(tenant_id, cohort_id)
-        records.add_run(run, [{"mentee_id": pair.mentee_id, "mentor_id": pair.mentor_id, "score": pair.score,
+        uow.runs.supersede_proposals(tenant_id, cohort_id)
+        uow.runs.add(run, [{"mentee_id": pair.mentee_id, "mentor_id": pair.mentor_id, "score": pair.score,
                                "pinned": pair.pinned, "factors": pair.explanation.as_dict()["factors"]}
                               for pair in outcome.pairs])
         uow.publish([domain.completed_event(run)])
@@ -67,26 +64,25 @@ def start_run(tenant_id: str, cohort_id: str, decisions: dict[str, Any], created
     return run
 
 
-def approve_run(tenant_id: str, run_id: str, approved_by: str, uow: UnitOfWork) -> domain.MatchingRun:
+def approve_run(tenant_id: str, run_id: str, approved_by: str, uow: MatchingUnitOfWork) -> domain.MatchingRun:
     with uow:
-        records = MatchingRecords(uow.session)
-        run = records.run(tenant_id, run_id, for_update=True)
+        run = uow.runs.get(tenant_id, run_id, for_update=True)
         if run is None:
             raise NotFound(f"no matching run {run_id} in this tenant")
-        inputs = load_cohort_inputs(uow.session, tenant_id, run.cohort_id)
+        inputs = load_cohort_inputs(uow, tenant_id, run.cohort_id)
         _check_runnable(inputs)
         now = datetime.now(timezone.utc)
         approved = domain.approve(run, inputs.digests, approved_by, now)
         matches, events = [], []
-        for pair in records.run_pairs(run.id):
+        for pair in uow.runs.pairs(run.id):
             match, confirmed = confirm_match(
                 match_id=new_id(), tenant_id=tenant_id, cohort_id=run.cohort_id, program_id=run.program_id,
                 mentee_id=pair["mentee_id"], mentor_id=pair["mentor_id"], origin="run", run_id=run.id,
                 score=pair["score"], factors=pair["factors"], now=now)
             matches.append(match)
             events.extend(confirmed)
-        records.add_matches(matches)
-        records.save_run(approved)
+        uow.matches.add(matches)
+        uow.runs.save(approved)
         uow.publish(events)
         uow.commit()
     metrics.MATCHES_CONFIRMED.labels("run").inc(len(matches))
@@ -110,13 +106,13 @@ def _check_runnable(inputs: CohortInputs) -> None:
     raise Conflict(f"the cohort is {status}; it can be matched only while {RUNNABLE_STATUS}", current_status=status)
 
 
-def _decisions(tenant_id: str, decisions: dict[str, Any], session: Session) -> tuple[list, list]:
+def _decisions(tenant_id: str, decisions: dict[str, Any], runs: RunsRepository) -> tuple[list, list]:
     """This run's pins and forbids, on top of those of the run it is based on (review, then re-run)."""
     pinned = [(p["mentee_id"], p["mentor_id"]) for p in decisions.get("pinned_pairs", [])]
     forbidden = [(p["mentee_id"], p["mentor_id"]) for p in decisions.get("forbidden_pairs", [])]
     based_on = decisions.get("based_on_run_id")
     if based_on:
-        previous = MatchingRecords(session).run(tenant_id, based_on)
+        previous = runs.get(tenant_id, based_on)
         if previous is None:
             raise InvalidField("based_on_run_id", f"no matching run {based_on} in this tenant")
         released = {(p["mentee_id"], p["mentor_id"]) for p in decisions.get("released_pairs", [])}
