@@ -43,7 +43,7 @@ class CohortsRepository:
         return _UPSERT.apply(self._session, row)
 
     def holds_newer_than(self, tenant_id: str, cohort_id: str, version: int) -> bool:
-        """The copy is at this version or later: a change at `version` is stale."""
+        """The copy is newer than `version`: a change at that version is stale (equal is not)."""
         return is_stale(version, held_version(self._session, orm.cohorts, tenant_id=tenant_id, cohort_id=cohort_id))
 
     def change_status(self, tenant_id: str, cohort_id: str, status: str, version: int) -> None:
