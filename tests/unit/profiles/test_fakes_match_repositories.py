@@ -9,8 +9,8 @@ from tests.unit.profiles.fakes import fake_unit_of_work
 
 
 def public_methods(cls) -> dict[str, list[str]]:
-    return {name: list(inspect.signature(member).parameters) for name, member in inspect.getmembers(cls, inspect.isfunction)
-            if not name.startswith("_")}
+    return {name: list(inspect.signature(member).parameters)
+            for name, member in inspect.getmembers(cls, inspect.isfunction) if not name.startswith("_")}
 
 
 @pytest.mark.parametrize("name", sorted(ProfilesUnitOfWork.repositories))
