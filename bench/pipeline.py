@@ -374,8 +374,8 @@ databases, on the same 2 cores as the clients and the broker: on this machine ab
 per event in each consumer, 0.05 ms in the relay, 0.1 ms in the API's import and 0.15 ms in
 PostgreSQL's four databases, against a few microseconds for raw Kafka. In bulk, an HR-import
 request carries many people in one transaction, a consumer applies a partition's batch in one
-transaction, reads payloads with a compiled reader and stores a run of person snapshots with one
-executemany per table. One person per request is bounded by the API's cost per request (HTTP,
+transaction, reads payloads with a compiled reader and stores a run of person snapshots, and its
+inbox rows, with one statement per table over arrays (`unnest`). One person per request is bounded by the API's cost per request (HTTP,
 token, validation, a durable commit, about 2.5 ms of CPU), not by delivery.
 """
 
