@@ -18,6 +18,7 @@ from sqlalchemy import event, text
 
 from feedback import orm
 from feedback.reports.report import cohort_report, program_report, tenant_report
+from feedback.unit_of_work import FeedbackUnitOfWork
 from mentoring_shared.config import load_service_settings
 from mentoring_shared.db.bulk import insert_many
 from mentoring_shared.runtime import ServiceRuntime
@@ -155,7 +156,8 @@ def run(pairs: int) -> dict:
     try:
         urls = migrated_databases(server, ("feedback",))
         runtime = ServiceRuntime.build(load_service_settings("feedback", platform_environment(urls, "127.0.0.1:1"),
-                                                            serves_http=False), orm.metadata)
+                                                            serves_http=False), orm.metadata,
+                                       unit_of_work_class=FeedbackUnitOfWork)
         loaded = _load(runtime, pairs)
         with runtime.sessions() as session:
             report = cohort_report(session, TENANT, COHORT, NOW)

@@ -18,6 +18,7 @@ from mentoring_testing.servers import PostgresServer
 from profiles import orm
 from profiles.handlers.hr_import import import_people
 from profiles.hr_import import WORKDAY
+from profiles.unit_of_work import ProfilesUnitOfWork
 
 PEOPLE = int(os.environ.get("BENCH_HR_PEOPLE", "100000"))
 HEADER = ("Employee_ID,Worker,Work_Email,Business_Title,Supervisory_Organization,Manager_ID,Location,Time_Zone,"
@@ -54,7 +55,8 @@ def run() -> dict:
     try:
         urls = migrated_databases(server, ("profiles",))
         runtime = ServiceRuntime.build(load_service_settings("profiles", platform_environment(urls, "127.0.0.1:1"),
-                                                            serves_http=False), orm.metadata)
+                                                            serves_http=False), orm.metadata,
+                                       unit_of_work_class=ProfilesUnitOfWork)
         first_file = generate(PEOPLE)
         started = time.perf_counter()
         first = import_people("bench", first_file, WORKDAY, dry_run=False, uow=runtime.unit_of_work())

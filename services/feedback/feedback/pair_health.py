@@ -15,7 +15,6 @@ from mentoring_shared.runtime import ServiceRuntime
 from feedback import metrics
 from feedback.health import HealthRules, InvalidRule, PairFactsTable, evaluate, transitions
 from feedback.health.evaluate import Status
-from feedback.unit_of_work import feedback_unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +26,7 @@ class PairHealthClock:
 
     def tick(self, now: datetime) -> dict[str, int]:
         """Evaluate every active pair of every tenant; returns how many pairs are in each status."""
-        with feedback_unit_of_work(self._runtime) as uow:
+        with self._runtime.unit_of_work() as uow:
             pairs = uow.pairs.active_pairs_for_update()
             groups = self._by_rules(uow.programs.all_health_overrides(), pairs)
             results, became_at_risk, recovered = [], [], []

@@ -13,7 +13,6 @@ from mentoring_shared.runtime import ServiceRuntime
 
 from feedback import metrics
 from feedback.domain.submissions import requests_for_pair
-from feedback.unit_of_work import feedback_unit_of_work
 
 
 def round_due_since(confirmed_at: datetime, first_after_days: int, every_days: int, now: datetime) -> datetime | None:
@@ -32,7 +31,7 @@ class PulseSurveys:
 
     def tick(self, now: datetime) -> int:
         """Ask every active pair whose pulse round is due and not yet asked; returns pairs asked."""
-        with feedback_unit_of_work(self._runtime) as uow:
+        with self._runtime.unit_of_work() as uow:
             rows = uow.pairs.active_pairs_with_pulse_schedule_for_update()
             last_asked = uow.submissions.last_pulse_asked_of_active_pairs()
             due = []

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from mentoring_shared.runtime import ServiceRuntime
 from mentoring_shared.unit_of_work import UnitOfWork
 
 from feedback.repositories.goals import GoalsRepository
@@ -24,12 +23,3 @@ class FeedbackUnitOfWork(UnitOfWork):
     mentoring_sessions: MentoringSessionsRepository  # the copy of scheduling's sessions
     submissions: SubmissionsRepository               # feedback requests and the feedback given
     goals: GoalsRepository                           # a pair's goals, milestones and check-ins
-
-
-def feedback_unit_of_work(runtime: ServiceRuntime) -> FeedbackUnitOfWork:
-    """The runtime's unit of work, with feedback's repositories even on a runtime built without
-    feedback's class (a benchmark's `ServiceRuntime.build(settings, orm.metadata)`)."""
-    uow = runtime.unit_of_work()
-    if type(uow) is not UnitOfWork:  # feedback's own (or a test's fake): it has the repositories
-        return uow  # type: ignore[return-value]
-    return FeedbackUnitOfWork(runtime.sessions, runtime.outbox, runtime.events, source=uow.source)
