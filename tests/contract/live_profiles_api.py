@@ -8,15 +8,15 @@ import os
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import requests
 
-from mentoring_shared.service_registry import migrations_dir
 from mentoring_shared.db.migrations import upgrade_to_head
+from mentoring_shared.service_registry import migrations_dir
 from mentoring_testing.fixtures import platform_environment, token
 from mentoring_testing.polling import eventually
 from mentoring_testing.servers import PostgresServer, free_port

@@ -16,9 +16,9 @@ import yaml
 from referencing.jsonschema import DRAFT7
 
 from mentoring_shared.contracts import topics
-from mentoring_tools import asyncapi
 from mentoring_shared.contracts.catalog import platform_events
 from mentoring_shared.messaging.envelope import Envelope
+from mentoring_tools import asyncapi
 
 DOCUMENT = Path(__file__).parents[2] / "deploy" / "asyncapi" / "asyncapi.yaml"
 GOLDEN = Path(__file__).parent / "golden"

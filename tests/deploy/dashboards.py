@@ -8,10 +8,9 @@ from __future__ import annotations
 import ast
 import json
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
-
 
 REPO = Path(__file__).resolve().parents[2]
 GRAFANA_DIR = REPO / "deploy" / "grafana"

@@ -15,8 +15,16 @@ import yaml
 
 from mentoring_shared.config import DEFAULT_PORTS, load_service_settings
 from tests.deploy import dashboards
-from tests.deploy.compose import (COMPOSE_FILE, REPO, SERVICES, bind_mounts, depends_on, environment,
-                                  published_ports, run_compose)
+from tests.deploy.compose import (
+    COMPOSE_FILE,
+    REPO,
+    SERVICES,
+    bind_mounts,
+    depends_on,
+    environment,
+    published_ports,
+    run_compose,
+)
 
 PROMETHEUS_FILE = REPO / "deploy" / "prometheus" / "prometheus.yml"
 POSTGRES_INIT = REPO / "deploy" / "postgres" / "init-service-databases.sh"

@@ -11,10 +11,10 @@ from collections import Counter
 
 import pytest
 
+from mentoring_shared.web.auth import issue_dev_token
+from mentoring_testing.fixtures import TEST_JWT_SECRET, migrated_databases
 from mentoring_tools.admin.client import PlatformClient
 from mentoring_tools.demo.journey import Journey
-from mentoring_testing.fixtures import TEST_JWT_SECRET, migrated_databases
-from mentoring_shared.web.auth import issue_dev_token
 from tests.deploy.dashboards import panel_queries, variable_queries
 from tests.e2e.platform import running_platform
 from tests.e2e.prometheus import prometheus_scraping

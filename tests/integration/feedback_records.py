@@ -3,12 +3,12 @@ matching's events would leave them, for tests that need a pair without running t
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from mentoring_shared.ids import new_id
 from tests.integration.scheduling_records import insert_person, insert_row
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def insert_program(app, tenant_id: str, *, privacy_threshold: int = 5, pulse_first_after_days: int = 30,

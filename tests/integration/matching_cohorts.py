@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 
 import orjson
-from dataclasses import dataclass, field
 
 from mentoring_testing.polling import eventually
 from tests.integration.helpers import count_rows, new_person

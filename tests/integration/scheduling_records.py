@@ -4,13 +4,13 @@ without running the pipeline that normally fills them (profiles' and matching's 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert
 
 from mentoring_shared.ids import new_id
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def _tables(app):

@@ -12,19 +12,18 @@ import sys
 import threading
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
 import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from feedback.pair_health import PairHealthClock
 from mentoring_shared.cli import main, mentoring
 from mentoring_testing.fixtures import token
 from mentoring_testing.polling import eventually
 from mentoring_testing.servers import free_port
-
-from feedback.pair_health import PairHealthClock
 from tests.integration.helpers import count_rows
 from tests.integration.matching_cohorts import Cohort, wait_for_matching
 from tests.integration.test_hr_import_api import workday_file
@@ -145,7 +144,7 @@ def test_a_cohort_goes_from_an_hr_file_to_its_report(admin, api, apps, tenant, t
 
     # Seventy days without a session puts the pair at risk.
     eventually(lambda: count_rows(apps["feedback"], "pairs", tenant_id=tenant, match_id=match["id"]) == 1)
-    PairHealthClock(apps["feedback"].extensions["runtime"]).tick(datetime.now(timezone.utc) + timedelta(days=70))
+    PairHealthClock(apps["feedback"].extensions["runtime"]).tick(datetime.now(UTC) + timedelta(days=70))
     at_risk = admin("pairs", "health", cohort["id"], "--at-risk")
     assert at_risk.code == 0, at_risk.err
     assert re.search(rf"^{match['id']}\s+{grace['id']}\s+{ada['id']}\s+at risk\s+.*no session in", at_risk.out, re.M)

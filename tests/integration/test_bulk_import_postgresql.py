@@ -1,13 +1,15 @@
 """A large import on PostgreSQL takes the COPY path (100 rows or more): people, search facets and
 events land as with single inserts, and a colliding identity is a conflict that writes nothing."""
 
+from datetime import UTC
+
 import pytest
 
 from mentoring_shared.contracts import profiles as contracts
 from mentoring_shared.errors import Conflict
+from profiles.domain.people import register_person
 from profiles.handlers.hr_import import import_people
 from profiles.hr_import import WORKDAY
-from profiles.domain.people import register_person
 from tests.integration.helpers import count_rows
 from tests.integration.test_hr_import_api import HEADER
 
@@ -33,10 +35,10 @@ def test_a_large_import_writes_people_facets_and_events(apps, api, tenant):
 
 
 def test_a_collision_in_a_large_batch_is_a_conflict_and_writes_nothing(apps, tenant):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     runtime = apps["profiles"].extensions["runtime"]
-    people = [register_person(person_id=f"{tenant}-{n}", tenant_id=tenant, now=datetime.now(timezone.utc),
+    people = [register_person(person_id=f"{tenant}-{n}", tenant_id=tenant, now=datetime.now(UTC),
                               employee_id="SAME" if n in (3, 150) else f"X{n}", name=f"P {n}",
                               email=f"x{n}@acme.example", time_zone="UTC")[0] for n in range(PEOPLE)]
     with pytest.raises(Conflict):

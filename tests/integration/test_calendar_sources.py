@@ -7,8 +7,8 @@ import datetime as dt
 import socket
 import threading
 import uuid
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Iterator
 
 import icalendar
 import pytest
@@ -17,12 +17,20 @@ import requests
 from mentoring_testing.servers import free_port
 from scheduling.availability import busy_intervals_from_ics
 from scheduling.availability.intervals import to_intervals
-from scheduling.calendars.caldav_client import (CalDavAccount, CalDavError, busy_intervals, create_calendar,
-                                                delete_entry, discover_calendars, entry_url, put_entry)
+from scheduling.calendars.caldav_client import (
+    CalDavAccount,
+    CalDavError,
+    busy_intervals,
+    create_calendar,
+    delete_entry,
+    discover_calendars,
+    entry_url,
+    put_entry,
+)
 from scheduling.calendars.entries import CalendarEntry, EntryStatus, Participant
 from scheduling.calendars.fetching import CalendarFetchError, FetchPolicy, fetch_calendar
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 CALENDAR = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
             b"BEGIN:VEVENT\r\nUID:standup\r\nDTSTAMP:20260101T000000Z\r\n"

@@ -10,7 +10,7 @@ would call them."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import icalendar
 import pytest
@@ -28,7 +28,7 @@ from scheduling.settings import DEFAULT_ORGANIZER
 from tests.integration.scheduling_records import insert_person, insert_session
 from tests.integration.test_scheduling_sessions import PYTHON, confirmed_pairs, next_weekday_at
 
-UTC = timezone.utc
+UTC = UTC
 
 
 # --- helpers -------------------------------------------------------------------------------------

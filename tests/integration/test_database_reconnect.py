@@ -6,7 +6,6 @@ import sqlalchemy as sa
 
 from mentoring_shared.db.engine import make_engine, normalize_url
 from mentoring_testing.fixtures import ApiClient, migrated_databases, platform_environment
-
 from tests.integration.helpers import new_person
 
 

@@ -5,19 +5,18 @@ written straight into feedback's tables (the pipeline that normally fills them i
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from mentoring_shared.db.bulk import insert_many
-
 from feedback import orm
 from feedback.reports import privacy
 from feedback.reports.report import cohort_report, program_report, tenant_report
+from mentoring_shared.db.bulk import insert_many
 
-NOW = datetime(2026, 6, 1, 12, tzinfo=timezone.utc)
+NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 EARLIER = NOW - timedelta(days=30)
 
 

@@ -1,7 +1,7 @@
 """Two-way feedback through the real pipeline: a session completed in scheduling asks both people
 about each other; each answers once, may edit within the window, and nobody else can answer."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
 
@@ -65,7 +65,7 @@ def test_one_answer_per_person_and_session_editable_within_its_window(api, apps,
     table = runtime.outbox.metadata.tables["feedback"]
     with runtime.sessions() as db:  # the window closes
         db.execute(update(table).where(table.c.feedback_id == feedback_id)
-                   .values(editable_until=datetime.now(timezone.utc) - timedelta(minutes=1)))
+                   .values(editable_until=datetime.now(UTC) - timedelta(minutes=1)))
         db.commit()
     late = mentee.request("PATCH", f"/v1/feedback/{feedback_id}", json={"rating": 1})
     assert late.status_code == 409 and "editable_until" in late.get_json()

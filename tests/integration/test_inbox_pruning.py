@@ -3,7 +3,7 @@ go, in bounded batches; newer ones stay. The worker does it hourly with INBOX_RE
 its relay keeps sent outbox rows for OUTBOX_RETENTION_DAYS."""
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from prometheus_client import REGISTRY
@@ -13,10 +13,10 @@ from mentoring_shared.config import load_service_settings
 from mentoring_shared.contracts.profiles import PERSON_UPSERTED_V1
 from mentoring_shared.messaging.inbox import prune_inbox
 from mentoring_shared.runtime import ServiceRuntime
-from mentoring_testing.fixtures import migrated_databases, platform_environment
 from mentoring_shared.worker_process import WorkerProcess
+from mentoring_testing.fixtures import migrated_databases, platform_environment
 
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from mentoring_shared.service_registry import SERVICES
 from mentoring_shared.db.engine import normalize_url
+from mentoring_shared.service_registry import SERVICES
 
 
 @pytest.mark.parametrize("service", SERVICES)

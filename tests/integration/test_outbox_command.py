@@ -3,6 +3,7 @@ waits for it, showing progress; `mentoring outbox status` shows the outbox and i
 
 import importlib
 import threading
+from datetime import UTC
 
 import pytest
 
@@ -62,10 +63,10 @@ def test_a_bad_since_or_service_is_a_usage_error(profiles_env, capsys):
 
 
 def test_since_reads_durations_and_times():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    now = datetime(2026, 12, 5, 12, 0, tzinfo=timezone.utc)
-    assert parse_since("90m", now) == datetime(2026, 12, 5, 10, 30, tzinfo=timezone.utc)
-    assert parse_since("7d", now) == datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
-    assert parse_since("2026-12-05T10:00", now) == datetime(2026, 12, 5, 10, 0, tzinfo=timezone.utc)
-    assert parse_since("2026-12-05T10:00+01:00", now) == datetime(2026, 12, 5, 9, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
+    assert parse_since("90m", now) == datetime(2026, 12, 5, 10, 30, tzinfo=UTC)
+    assert parse_since("7d", now) == datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+    assert parse_since("2026-12-05T10:00", now) == datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
+    assert parse_since("2026-12-05T10:00+01:00", now) == datetime(2026, 12, 5, 9, 0, tzinfo=UTC)

@@ -2,7 +2,7 @@
 (one event), matching flags it for the program manager, and both recover once the pair meets again.
 Programs set their own thresholds; organizers list a cohort's pairs by health."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, select
 
@@ -24,7 +24,7 @@ def test_a_pair_that_stops_meeting_goes_at_risk_and_recovers_when_it_meets(api, 
     tables = runtime.outbox.metadata.tables
     eventually(lambda: count_rows(apps["feedback"], "pairs", tenant_id=tenant, match_id=match_id) == 1)
     clock = PairHealthClock(runtime)
-    later = datetime.now(timezone.utc) + timedelta(days=70)
+    later = datetime.now(UTC) + timedelta(days=70)
     clock.tick(later)
     clock.tick(later)  # evaluating again changes nothing and publishes nothing twice
     [at_risk] = [e for e in outbox_events(apps["feedback"], tenant, contracts.PAIR_AT_RISK_V1)
@@ -74,7 +74,7 @@ def test_a_programs_own_thresholds_judge_its_pairs(api, apps, tenant):
     assert saved.status_code == 200 and saved.get_json()["rules"]["no_session_days_at_risk"] == 10
     assert saved.get_json()["rules"]["cancellations_at_risk"] == 3  # the rest keep the defaults
 
-    PairHealthClock(app.extensions["runtime"]).tick(datetime.now(timezone.utc))
+    PairHealthClock(app.extensions["runtime"]).tick(datetime.now(UTC))
     cohort_pairs = feedback.get(f"/v1/cohorts/{strict_pair['cohort_id']}/pairs").get_json()["items"]
     assert [(p["match_id"], p["health"]) for p in cohort_pairs] == [(strict_pair["match_id"], "at_risk")]
     assert cohort_pairs[0]["reasons"][0]["code"] == "no_session" and cohort_pairs[0]["evaluated_at"]

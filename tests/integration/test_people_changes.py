@@ -89,6 +89,7 @@ def test_people_are_searched_by_department_skill_role_status_and_name(api):
 
 def test_a_change_based_on_an_old_version_is_refused_and_changes_nothing(apps, api, tenant):
     import pytest
+
     from mentoring_shared.errors import PreconditionFailed
     from profiles.handlers.people import change_person
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import json
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import insert
@@ -65,7 +65,7 @@ def mentee_with_everything(apps, running_workers):
             source_id=caldav_id, tenant_id=tenant, person_id=mentee_id, kind="caldav",
             url=f"https://mentee:{CALDAV_SECRETS[0]}@cal.example.com/dav/{CALDAV_SECRETS[1]}/", username="mentee",
             secret=CALDAV_SECRETS[2], busy=[[29_000_000, 29_000_060]], horizon_start=28_999_000,
-            horizon_end=29_100_000, refreshed_at=datetime.now(timezone.utc)))
+            horizon_end=29_100_000, refreshed_at=datetime.now(UTC)))
         db.commit()
     return {"tenant": tenant, "api": api, "mentee": mentee_id, "mentor": mentorship["mentor_id"], "match": match_id,
             "cohort": mentorship["cohort_id"],

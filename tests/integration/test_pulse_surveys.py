@@ -1,7 +1,7 @@
 """Pulse surveys on the program's schedule, through the worker's chore against the real database:
 each active pair is asked once per round, both sides, and never before its first round."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
 
@@ -22,7 +22,7 @@ def test_each_round_asks_both_sides_once(apps, tenant):
     young = insert_pair(app, tenant, program=program, confirmed_days_ago=10)
     ended = insert_pair(app, tenant, program=program, confirmed_days_ago=31, status="ended")
     surveys = PulseSurveys(app.extensions["runtime"], timedelta(days=14))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     surveys.tick(now)
     assert pulses(app, tenant, due) == 2 and pulses(app, tenant, young) == 0 and pulses(app, tenant, ended) == 0
     surveys.tick(now + timedelta(hours=1))  # the same round again: nothing new
@@ -40,12 +40,12 @@ def test_a_program_changing_its_schedule_applies_from_the_next_tick(apps, tenant
     program = insert_program(app, tenant, pulse_first_after_days=90, pulse_every_days=90)
     pair = insert_pair(app, tenant, program=program, confirmed_days_ago=40)
     surveys = PulseSurveys(app.extensions["runtime"], timedelta(days=14))
-    surveys.tick(datetime.now(timezone.utc))
+    surveys.tick(datetime.now(UTC))
     assert pulses(app, tenant, pair) == 0
     runtime = app.extensions["runtime"]
     table = runtime.outbox.metadata.tables["programs"]
     with runtime.sessions() as db:
         db.execute(update(table).where(table.c.program_id == program["program_id"]).values(pulse_first_after_days=30))
         db.commit()
-    surveys.tick(datetime.now(timezone.utc))
+    surveys.tick(datetime.now(UTC))
     assert pulses(app, tenant, pair) == 2

@@ -4,9 +4,9 @@ talks to the broker, and the outbox purge removes rows sent longer ago than the 
 import importlib
 from datetime import timedelta
 
-from mentoring_shared.service_registry import migrations_dir
 from mentoring_shared.db.migrations import upgrade_to_head
 from mentoring_shared.messaging.relay import OutboxRelay
+from mentoring_shared.service_registry import migrations_dir
 from mentoring_testing.fixtures import platform_environment
 from tests.integration.helpers import count_rows, new_person
 

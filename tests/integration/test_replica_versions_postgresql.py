@@ -1,6 +1,8 @@
 """The newer-snapshot upsert on PostgreSQL (the unit test covers SQLite): out-of-order and repeated
 snapshots leave the newest, and the result says whether each was applied."""
 
+from datetime import UTC
+
 from sqlalchemy import select
 
 from mentoring_shared.db.replica import NewerSnapshotUpsert
@@ -12,10 +14,10 @@ def test_only_a_newer_snapshot_replaces_the_copy_on_postgresql(apps, tenant):
     upsert = NewerSnapshotUpsert(people, ["tenant_id", "person_id"])
 
     def snapshot(version: int, name: str) -> dict:
-        from datetime import datetime, timezone
+        from datetime import datetime
         return {"tenant_id": tenant, "person_id": "p-1", "version": version, "employee_id": None, "name": name,
                 "email": "p@example.com", "time_zone": "UTC", "status": "active",
-                "updated_at": datetime.now(timezone.utc)}
+                "updated_at": datetime.now(UTC)}
 
     with runtime.sessions() as session, session.begin():
         assert upsert.apply(session, snapshot(2, "second"))
@@ -33,10 +35,10 @@ def test_many_snapshots_in_one_executemany_end_as_if_applied_one_by_one_on_postg
     upsert = NewerSnapshotUpsert(people, ["tenant_id", "person_id"])
 
     def snapshot(person_id: str, version: int, name: str) -> dict:
-        from datetime import datetime, timezone
+        from datetime import datetime
         return {"tenant_id": tenant, "person_id": person_id, "version": version, "employee_id": None, "name": name,
                 "email": "p@example.com", "time_zone": "UTC", "status": "active",
-                "updated_at": datetime.now(timezone.utc)}
+                "updated_at": datetime.now(UTC)}
 
     with runtime.sessions() as session, session.begin():
         upsert.apply_many(session, [snapshot("p-1", 2, "second"), snapshot("p-2", 1, "other"),
@@ -52,7 +54,7 @@ def test_one_statement_over_arrays_ends_as_one_by_one_with_json_nulls_and_older_
     """The unnest path against `apply` row by row, into two tenants from the same start: JSON values
     (and a JSON null) arrive as SQLAlchemy sends them, and a stored newer version is kept."""
     import random
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     runtime = apps["scheduling"].extensions["runtime"]
     schedules = runtime.outbox.metadata.tables["person_schedules"]
@@ -64,7 +66,7 @@ def test_one_statement_over_arrays_ends_as_one_by_one_with_json_nulls_and_older_
              "working_hours": choose.choice([None, {"start": "09:00", "end": f"1{choose.randrange(7, 9)}:00"}])}
             for _ in range(60)]
     held = {"person_id": "p-0", "version": 4, "time_zone": "Asia/Tokyo", "status": "active", "working_hours": None}
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
 
     def in_tenant(row: dict, tenant_id: str) -> dict:
         return {**row, "tenant_id": tenant_id, **({"updated_at": now} if "updated_at" in schedules.c else {})}

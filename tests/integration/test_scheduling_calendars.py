@@ -9,9 +9,9 @@ import hashlib
 import io
 import threading
 import uuid
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Iterator
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -27,7 +27,7 @@ from scheduling.repositories.calendars import CalendarsRepository
 from tests.integration.helpers import count_rows
 from tests.integration.scheduling_records import insert_person, insert_session
 
-UTC = timezone.utc
+UTC = UTC
 
 
 # --- calendar files ------------------------------------------------------------------------------

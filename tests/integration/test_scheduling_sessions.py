@@ -2,7 +2,7 @@
 cohort; booking that fits both people (and never double-books); moving, calling off, holding and
 missing sessions; breaks; a match that ends cancels what is ahead; reminders exactly once."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from mentoring_shared.contracts import scheduling as contracts
@@ -25,7 +25,7 @@ def confirmed_pairs(api, apps, tenant, mentors, mentees, **kwargs):
 
 
 def next_weekday_at(hour_utc: int, days_ahead: int = 2) -> datetime:
-    day = (datetime.now(timezone.utc) + timedelta(days=days_ahead)).replace(hour=hour_utc, minute=0, second=0,
+    day = (datetime.now(UTC) + timedelta(days=days_ahead)).replace(hour=hour_utc, minute=0, second=0,
                                                                           microsecond=0)
     while day.weekday() >= 5:
         day += timedelta(days=1)

@@ -1,7 +1,7 @@
 """Self-match (suggestions, requests, answers, expiry, capacity), rematch after a match ends, and
 leavers: every pair a leaver was in ends with the reason, and their mentees get a new proposal."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
 
@@ -71,12 +71,12 @@ def test_a_request_past_its_time_has_expired_and_cannot_be_accepted(api, apps, t
     request = as_person(api, cohort.mentees["linus"], "mentee").post(
         f"/v1/cohorts/{cohort.id}/match-requests", json={"mentor_id": cohort.mentors["ada"]["id"]}).get_json()
     expires = datetime.fromisoformat(request["expires_at"])
-    assert timedelta(hours=71) < expires - datetime.now(timezone.utc) <= timedelta(hours=72)
+    assert timedelta(hours=71) < expires - datetime.now(UTC) <= timedelta(hours=72)
     runtime = apps["matching"].extensions["runtime"]
     table = runtime.outbox.metadata.tables["match_requests"]
     with runtime.sessions() as session:  # the mentor let the time run out
         session.execute(update(table).where(table.c.request_id == request["id"])
-                        .values(expires_at=datetime.now(timezone.utc) - timedelta(seconds=1)))
+                        .values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
         session.commit()
     ada = as_person(api, cohort.mentors["ada"], "mentor")
     assert ada.get(f"/v1/match-requests/{request['id']}").get_json()["status"] == "expired"

@@ -3,7 +3,7 @@ scheduling and profiles republish their recent events: one can arrive behind a n
 same aggregate (delivered here straight to feedback's handlers, in the order under test). And the
 pair health verdicts feedback publishes carry a version, so that matching can do the same."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, select, update
 
@@ -15,7 +15,7 @@ from tests.integration.feedback_records import insert_pair
 from tests.integration.helpers import count_rows
 from tests.integration.matching_cohorts import outbox_events
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def a_match() -> dict:

@@ -2,7 +2,7 @@
 feedback republish their recent events: one can arrive behind a newer event of the same aggregate
 (delivered here straight to matching's handlers, in the order under test)."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, select
 
@@ -11,7 +11,7 @@ from mentoring_shared.ids import new_id
 from tests.integration.event_delivery import deliver, payload, subscribed_handlers
 from tests.integration.scheduling_records import insert_person
 
-UTC = timezone.utc
+UTC = UTC
 NOW = datetime.now(UTC)
 
 

@@ -10,8 +10,8 @@ import pytest
 
 from mentoring_testing.polling import eventually
 from tests.integration.helpers import count_rows, new_person
-from tests.integration.test_tenant_isolation_matching import MATCHING_CASES
 from tests.integration.test_tenant_isolation_feedback import FEEDBACK_CASES
+from tests.integration.test_tenant_isolation_matching import MATCHING_CASES
 from tests.integration.test_tenant_isolation_scheduling import SCHEDULING_CASES
 
 PUBLIC_ROUTES = {"/healthz", "/readyz", "/metrics", "/openapi.json", "/static/<path:filename>"}

@@ -2,7 +2,7 @@
 answers, goals, check-ins, pairs or health rules. `test_tenant_isolation` checks that every route is listed here or there."""
 
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import insert
@@ -48,7 +48,7 @@ def tenant_a(apps):
     tenant = f"tenant-a-{uuid.uuid4().hex[:12]}"
     runtime = apps["feedback"].extensions["runtime"]
     tables = runtime.outbox.metadata.tables
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     common = {"tenant_id": tenant, "kind": "session", "match_id": new_id(), "session_id": new_id(),
               "cohort_id": new_id(), "program_id": new_id(), "direction": "mentee_to_mentor"}
     author, subject = new_id(), new_id()

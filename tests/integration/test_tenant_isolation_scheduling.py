@@ -3,7 +3,7 @@ or changes tenant A's. `test_tenant_isolation` checks that every route is listed
 
 import io
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -64,7 +64,7 @@ def tenant_a(apps):
     person = insert_person(app, tenant)
     mentor = insert_person(app, tenant)
     session = insert_session(app, tenant, person["person_id"], mentor["person_id"],
-                             datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=2))
+                             datetime.now(UTC).replace(microsecond=0) + timedelta(days=2))
     source = api.request("PUT", f"/v1/people/{person['person_id']}/calendars/upload",
                          data={"file": (io.BytesIO(CALENDAR), "a.ics")}, content_type="multipart/form-data")
     assert source.status_code == 200, source.get_json()

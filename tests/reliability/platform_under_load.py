@@ -18,10 +18,10 @@ from pathlib import Path
 import requests
 from sqlalchemy import func, select
 
-from mentoring_shared.service_registry import SERVICES, migrations_dir
 from mentoring_shared.contracts.profiles import PERSON_UPSERTED_V1
 from mentoring_shared.db.engine import make_engine
 from mentoring_shared.db.migrations import upgrade_to_head
+from mentoring_shared.service_registry import SERVICES, migrations_dir
 from mentoring_testing.servers import free_port
 from tests.integration.helpers import new_person
 

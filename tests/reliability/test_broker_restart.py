@@ -9,13 +9,20 @@ import time
 
 import pytest
 
-from mentoring_shared.service_registry import SERVICES
 from mentoring_shared.contracts.topics import PROFILES_PEOPLE
+from mentoring_shared.service_registry import SERVICES
 from mentoring_testing.fixtures import migrated_databases, platform_environment, token
 from mentoring_testing.polling import eventually
 from mentoring_testing.servers import Broker, ServerUnavailable
-from tests.reliability.platform_under_load import (DeliveryCheck, PeopleLoad, PlatformProcesses, Timeline,
-                                                   describe_layout_change, sqlite_databases, topic_layout)
+from tests.reliability.platform_under_load import (
+    DeliveryCheck,
+    PeopleLoad,
+    PlatformProcesses,
+    Timeline,
+    describe_layout_change,
+    sqlite_databases,
+    topic_layout,
+)
 
 PEOPLE = 800
 RATE_PER_S = 50            # the load lasts ~16 s: ~5 s before the kill, 5 s without a broker, ~6 s after

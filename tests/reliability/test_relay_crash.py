@@ -4,10 +4,10 @@ delivered twice, and applied once."""
 import importlib
 import subprocess
 
+from mentoring_shared.config import load_service_settings
 from mentoring_shared.messaging.consumer import ConsumerRunner
 from mentoring_shared.messaging.relay import OutboxRelay
 from mentoring_shared.runtime import ServiceRuntime
-from mentoring_shared.config import load_service_settings
 from mentoring_testing.polling import eventually
 from tests.integration.helpers import count_rows, new_person
 from tests.reliability.conftest import start_process

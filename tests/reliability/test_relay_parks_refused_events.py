@@ -4,8 +4,8 @@ then parked; the events behind it keep flowing, and the backlog does not count i
 import importlib
 
 from mentoring_shared.contracts.profiles import PERSON_UPSERTED_V1
-from mentoring_shared.messaging.relay import MAX_REJECTIONS, OutboxRelay
 from mentoring_shared.domain_events import DomainEvent
+from mentoring_shared.messaging.relay import MAX_REJECTIONS, OutboxRelay
 from tests.integration.helpers import count_rows
 
 

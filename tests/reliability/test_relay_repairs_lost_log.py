@@ -5,7 +5,7 @@ outbox holds, so a reader of the new log finds every event. The operator's repub
 
 import importlib
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from kafka import KafkaConsumer, TopicPartition
@@ -14,9 +14,9 @@ from mentoring_shared import metrics
 from mentoring_shared.config import KafkaSettings
 from mentoring_shared.contracts.profiles import PERSON_UPSERTED_V1
 from mentoring_shared.contracts.topics import PROFILES_PEOPLE
+from mentoring_shared.domain_events import DomainEvent
 from mentoring_shared.messaging import kafka
 from mentoring_shared.messaging.relay import OutboxRelay
-from mentoring_shared.domain_events import DomainEvent
 from mentoring_testing.fixtures import migrated_databases, platform_environment
 from mentoring_testing.servers import Broker
 
@@ -126,11 +126,11 @@ def test_an_operator_republish_resends_sent_events_since_a_time(profiles_runtime
     try:
         sent = emit_people(profiles_runtime, tenant, 4)
         drain(relay)
-        republish = relay.request_republish("operator", since=datetime.now(timezone.utc) - timedelta(minutes=5))
+        republish = relay.request_republish("operator", since=datetime.now(UTC) - timedelta(minutes=5))
         assert republish is not None and republish.events_total >= 4
         drain(relay)
         copies = event_ids_on(own_broker.bootstrap, PROFILES_PEOPLE)
         assert all(copies.count(event_id) == 2 for event_id in sent)
-        assert relay.request_republish("operator", since=datetime.now(timezone.utc)) is None  # nothing since now
+        assert relay.request_republish("operator", since=datetime.now(UTC)) is None  # nothing since now
     finally:
         relay.close()

@@ -3,7 +3,7 @@ whenever the compiled reader answers, marshmallow accepts the same payload and l
 same values (types included); and a realistic event is answered by the compiled reader itself."""
 
 import math
-from datetime import timezone
+from datetime import UTC
 
 import marshmallow as ma
 import pytest
@@ -40,7 +40,7 @@ def value_of(field: fields.Field) -> st.SearchStrategy:
     elif kind is fields.Boolean:
         good = st.one_of(st.booleans(), st.sampled_from(["true", 1, 0]))
     elif kind in (fields.AwareDateTime, fields.DateTime):
-        aware = st.datetimes(timezones=st.just(timezone.utc)).map(lambda moment: moment.isoformat())
+        aware = st.datetimes(timezones=st.just(UTC)).map(lambda moment: moment.isoformat())
         good = st.one_of(aware, aware, aware, st.datetimes().map(lambda moment: moment.isoformat()))
     elif kind is fields.Date:
         good = st.dates().map(lambda day: day.isoformat())

@@ -12,10 +12,10 @@ from mentoring_shared.config import KafkaSettings
 from mentoring_shared.contracts.catalog import platform_events
 from mentoring_shared.contracts.profiles import PERSON_DEACTIVATED_V1, PERSON_UPSERTED_V1
 from mentoring_shared.db.replica import NewerSnapshotUpsert, SnapshotHandler
-from mentoring_shared.messaging.tables import add_inbox_table, add_outbox_table
-from mentoring_shared.unit_of_work import UnitOfWork
 from mentoring_shared.messaging.consumer import ConsumerRunner
 from mentoring_shared.messaging.envelope import Envelope
+from mentoring_shared.messaging.tables import add_inbox_table, add_outbox_table
+from mentoring_shared.unit_of_work import UnitOfWork
 
 metadata = MetaData()
 inbox = add_inbox_table(metadata)

@@ -2,7 +2,7 @@
 field kind, including the ones it leaves to marshmallow."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 import marshmallow as ma
@@ -13,7 +13,7 @@ from mentoring_shared.web.fields import WholeNumber
 from profiles.domain.people import Person, WorkingHours
 from profiles.schemas.people import PersonExportSchema, PersonPageSchema, PersonSchema
 
-CREATED = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=timezone.utc)
+CREATED = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
 
 
 def everything_filled() -> Person:
@@ -91,7 +91,7 @@ class Everything(FastDump, ma.Schema):
     ratio = ma.fields.Float()
     price = ma.fields.Decimal(as_string=True)       # left to marshmallow
     flag = ma.fields.Boolean()                       # left to marshmallow
-    when = ma.fields.AwareDateTime(default_timezone=timezone.utc)
+    when = ma.fields.AwareDateTime(default_timezone=UTC)
     day = ma.fields.Date()
     at = ma.fields.Time(format="%H.%M")
     tags = ma.fields.List(ma.fields.String())

@@ -1,6 +1,6 @@
 """Profiles' domain rules, with no server: people, programs, cohorts and enrollments."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -9,7 +9,7 @@ from mentoring_shared.errors import Conflict, InvalidField
 from profiles.domain import cohorts, enrollments, programs
 from profiles.domain.people import change_person, check_manager_chain, register_person
 
-NOW = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 
 def register(**overrides):

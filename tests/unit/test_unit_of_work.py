@@ -3,11 +3,11 @@
 import pytest
 from sqlalchemy import MetaData, func, select
 
+from mentoring_shared.contracts.catalog import platform_events
 from mentoring_shared.contracts.profiles import PERSON_UPSERTED_V1
 from mentoring_shared.db.engine import make_engine, make_session_factory
 from mentoring_shared.domain_events import DomainEvent
 from mentoring_shared.messaging.tables import add_outbox_table
-from mentoring_shared.contracts.catalog import platform_events
 from mentoring_shared.unit_of_work import UnitOfWork
 from mentoring_testing.fake_unit_of_work import FakeUnitOfWork
 

@@ -1,17 +1,16 @@
 """Composition root of the feedback API."""
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from flask import Flask
-
-from mentoring_shared.people_replica import people_replica_blueprint
-from mentoring_shared.runtime import ServiceRuntime
-from mentoring_shared.web.app_factory import create_service_app
 
 from feedback import SERVICE, orm
 from feedback.api import goals, pairs, personal_data, reports, submissions
 from feedback.settings import load_feedback_settings
 from feedback.unit_of_work import FeedbackUnitOfWork
+from mentoring_shared.people_replica import people_replica_blueprint
+from mentoring_shared.runtime import ServiceRuntime
+from mentoring_shared.web.app_factory import create_service_app
 
 
 def create_app(environ: Mapping[str, str] | None = None) -> Flask:

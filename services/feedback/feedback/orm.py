@@ -5,8 +5,8 @@ carries its tenant; every query filters on it."""
 
 from sqlalchemy import JSON, Boolean, Column, Date, Index, Integer, MetaData, String, Table, Text
 
-from mentoring_shared.messaging.tables import add_inbox_table, add_outbox_table, add_relay_tables
 from mentoring_shared.db.types import UtcDateTime
+from mentoring_shared.messaging.tables import add_inbox_table, add_outbox_table, add_relay_tables
 from mentoring_shared.people_replica import add_people_replica_table
 
 metadata = MetaData()

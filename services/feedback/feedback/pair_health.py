@@ -8,13 +8,12 @@ import logging
 from collections import Counter, defaultdict
 from datetime import datetime
 
-from mentoring_shared.contracts import feedback as contracts
-from mentoring_shared.domain_events import DomainEvent
-from mentoring_shared.runtime import ServiceRuntime
-
 from feedback import metrics
 from feedback.health import HealthRules, InvalidRule, PairFactsTable, evaluate, transitions
 from feedback.health.evaluate import Status
+from mentoring_shared.contracts import feedback as contracts
+from mentoring_shared.domain_events import DomainEvent
+from mentoring_shared.runtime import ServiceRuntime
 
 log = logging.getLogger(__name__)
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from mentoring_shared.ids import new_ids
-from mentoring_shared.runtime import ServiceRuntime
-
 from feedback import metrics
 from feedback.domain.submissions import requests_for_pair
+from mentoring_shared.ids import new_ids
+from mentoring_shared.runtime import ServiceRuntime
 
 
 def round_due_since(confirmed_at: datetime, first_after_days: int, every_days: int, now: datetime) -> datetime | None:

@@ -2,14 +2,13 @@
 profiles', matching's and scheduling's, for its copy of people, programs, pairs and sessions and
 the feedback requests they call for."""
 
-from typing import Mapping
-
-from mentoring_shared.messaging.consumer import EventHandler
+from collections.abc import Mapping
 
 from feedback.handlers.matching_events import matching_event_handlers
 from feedback.handlers.profiles_events import profiles_event_handlers
 from feedback.handlers.scheduling_events import scheduling_event_handlers
 from feedback.settings import load_feedback_settings
+from mentoring_shared.messaging.consumer import EventHandler
 
 
 def event_handlers(environ: Mapping[str, str] | None = None) -> dict[str, EventHandler]:

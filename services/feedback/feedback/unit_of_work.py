@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-from mentoring_shared.unit_of_work import UnitOfWork
-
 from feedback.repositories.goals import GoalsRepository
 from feedback.repositories.mentoring_sessions import MentoringSessionsRepository
 from feedback.repositories.pairs import PairsRepository
 from feedback.repositories.people import PeopleRepository
 from feedback.repositories.programs import ProgramsRepository
 from feedback.repositories.submissions import SubmissionsRepository
+from mentoring_shared.unit_of_work import UnitOfWork
 
 
 class FeedbackUnitOfWork(UnitOfWork):

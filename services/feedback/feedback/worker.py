@@ -1,10 +1,7 @@
 """Composition root of the feedback worker: its event consumers, its outbox relay, the pair health
 clock and the pulse surveys."""
 
-from typing import Mapping
-
-from mentoring_shared.runtime import ServiceRuntime
-from mentoring_shared.worker_process import WorkerProcess, every
+from collections.abc import Mapping
 
 from feedback import SERVICE, orm
 from feedback.pair_health import PairHealthClock
@@ -12,6 +9,8 @@ from feedback.pulse_surveys import PulseSurveys
 from feedback.settings import load_feedback_settings
 from feedback.subscriptions import event_handlers
 from feedback.unit_of_work import FeedbackUnitOfWork
+from mentoring_shared.runtime import ServiceRuntime
+from mentoring_shared.worker_process import WorkerProcess, every
 
 
 def build_worker(environ: Mapping[str, str] | None = None) -> WorkerProcess:

@@ -1,17 +1,16 @@
 """Composition root of the matching API."""
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from flask import Flask
 
+from matching import SERVICE, orm
+from matching.api import matches, personal_data, runs
+from matching.settings import load_matching_settings
+from matching.unit_of_work import MatchingUnitOfWork
 from mentoring_shared.people_replica import people_replica_blueprint
 from mentoring_shared.runtime import ServiceRuntime
 from mentoring_shared.web.app_factory import create_service_app
-
-from matching import SERVICE, orm
-from matching.unit_of_work import MatchingUnitOfWork
-from matching.api import matches, personal_data, runs
-from matching.settings import load_matching_settings
 
 
 def create_app(environ: Mapping[str, str] | None = None) -> Flask:

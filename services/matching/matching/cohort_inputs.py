@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import orjson
-from mentoring_shared.errors import Conflict, NotFound
 
 from matching.capacity import mentor_capacity
 from matching.engine.model import BIPARTITE_PROGRAM_TYPES, MatchingProblem, Participant, WorkingHours
@@ -18,6 +17,7 @@ from matching.repositories.enrollments import EnrollmentView
 from matching.repositories.people import ProfileView
 from matching.repositories.programs import ProgramView
 from matching.unit_of_work import MatchingRepositories, MatchingUnitOfWork
+from mentoring_shared.errors import Conflict, NotFound
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ def participant(profile: ProfileView, enrollment: EnrollmentView, slots: int) ->
 
 def reference_monday(starts_on: date | None) -> date:
     """Time zones are compared on the cohort's first week (daylight saving differs by season)."""
-    day = starts_on or datetime.now(timezone.utc).date()
+    day = starts_on or datetime.now(UTC).date()
     return day - timedelta(days=day.weekday())
 
 

@@ -4,12 +4,10 @@ only reads, for a query or for what a use case computes before it writes."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from sqlalchemy.orm import Session
-
-from mentoring_shared.unit_of_work import UnitOfWork
 
 from matching.repositories.cohorts import CohortsRepository
 from matching.repositories.enrollments import EnrollmentsRepository
@@ -18,6 +16,7 @@ from matching.repositories.matches import MatchesRepository
 from matching.repositories.people import PeopleRepository
 from matching.repositories.programs import ProgramsRepository
 from matching.repositories.runs import RunsRepository
+from mentoring_shared.unit_of_work import UnitOfWork
 
 REPOSITORIES = {
     "runs": RunsRepository, "matches": MatchesRepository, "match_requests": MatchRequestsRepository,

@@ -1,13 +1,12 @@
 """Composition root of the matching worker: its event consumers and its outbox relay."""
 
-from typing import Mapping
-
-from mentoring_shared.runtime import ServiceRuntime
-from mentoring_shared.worker_process import WorkerProcess
+from collections.abc import Mapping
 
 from matching import SERVICE, orm
-from matching.unit_of_work import MatchingUnitOfWork
 from matching.subscriptions import event_handlers
+from matching.unit_of_work import MatchingUnitOfWork
+from mentoring_shared.runtime import ServiceRuntime
+from mentoring_shared.worker_process import WorkerProcess
 
 
 def build_worker(environ: Mapping[str, str] | None = None) -> WorkerProcess:

@@ -7,10 +7,9 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from mentoring_shared.progress import ProgressBar
 from mentoring_shared.errors import ApplicationError
+from mentoring_shared.progress import ProgressBar
 from mentoring_shared.runtime import ServiceRuntime
-
 from profiles import SERVICE, orm
 from profiles.handlers.hr_import import import_people
 from profiles.hr_import import PRESETS, ColumnMapping, InvalidColumnMapping

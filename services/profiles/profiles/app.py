@@ -1,12 +1,11 @@
 """Composition root of the profiles API."""
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from flask import Flask
 
 from mentoring_shared.runtime import ServiceRuntime
 from mentoring_shared.web.app_factory import create_service_app
-
 from profiles import SERVICE, orm, scim
 from profiles.api import hr_import, people, programs
 from profiles.unit_of_work import ProfilesUnitOfWork

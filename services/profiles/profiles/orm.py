@@ -4,8 +4,8 @@ tables, kept in step by the repository."""
 
 from sqlalchemy import JSON, Column, Date, Index, Integer, MetaData, String, Table, Text, text
 
-from mentoring_shared.messaging.tables import add_inbox_table, add_outbox_table, add_relay_tables
 from mentoring_shared.db.types import UtcDateTime
+from mentoring_shared.messaging.tables import add_inbox_table, add_outbox_table, add_relay_tables
 
 metadata = MetaData()
 

@@ -2,7 +2,7 @@
 source of people's data. The same shape as every service's, so the worker and the AsyncAPI
 generator read every service alike."""
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from mentoring_shared.messaging.consumer import EventHandler
 

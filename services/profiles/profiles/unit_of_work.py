@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from mentoring_shared.unit_of_work import UnitOfWork
-
 from profiles.repositories.cohorts import CohortsRepository
 from profiles.repositories.enrollments import EnrollmentsRepository
 from profiles.repositories.people import PeopleRepository

@@ -1,10 +1,9 @@
 """Composition root of the profiles worker: the outbox relay (and consumers, once it has any)."""
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from mentoring_shared.runtime import ServiceRuntime
 from mentoring_shared.worker_process import WorkerProcess
-
 from profiles import SERVICE, orm
 from profiles.subscriptions import event_handlers
 from profiles.unit_of_work import ProfilesUnitOfWork

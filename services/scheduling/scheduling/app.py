@@ -1,13 +1,12 @@
 """Composition root of the scheduling API."""
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from flask import Flask
 
 from mentoring_shared.people_replica import people_replica_blueprint
 from mentoring_shared.runtime import ServiceRuntime
 from mentoring_shared.web.app_factory import create_service_app
-
 from scheduling import SERVICE, orm
 from scheduling.api import calendars, feeds, personal_data, plans
 from scheduling.settings import load_scheduling_settings

@@ -4,8 +4,9 @@ hours from profiles' snapshots, busy time from their calendars and from sessions
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Iterable, Protocol
+from typing import Protocol
 
 from scheduling.availability import PersonAvailability, cohort_availability, intervals
 from scheduling.availability.epoch_minutes import minutes_ceil, minutes_floor

@@ -3,7 +3,7 @@ write-back are all written from, so a session reads the same wherever it lands."
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from scheduling.calendars.entries import CalendarEntry, EntryStatus, Participant, session_uid
 

@@ -6,12 +6,11 @@ reminder is emitted exactly once, across restarts and replicas, because its row 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Callable
 
 from mentoring_shared.ids import new_ids
 from mentoring_shared.runtime import ServiceRuntime
-
 from scheduling.domain import sessions as domain
 from scheduling.unit_of_work import SchedulingUnitOfWork
 

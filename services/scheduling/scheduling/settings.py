@@ -6,11 +6,10 @@ for tests and closed networks), and the size and time limits of one fetch."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from mentoring_shared.config import ConfigError, Environment
-
 from scheduling.availability import MAX_CALENDAR_BYTES
 from scheduling.calendar_entries import DEFAULT_ORGANIZER
 from scheduling.calendars.entries import Participant

@@ -2,10 +2,9 @@
 profiles' and matching's for its read model and plans, and its own session events for CalDAV
 write-back."""
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from mentoring_shared.messaging.consumer import EventHandler
-
 from scheduling.handlers.matching_events import matching_event_handlers
 from scheduling.handlers.profiles_events import profiles_event_handlers
 from scheduling.handlers.scheduling_events import scheduling_event_handlers

@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from sqlalchemy.orm import Session
 
 from mentoring_shared.runtime import ServiceRuntime
 from mentoring_shared.unit_of_work import UnitOfWork
-
 from scheduling.repositories.calendars import CalendarsRepository
 from scheduling.repositories.feeds import FeedTokensRepository
 from scheduling.repositories.mentorships import MentorshipsRepository

@@ -1,16 +1,15 @@
 """Composition root of the scheduling worker: its event consumers, its outbox relay and the
 session clock (reminders, automatic completion)."""
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from mentoring_shared.runtime import ServiceRuntime
 from mentoring_shared.worker_process import WorkerProcess, every
-
 from scheduling import SERVICE, orm
 from scheduling.session_clock import SessionClock
 from scheduling.settings import load_scheduling_settings
-from scheduling.unit_of_work import SchedulingUnitOfWork
 from scheduling.subscriptions import event_handlers
+from scheduling.unit_of_work import SchedulingUnitOfWork
 
 
 def build_worker(environ: Mapping[str, str] | None = None) -> WorkerProcess:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from feedback.domain.submissions import Feedback, FeedbackRequest
 from mentoring_shared.actors import Actor
 from mentoring_shared.messaging.envelope import Envelope
-
-from feedback.domain.submissions import Feedback, FeedbackRequest
 
 TENANT = "acme"
 MENTEE, MENTOR, STRANGER = "mentee-1", "mentor-1", "someone-else"
 ORGANIZER = Actor(None)
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 
 
 def pair_row(match_id: str = "match-1", *, status: str = "active", program_id: str = "program-1",

@@ -5,18 +5,18 @@ with one of each, named as on FeedbackUnitOfWork (`uow.pairs`, `uow.goals`, ...)
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, Iterable, Mapping, Sequence
-
-from mentoring_shared.contracts.profiles import ERASED_PERSON_NAME
-from mentoring_shared.messaging.envelope import Envelope
-from mentoring_shared.people_replica import ERASED_STATUS, GONE_STATUSES
-from mentoring_testing.fake_unit_of_work import FakeUnitOfWork
+from typing import Any
 
 from feedback.domain.goals import CheckIn, Goal, Milestone, Pair
 from feedback.domain.submissions import OPEN, Feedback, FeedbackRequest
 from feedback.health import HealthRules, PairFacts
+from mentoring_shared.contracts.profiles import ERASED_PERSON_NAME
+from mentoring_shared.messaging.envelope import Envelope
+from mentoring_shared.people_replica import ERASED_STATUS, GONE_STATUSES
+from mentoring_testing.fake_unit_of_work import FakeUnitOfWork
 
 _PAIR_FIELDS = ("match_id", "tenant_id", "cohort_id", "program_id", "mentee_id", "mentor_id", "status")
 

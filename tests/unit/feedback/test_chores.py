@@ -3,13 +3,17 @@
 from datetime import timedelta
 from types import SimpleNamespace
 
-from mentoring_shared.contracts import feedback as contracts
-
 from feedback.health import PairFacts
 from feedback.pair_health import PairHealthClock
 from feedback.pulse_surveys import PulseSurveys
+from mentoring_shared.contracts import feedback as contracts
 from tests.unit.feedback.builders import NOW, pair_row, program_row, request
-from tests.unit.feedback.fakes import FakePairsRepository, FakeProgramsRepository, FakeSubmissionsRepository, feedback_uow
+from tests.unit.feedback.fakes import (
+    FakePairsRepository,
+    FakeProgramsRepository,
+    FakeSubmissionsRepository,
+    feedback_uow,
+)
 
 
 def runtime_of(uow):

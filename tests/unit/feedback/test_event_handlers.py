@@ -3,15 +3,24 @@ over fake repositories: no broker, no database."""
 
 from datetime import timedelta
 
-from mentoring_shared.contracts import matching, profiles, scheduling
-
 from feedback.handlers.matching_events import matching_event_handlers
 from feedback.handlers.profiles_events import profiles_event_handlers
 from feedback.handlers.scheduling_events import scheduling_event_handlers
-from tests.unit.feedback.builders import (MENTEE, MENTOR, NOW, STRANGER, TENANT, answer, event, pair_row,
-                                          person_row, program_row, request)
-from tests.unit.feedback.fakes import (FakePairsRepository, FakePeopleRepository, FakeSubmissionsRepository,
-                                       feedback_uow)
+from mentoring_shared.contracts import matching, profiles, scheduling
+from tests.unit.feedback.builders import (
+    MENTEE,
+    MENTOR,
+    NOW,
+    STRANGER,
+    TENANT,
+    answer,
+    event,
+    pair_row,
+    person_row,
+    program_row,
+    request,
+)
+from tests.unit.feedback.fakes import FakePairsRepository, FakePeopleRepository, FakeSubmissionsRepository, feedback_uow
 
 ANSWER_WITHIN = timedelta(days=14)
 MATCHING = matching_event_handlers(ANSWER_WITHIN)

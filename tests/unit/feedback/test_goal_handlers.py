@@ -4,12 +4,11 @@ from datetime import date, timedelta
 
 import pytest
 
+from feedback.domain.goals import CheckIn, Goal, Milestone
+from feedback.handlers import goals as handlers
 from mentoring_shared.actors import Actor
 from mentoring_shared.contracts import feedback as contracts
 from mentoring_shared.errors import Conflict, InvalidField, NotFound
-
-from feedback.domain.goals import CheckIn, Goal, Milestone
-from feedback.handlers import goals as handlers
 from tests.unit.feedback.builders import MENTEE, MENTOR, NOW, ORGANIZER, STRANGER, TENANT, pair_row
 from tests.unit.feedback.fakes import FakeGoalsRepository, FakePairsRepository, feedback_uow
 

@@ -1,14 +1,23 @@
 """Pair health: each rule's thresholds, the worst verdict winning, the new pairs' grace period, reasons
 with their numbers, at-risk / recovered transitions, and the rules' validation."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from feedback.health import (HealthRules, InvalidRule, PairFacts, PairFactsTable, PairHealth, Reason, Status, evaluate,
-                             transitions)
+from feedback.health import (
+    HealthRules,
+    InvalidRule,
+    PairFacts,
+    PairFactsTable,
+    PairHealth,
+    Reason,
+    Status,
+    evaluate,
+    transitions,
+)
 
-NOW = datetime(2026, 6, 1, 12, tzinfo=timezone.utc)
+NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 RULES = HealthRules()
 
 

@@ -1,10 +1,10 @@
 """When a pair's pulse survey falls due: the first round after `first` days, then every `every` days."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from feedback.pulse_surveys import round_due_since
 
-MATCHED = datetime(2027, 1, 4, 9, 30, tzinfo=timezone.utc)
+MATCHED = datetime(2027, 1, 4, 9, 30, tzinfo=UTC)
 
 
 def at(days: float) -> datetime:

@@ -5,12 +5,12 @@ from datetime import timedelta
 
 import pytest
 
+from feedback.handlers import health_rules
+from feedback.handlers import submissions as handlers
+from feedback.settings import FeedbackSettings
 from mentoring_shared.actors import Actor
 from mentoring_shared.contracts import feedback as contracts
 from mentoring_shared.errors import Conflict, Forbidden, InvalidField, NotFound
-
-from feedback.handlers import health_rules, submissions as handlers
-from feedback.settings import FeedbackSettings
 from tests.unit.feedback.builders import MENTEE, MENTOR, NOW, ORGANIZER, STRANGER, TENANT, answer, program_row, request
 from tests.unit.feedback.fakes import FakeProgramsRepository, FakeSubmissionsRepository, feedback_uow
 

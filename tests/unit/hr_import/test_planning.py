@@ -1,5 +1,4 @@
-from profiles.hr_import import (BAMBOOHR, WORKDAY, ColumnMapping, ExistingPerson, parse_hr_file, plan_file,
-                                plan_import)
+from profiles.hr_import import BAMBOOHR, WORKDAY, ColumnMapping, ExistingPerson, parse_hr_file, plan_file, plan_import
 from tests.unit.hr_import.support import SAMPLES, applied, csv_bytes, person, plan_csv
 
 

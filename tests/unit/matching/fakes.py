@@ -3,14 +3,11 @@ signatures), and a fake unit of work holding them, for handler tests with no dat
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import datetime, timezone
-from typing import Any, Iterable, Iterator
-
-from mentoring_shared.event_order import is_stale
-from mentoring_shared.messaging.envelope import Envelope
-from mentoring_testing.fake_unit_of_work import FakeUnitOfWork
+from datetime import UTC, datetime
+from typing import Any
 
 from matching.domain.matches import Match
 from matching.domain.requests import OPEN, MatchRequest
@@ -19,6 +16,9 @@ from matching.repositories.cohorts import CohortView
 from matching.repositories.enrollments import NOTHING_PERSONAL, EnrollmentView
 from matching.repositories.people import ProfileView
 from matching.repositories.programs import ProgramView
+from mentoring_shared.event_order import is_stale
+from mentoring_shared.messaging.envelope import Envelope
+from mentoring_testing.fake_unit_of_work import FakeUnitOfWork
 
 
 def _names(item, person_id: str) -> bool:
@@ -370,6 +370,6 @@ def active_match(uow: FakeMatchingUnitOfWork, mentee_id: str = "mentee-1", mento
                              cohort_id=cohort_id, program_id=PROGRAM, mentee_id=mentee_id, mentor_id=mentor_id,
                              origin="run", run_id=None, score=700,
                              factors=({"name": "goals_skills", "weight": 0.4, "value": 0.9, "contribution": 0.36,
-                                       "detail": "shared: python"},), now=datetime.now(timezone.utc))
+                                       "detail": "shared: python"},), now=datetime.now(UTC))
     uow.matches.add([match])
     return match

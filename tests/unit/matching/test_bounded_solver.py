@@ -15,12 +15,24 @@ from matching.engine import bounded_pricing
 from matching.engine.bounded_solver import solve_summarized
 from matching.engine.model import EXCLUDED
 from matching.engine.prepared_cohort import prepare_cohort
-from matching.engine.score_summary import (BIN_WIDTH, EXACT_SCORES, decode, summarize_matrix, summarize_rows,
-                                           without_inactive)
+from matching.engine.score_summary import (
+    BIN_WIDTH,
+    EXACT_SCORES,
+    decode,
+    summarize_matrix,
+    summarize_rows,
+    without_inactive,
+)
 from matching.engine.scoring import score_prepared, summarize_prepared
 from matching.engine.solver import solve_cohort
-from tests.unit.matching.test_solver import (adversarial_cohorts, assert_feasible, full_graph_certificate,
-                                             milp_optimum, random_cohort, structured_cohort)
+from tests.unit.matching.test_solver import (
+    adversarial_cohorts,
+    assert_feasible,
+    full_graph_certificate,
+    milp_optimum,
+    random_cohort,
+    structured_cohort,
+)
 
 
 def dense_rows(scores, mentee_slots, mentor_slots):

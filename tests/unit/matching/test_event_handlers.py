@@ -2,18 +2,16 @@
 fake unit of work. profiles.person.upserted.v1 is the shared SnapshotHandler on the transaction's
 session: the integration tests prove it."""
 
-from datetime import date, datetime, timedelta, timezone
-
-from mentoring_shared.contracts import feedback, profiles
-from mentoring_shared.contracts import matching as contracts
+from datetime import UTC, date, datetime, timedelta
 
 from matching.domain.requests import propose
 from matching.handlers.feedback_events import feedback_event_handlers
 from matching.handlers.profiles_events import profiles_event_handlers
-from tests.unit.matching.fakes import (COHORT, PROGRAM, TENANT, active_match, cohort_uow, event,
-                                       person_profile)
+from mentoring_shared.contracts import feedback, profiles
+from mentoring_shared.contracts import matching as contracts
+from tests.unit.matching.fakes import COHORT, PROGRAM, TENANT, active_match, cohort_uow, event, person_profile
 
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 HANDLERS = {**profiles_event_handlers(timedelta(days=7)), **feedback_event_handlers()}
 
 

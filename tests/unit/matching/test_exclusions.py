@@ -5,8 +5,17 @@ from collections import Counter
 import pytest
 
 from bench.matching_cohorts import generate_cohort
-from matching.engine.exclusions import (AVOID, FORBIDDEN, LANGUAGE, NO_SHARED_WORKING_TIME, PREVIOUS_PAIR,
-                                        REPORTING_LINE, RULES, SAME_PERSON, ManagementChains)
+from matching.engine.exclusions import (
+    AVOID,
+    FORBIDDEN,
+    LANGUAGE,
+    NO_SHARED_WORKING_TIME,
+    PREVIOUS_PAIR,
+    REPORTING_LINE,
+    RULES,
+    SAME_PERSON,
+    ManagementChains,
+)
 from matching.engine.explanations import exclusion_summaries, exclusion_summary, explain_pair, explain_pairs
 from matching.engine.model import EXCLUDED
 from matching.engine.scoring import score_pairs

@@ -4,11 +4,10 @@ from datetime import timedelta
 
 import pytest
 
+from matching.handlers.matches import end_match_on_request, propose_rematch
 from mentoring_shared.actors import Actor
 from mentoring_shared.contracts import matching as contracts
 from mentoring_shared.errors import Conflict, Forbidden, NotFound
-
-from matching.handlers.matches import end_match_on_request, propose_rematch
 from tests.unit.matching.fakes import TENANT, active_match, cohort_uow
 
 TTL = timedelta(days=7)

@@ -2,10 +2,9 @@
 
 import pytest
 
+from matching.handlers.runs import approve_run, start_run
 from mentoring_shared.contracts import matching as contracts
 from mentoring_shared.errors import Conflict, InvalidField, NotFound
-
-from matching.handlers.runs import approve_run, start_run
 from tests.unit.matching.fakes import COHORT, TENANT, cohort_uow, enroll
 
 PAIRS = ("mentee-1", "mentee-2"), ("mentor-1", "mentor-2")

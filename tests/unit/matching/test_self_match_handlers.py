@@ -5,12 +5,10 @@ from datetime import timedelta
 
 import pytest
 
+from matching.handlers.self_match import accept_request, cancel_request, decline_request, request_mentor, suggestions
 from mentoring_shared.actors import Actor
 from mentoring_shared.contracts import matching as contracts
 from mentoring_shared.errors import Conflict, Forbidden, InvalidField, NotFound
-
-from matching.handlers.self_match import (accept_request, cancel_request, decline_request, request_mentor,
-                                          suggestions)
 from tests.unit.matching.fakes import COHORT, TENANT, active_match, cohort_uow
 
 TTL = timedelta(days=7)

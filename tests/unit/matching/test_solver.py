@@ -11,13 +11,18 @@ from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
 from scipy.sparse import coo_matrix, vstack
 
 from bench.matching_baselines import solve_full_graph, solve_greedy
-from matching.engine.model import EXCLUDED, SCORE_SCALE
-from matching.engine.potentials import (CohortFlow, InfeasiblePotentials, Potentials, check_feasible,
-                                        reduced_costs, shortest_path_potentials)
 from matching.engine.candidates import candidate_pairs
+from matching.engine.model import EXCLUDED, SCORE_SCALE
+from matching.engine.potentials import (
+    CohortFlow,
+    InfeasiblePotentials,
+    Potentials,
+    check_feasible,
+    reduced_costs,
+    shortest_path_potentials,
+)
 from matching.engine.pricing import price
 from matching.engine.solver import pair_bonus, solve_cohort, solve_flow
-
 
 # --- independent references ----------------------------------------------------------------------
 

@@ -2,8 +2,14 @@
 
 from datetime import date
 
-from matching.engine.working_time import (MINUTES_PER_WEEK, overlap_minutes, week_start, weekly_window, window_of,
-                                          working_time_table)
+from matching.engine.working_time import (
+    MINUTES_PER_WEEK,
+    overlap_minutes,
+    week_start,
+    weekly_window,
+    window_of,
+    working_time_table,
+)
 from tests.unit.matching.support import hours, person
 
 WEEKDAYS = (1, 2, 3, 4, 5)

@@ -10,7 +10,6 @@ from datetime import datetime
 
 from mentoring_shared.errors import Conflict, PreconditionFailed
 from mentoring_testing.fake_unit_of_work import FakeUnitOfWork
-
 from profiles.domain.cohorts import Cohort
 from profiles.domain.enrollments import Enrollment
 from profiles.domain.people import Person

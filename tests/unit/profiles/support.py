@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from profiles.domain import cohorts, programs
 from profiles.domain.people import register_person
 
 TENANT = "acme"
-NOW = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 
 def person(person_id: str = "p-1", employee_id: str | None = "E-1", **attributes):

@@ -5,16 +5,15 @@ FakeUnitOfWork holding one of each, under the names SchedulingUnitOfWork gives t
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Iterable
 
 import numpy as np
 
 from mentoring_shared.contracts.profiles import ERASED_PERSON_NAME
-from mentoring_shared.people_replica import ERASED_STATUS, erased_email
 from mentoring_shared.event_order import is_stale
+from mentoring_shared.people_replica import ERASED_STATUS, erased_email
 from mentoring_testing.fake_unit_of_work import FakeUnitOfWork
-
 from scheduling.availability import WorkingHours, intervals
 from scheduling.calendars.entries import Participant
 from scheduling.domain.mentorships import Mentorship

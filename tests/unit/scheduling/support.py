@@ -5,23 +5,21 @@ from __future__ import annotations
 
 import dataclasses
 import textwrap
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
 
 from mentoring_shared.actors import Actor
-
 from scheduling.availability import intervals
+from scheduling.availability.epoch_minutes import minutes_floor, utc_datetime
 from scheduling.calendars.entries import Participant
 from scheduling.domain import mentorships, sessions
 from scheduling.domain.mentorships import Mentorship
 from scheduling.domain.sessions import Session
-from scheduling.availability.epoch_minutes import minutes_floor, utc_datetime
-
 from tests.unit.scheduling.fakes import FakeMentorships, FakeSessions, fake_unit_of_work
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:

@@ -3,7 +3,7 @@ write-back of scheduling's own session events (handlers/scheduling_events.py), o
 with the network replaced: who may, what is stored, what a failure leaves."""
 
 import dataclasses
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -11,7 +11,6 @@ from mentoring_shared.actors import Actor
 from mentoring_shared.contracts import scheduling as contracts
 from mentoring_shared.errors import Conflict, Forbidden, NotFound
 from mentoring_shared.messaging.envelope import Envelope
-
 from scheduling.calendars import caldav_client
 from scheduling.calendars.fetching import CalendarFetchError
 from scheduling.handlers import calendars, feeds
@@ -19,9 +18,16 @@ from scheduling.handlers.scheduling_events import scheduling_event_handlers
 from scheduling.handlers.sessions import cancel_future_sessions
 from scheduling.repositories.calendars import CalendarSource
 from scheduling.settings import load_scheduling_settings
-
-from tests.unit.scheduling.support import (AS_ORGANIZER, ORGANIZER, TENANT, a_plan, a_session, calendar,
-                                           next_weekday, pair_uow)
+from tests.unit.scheduling.support import (
+    AS_ORGANIZER,
+    ORGANIZER,
+    TENANT,
+    a_plan,
+    a_session,
+    calendar,
+    next_weekday,
+    pair_uow,
+)
 
 ADA, GRACE = Actor("ada"), Actor("grace")
 SETTINGS = load_scheduling_settings({})
@@ -164,7 +170,7 @@ def test_feed_tokens_are_the_persons_own_and_unknown_ones_are_not_found():
 def caldav_source(person_id: str = "ada", last_error: str | None = None) -> CalendarSource:
     return CalendarSource(id=f"cal-{person_id}", tenant_id=TENANT, person_id=person_id, kind="caldav",
                           url="https://dav.example/", username=person_id, secret="pw", busy=(), horizon_start=0,
-                          horizon_end=1, refreshed_at=datetime.now(timezone.utc), last_error=last_error,
+                          horizon_end=1, refreshed_at=datetime.now(UTC), last_error=last_error,
                           write_back_path="/cal/")
 
 

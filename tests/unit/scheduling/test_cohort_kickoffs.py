@@ -7,8 +7,15 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
-from scheduling.availability import (NoSlotReason, Pair, WorkingHours, availability_over, earliest_common_slot,
-                                     intervals, kickoff_slots)
+from scheduling.availability import (
+    NoSlotReason,
+    Pair,
+    WorkingHours,
+    availability_over,
+    earliest_common_slot,
+    intervals,
+    kickoff_slots,
+)
 from scheduling.availability.epoch_minutes import minutes_floor
 from tests.unit.scheduling.support import span, utc
 

@@ -6,7 +6,6 @@ import inspect
 import pytest
 
 from scheduling.unit_of_work import REPOSITORIES
-
 from tests.unit.scheduling.fakes import FAKES
 
 

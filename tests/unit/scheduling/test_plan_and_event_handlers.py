@@ -1,7 +1,7 @@
 """A pair's plan (handlers/mentorships.py), the events scheduling consumes from matching and profiles,
 and the session clock, on fake repositories: what each stores, publishes and commits."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -10,18 +10,15 @@ from mentoring_shared.contracts import matching, profiles
 from mentoring_shared.contracts import scheduling as contracts
 from mentoring_shared.errors import Conflict, InvalidField, NotFound
 from mentoring_shared.messaging.envelope import Envelope
-
 from scheduling.handlers import mentorships as handlers
 from scheduling.handlers.matching_events import matching_event_handlers
 from scheduling.handlers.profiles_events import profiles_event_handlers
 from scheduling.session_clock import SessionClock
-
 from tests.unit.scheduling.fakes import FakeMentorships, fake_unit_of_work
-from tests.unit.scheduling.support import (AS_ORGANIZER, ORGANIZER, TENANT, a_plan, a_session, next_weekday,
-                                           pair_uow)
+from tests.unit.scheduling.support import ORGANIZER, TENANT, a_plan, a_session, next_weekday, pair_uow
 
 ADA = Actor("ada")
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 
 
 def event(event_type: str, **data) -> Envelope:

@@ -1,12 +1,12 @@
 """The bound on how many recurrences expanding a rule steps through, checked before expanding."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from scheduling.availability.epoch_minutes import minutes_floor
 from scheduling.availability.recurrence_cost import recurrences_walked
 
 DAY = 1440
-START = minutes_floor(datetime(2026, 3, 1, tzinfo=timezone.utc))
+START = minutes_floor(datetime(2026, 3, 1, tzinfo=UTC))
 
 
 def walked(rule: dict, days: int = 10, first_start: int = START) -> float:
@@ -28,13 +28,13 @@ def test_a_by_part_at_or_below_the_frequency_only_filters():
 
 def test_count_until_and_interval_bound_the_walk():
     assert walked({"FREQ": ["MINUTELY"], "COUNT": [5]}) == 5
-    until = datetime(2026, 3, 2, tzinfo=timezone.utc)
+    until = datetime(2026, 3, 2, tzinfo=UTC)
     assert walked({"FREQ": ["HOURLY"], "UNTIL": [until]}) == 25
     assert walked({"FREQ": ["DAILY"], "INTERVAL": [2]}) == 6
 
 
 def test_a_rule_started_long_ago_walks_all_the_years_since():
-    since_2000 = minutes_floor(datetime(2000, 1, 1, tzinfo=timezone.utc))
+    since_2000 = minutes_floor(datetime(2000, 1, 1, tzinfo=UTC))
     assert walked({"FREQ": ["HOURLY"]}, first_start=since_2000) > 200_000
 
 

@@ -3,7 +3,7 @@ booking and a move carry the iTIP REQUEST, a cancellation or no-show the CANCEL 
 the last REQUEST's), a held session its completion, a break its pause and resume. Each payload is
 what its contract accepts."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from itertools import count
 
 import pytest
@@ -11,11 +11,10 @@ import pytest
 from mentoring_shared.contracts import scheduling as contracts
 from mentoring_shared.contracts.catalog import platform_events
 from mentoring_shared.errors import Conflict
-
 from scheduling.calendars.entries import Participant
 from scheduling.domain import mentorships, sessions
 
-NOW = datetime(2027, 3, 1, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 STARTS = NOW + timedelta(days=7)
 INVITEES = sessions.Invitees(Participant("Ada", "ada@acme.example"), Participant("Linus", "linus@acme.example"),
                              Participant("Mentoring Platform", "sessions@mentoring.example"))

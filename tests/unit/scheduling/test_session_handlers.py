@@ -1,21 +1,18 @@
 """Booking, moving, calling off and holding sessions (handlers/sessions.py) on fake repositories:
 what each refuses, what it stores and publishes, and that a refusal commits nothing."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from mentoring_shared.actors import Actor
 from mentoring_shared.contracts import scheduling as contracts
 from mentoring_shared.errors import Conflict, InvalidField, NotFound
-
+from scheduling.availability.epoch_minutes import minutes_floor
 from scheduling.domain.mentorships import PAUSED
 from scheduling.handlers import sessions as handlers
 from scheduling.repositories.calendars import CalendarSource
-from scheduling.availability.epoch_minutes import minutes_floor
-
-from tests.unit.scheduling.support import (AS_ORGANIZER, ORGANIZER, TENANT, a_plan, a_session, next_weekday,
-                                           pair_uow)
+from tests.unit.scheduling.support import AS_ORGANIZER, ORGANIZER, TENANT, a_plan, a_session, next_weekday, pair_uow
 
 ADA, LINUS, GRACE = Actor("ada"), Actor("linus"), Actor("grace")
 
@@ -48,7 +45,7 @@ def test_a_series_that_overlaps_itself_is_refused_whole():
     assert not uow.committed and uow.published == []
 
 
-@pytest.mark.parametrize("starts_at, field", [([], "starts_at"), ([datetime(2020, 1, 6, 10, tzinfo=timezone.utc)],
+@pytest.mark.parametrize("starts_at, field", [([], "starts_at"), ([datetime(2020, 1, 6, 10, tzinfo=UTC)],
                                                                   "starts_at[0]")])
 def test_no_start_or_a_past_one_is_refused(starts_at, field):
     uow = pair_uow()
@@ -126,7 +123,7 @@ def test_a_cancellation_saves_who_and_why_and_publishes_the_cancel():
 
 
 def test_each_confirms_for_themselves_and_the_second_completes_it():
-    started = a_session(a_plan(), datetime.now(timezone.utc) - timedelta(hours=1))
+    started = a_session(a_plan(), datetime.now(UTC) - timedelta(hours=1))
     uow = pair_uow(started)
     once = handlers.confirm_held(TENANT, "s-1", ADA, uow, ORGANIZER)
     assert once.confirmations == ("ada",) and once.status == "scheduled" and uow.published == [] and uow.committed
@@ -135,7 +132,7 @@ def test_each_confirms_for_themselves_and_the_second_completes_it():
 
 
 def test_an_organizer_confirms_for_both_but_not_before_it_starts():
-    uow = pair_uow(a_session(a_plan(), datetime.now(timezone.utc) - timedelta(hours=1)))
+    uow = pair_uow(a_session(a_plan(), datetime.now(UTC) - timedelta(hours=1)))
     assert handlers.confirm_held(TENANT, "s-1", AS_ORGANIZER, uow, ORGANIZER).completion == "confirmed"
     ahead = pair_uow(a_session(a_plan(), next_weekday(10)))
     with pytest.raises(Conflict, match="started"):
@@ -144,7 +141,7 @@ def test_an_organizer_confirms_for_both_but_not_before_it_starts():
 
 
 def test_a_no_show_is_stored_and_withdraws_the_session_from_calendars():
-    uow = pair_uow(a_session(a_plan(), datetime.now(timezone.utc) - timedelta(hours=1)))
+    uow = pair_uow(a_session(a_plan(), datetime.now(UTC) - timedelta(hours=1)))
     missed = handlers.report_no_show(TENANT, "s-1", "never came", LINUS, uow, ORGANIZER)
     assert uow.sessions.get(TENANT, "s-1").status == missed.status == "no_show"
     assert uow.published_types() == [contracts.SESSION_CANCELLED_V1]
@@ -157,7 +154,7 @@ def test_a_no_show_is_stored_and_withdraws_the_session_from_calendars():
 
 def test_cancelling_the_future_calls_off_only_what_is_ahead_within_the_callers_transaction():
     plan = a_plan()
-    past = a_session(plan, datetime.now(timezone.utc) - timedelta(days=1), session_id="s-0")
+    past = a_session(plan, datetime.now(UTC) - timedelta(days=1), session_id="s-0")
     ahead = a_session(plan, next_weekday(10))
     uow = pair_uow(past, ahead)
     with uow:

@@ -2,8 +2,15 @@
 
 from datetime import timedelta
 
-from scheduling.availability import Cadence, WorkingHours, earliest_common_slot, free_time, series, working_intervals
-from scheduling.availability import intervals
+from scheduling.availability import (
+    Cadence,
+    WorkingHours,
+    earliest_common_slot,
+    free_time,
+    intervals,
+    series,
+    working_intervals,
+)
 from tests.unit.scheduling.support import local, span, utc
 
 WEEKDAYS = (1, 2, 3, 4, 5)

@@ -9,7 +9,7 @@ import icalendar
 
 from scheduling.calendars.entries import CalendarEntry, EntryStatus, Participant
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 NOW = dt.datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 

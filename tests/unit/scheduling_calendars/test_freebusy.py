@@ -4,7 +4,7 @@ import pytest
 
 from scheduling.calendars.freebusy import FreeBusyError, busy_periods
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def reply(*lines: str) -> bytes:

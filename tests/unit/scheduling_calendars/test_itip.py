@@ -1,8 +1,7 @@
 import icalendar
 import pytest
 
-from scheduling.calendars.itip import (CANCEL_CONTENT_TYPE, REQUEST_CONTENT_TYPE, NotCancelled, cancellation,
-                                       invitation)
+from scheduling.calendars.itip import CANCEL_CONTENT_TYPE, REQUEST_CONTENT_TYPE, NotCancelled, cancellation, invitation
 from tests.unit.scheduling_calendars.support import NOW, emails, make_entry, only_event, physical_lines
 
 

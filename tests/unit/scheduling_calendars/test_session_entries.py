@@ -6,7 +6,7 @@ from scheduling.calendar_entries import entry_for_session
 from scheduling.calendars import itip
 from scheduling.calendars.entries import EntryStatus, Participant
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 MENTEE = {"name": "Ada Lovelace", "email": "ada@acme.example"}
 MENTOR = {"name": "Grace Hopper", "email": "grace@acme.example"}
 

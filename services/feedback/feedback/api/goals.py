@@ -4,17 +4,15 @@ The pair's two people and the organizers see and change them."""
 
 from flask.views import MethodView
 
-from mentoring_shared.web.acting import EVERYONE, acting, tenant
-from mentoring_shared.web.auth import requires_role
-from mentoring_shared.web.blueprint import Blueprint
-from mentoring_shared.web.current import current_runtime, unit_of_work
-
 from feedback import orm
 from feedback.handlers import goals as handlers
 from feedback.repositories.goals import GoalsRepository
 from feedback.repositories.pairs import PairsRepository
 from feedback.schemas import goals as schemas
-
+from mentoring_shared.web.acting import EVERYONE, acting, tenant
+from mentoring_shared.web.auth import requires_role
+from mentoring_shared.web.blueprint import Blueprint
+from mentoring_shared.web.current import current_runtime, unit_of_work
 
 blueprint = Blueprint("goals", __name__, url_prefix="/v1", description="Goals, milestones and check-ins of a pair.")
 

@@ -3,19 +3,17 @@ who act on it; /v1/programs/{id}/health-rules: a program's own thresholds."""
 
 from flask.views import MethodView
 
+from feedback.handlers import health_rules
+from feedback.repositories.pairs import PairsRepository
+from feedback.repositories.programs import ProgramsRepository
+from feedback.schemas import goals as schemas
+from feedback.schemas.health_rules import HealthRulesInSchema, ProgramHealthRulesSchema
 from mentoring_shared.errors import NotFound
 from mentoring_shared.web.acting import ORGANIZERS, tenant
 from mentoring_shared.web.auth import current_principal, requires_role
 from mentoring_shared.web.blueprint import Blueprint
 from mentoring_shared.web.current import current_runtime, unit_of_work
 from mentoring_shared.web.pagination import page
-
-from feedback.handlers import health_rules
-from feedback.repositories.pairs import PairsRepository
-from feedback.repositories.programs import ProgramsRepository
-from feedback.schemas import goals as schemas
-from feedback.schemas.health_rules import HealthRulesInSchema, ProgramHealthRulesSchema
-
 
 blueprint = Blueprint("pairs", __name__, url_prefix="/v1", description="Pair health, and the rules that judge it.")
 

@@ -1,21 +1,19 @@
 """/v1/cohorts/{id}/report, /v1/programs/{id}/report and /v1/report: program health for
 organizers, as JSON or CSV. No figure rests on fewer respondents than the privacy threshold."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
+import marshmallow as ma
 from flask import Response
 from flask.views import MethodView
-import marshmallow as ma
 
+from feedback.reports.csv_export import report_csv
+from feedback.reports.report import cohort_report, program_report, tenant_report
 from mentoring_shared.errors import NotFound
 from mentoring_shared.web.acting import ORGANIZERS, tenant
 from mentoring_shared.web.auth import requires_role
 from mentoring_shared.web.blueprint import Blueprint
 from mentoring_shared.web.current import current_runtime
-
-from feedback.reports.csv_export import report_csv
-from feedback.reports.report import cohort_report, program_report, tenant_report
-
 
 blueprint = Blueprint("reports", __name__, url_prefix="/v1",
                       description="Program reports: participation, sessions, feedback, NPS, goals, pairs at risk.")
@@ -28,7 +26,7 @@ class ReportQuerySchema(ma.Schema):
 
 def _render(build, what: str, args):
     with current_runtime().sessions() as db:
-        report = build(db, datetime.now(timezone.utc))
+        report = build(db, datetime.now(UTC))
     if report is None:
         raise NotFound(f"no {what} with pairs in this tenant")
     if args["format"] == "csv":

@@ -3,17 +3,15 @@ organizers see requests and answers in their tenant (reports show only aggregate
 
 from flask.views import MethodView
 
+from feedback import orm
+from feedback.handlers import submissions as handlers
+from feedback.repositories.submissions import SubmissionsRepository
+from feedback.schemas import submissions as schemas
 from mentoring_shared.web.acting import EVERYONE, acting, listed_person, tenant
 from mentoring_shared.web.auth import requires_role
 from mentoring_shared.web.blueprint import Blueprint
 from mentoring_shared.web.current import current_runtime, service_settings, unit_of_work
 from mentoring_shared.web.pagination import page
-
-from feedback import orm
-from feedback.handlers import submissions as handlers
-from feedback.repositories.submissions import SubmissionsRepository
-from feedback.schemas import submissions as schemas
-
 
 blueprint = Blueprint("feedback", __name__, url_prefix="/v1", description="Feedback requests and answers.")
 

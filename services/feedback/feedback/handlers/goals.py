@@ -5,16 +5,15 @@ Reads take the repositories they read (on a read session); changes take feedback
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
-from mentoring_shared.actors import Actor
-from mentoring_shared.errors import NotFound
-from mentoring_shared.ids import new_id, new_ids
+from datetime import UTC, datetime
 
 from feedback.domain import goals as domain
 from feedback.repositories.goals import GoalsRepository
 from feedback.repositories.pairs import PairsRepository
 from feedback.unit_of_work import FeedbackUnitOfWork
+from mentoring_shared.actors import Actor
+from mentoring_shared.errors import NotFound
+from mentoring_shared.ids import new_id, new_ids
 
 
 def visible_pair(pairs: PairsRepository, tenant_id: str, match_id: str, actor: Actor) -> domain.Pair:
@@ -64,7 +63,7 @@ def set_goal(tenant_id: str, match_id: str, actor: Actor, body: dict, uow: Feedb
             pair, goal_id=new_id(), title=body["title"], description=body.get("description"),
             target_date=body["target_date"], milestone_ids=new_ids(),
             milestone_titles=[milestone["title"] for milestone in body.get("milestones", [])],
-            now=datetime.now(timezone.utc))
+            now=datetime.now(UTC))
         uow.goals.add_goal(goal, milestones)
         uow.commit()
     return {**vars(goal), "milestones": milestones}
@@ -73,7 +72,7 @@ def set_goal(tenant_id: str, match_id: str, actor: Actor, body: dict, uow: Feedb
 def change_goal(tenant_id: str, goal_id: str, actor: Actor, changes: dict, uow: FeedbackUnitOfWork) -> dict:
     with uow:
         goal, pair = _goal_and_pair(uow.pairs, uow.goals, tenant_id, goal_id, actor, for_update=True)
-        changed = domain.update_goal(pair, goal, changes, datetime.now(timezone.utc))
+        changed = domain.update_goal(pair, goal, changes, datetime.now(UTC))
         uow.goals.save_goal(changed)
         milestones = uow.goals.milestones_of_goals(tenant_id, [goal.id])[goal.id]
         uow.commit()
@@ -95,7 +94,7 @@ def reach_milestone(tenant_id: str, milestone_id: str, actor: Actor,
     with uow:
         milestone = uow.goals.milestone(tenant_id, milestone_id, for_update=True)
         pair = _pair_of(uow.pairs, milestone, "milestone", milestone_id, actor)
-        reached, events = domain.reach_milestone(pair, milestone, datetime.now(timezone.utc))
+        reached, events = domain.reach_milestone(pair, milestone, datetime.now(UTC))
         uow.goals.save_milestone(reached)
         uow.publish(events)
         uow.commit()
@@ -113,7 +112,7 @@ def complete_check_in(tenant_id: str, check_in_id: str, actor: Actor, note: str 
     with uow:
         check_in = uow.goals.check_in(tenant_id, check_in_id, for_update=True)
         _pair_of(uow.pairs, check_in, "check-in", check_in_id, actor)
-        completed = domain.complete_check_in(check_in, note, datetime.now(timezone.utc))
+        completed = domain.complete_check_in(check_in, note, datetime.now(UTC))
         uow.goals.save_check_in(completed)
         uow.commit()
     return completed

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
-
-from mentoring_shared.errors import InvalidField, NotFound
 
 from feedback.health import HealthRules, InvalidRule
 from feedback.repositories.programs import ProgramsRepository
 from feedback.unit_of_work import FeedbackUnitOfWork
+from mentoring_shared.errors import InvalidField, NotFound
 
 
 def _program_rules(program_id: str, overrides: dict[str, Any]) -> dict[str, Any]:
@@ -37,6 +36,6 @@ def set_program_health_rules(tenant_id: str, program_id: str, overrides: dict[st
         raise InvalidField(f"overrides.{error.setting}", str(error)) from None
     with uow:
         _require_program(uow.programs, tenant_id, program_id)
-        uow.programs.set_health_overrides(tenant_id, program_id, overrides, datetime.now(timezone.utc), by)
+        uow.programs.set_health_overrides(tenant_id, program_id, overrides, datetime.now(UTC), by)
         uow.commit()
     return _program_rules(program_id, overrides)

@@ -3,16 +3,15 @@ confirmed, and an exit survey to both sides when it ends."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-
-from mentoring_shared.contracts import matching
-from mentoring_shared.ids import new_id, new_ids
-from mentoring_shared.messaging.envelope import Envelope
+from datetime import UTC, datetime, timedelta
 
 from feedback.domain.goals import CheckIn
 from feedback.domain.submissions import requests_for_pair
 from feedback.handlers.feedback_requests import ask_those_present
 from feedback.unit_of_work import FeedbackUnitOfWork
+from mentoring_shared.contracts import matching
+from mentoring_shared.ids import new_id, new_ids
+from mentoring_shared.messaging.envelope import Envelope
 
 CHECK_INS = ((30, "1 month"), (91, "3 months"))
 
@@ -37,6 +36,6 @@ def matching_event_handlers(answer_within: timedelta) -> dict:
         ask_those_present(uow, event.tenant_id, requests_for_pair(
             ids=new_ids(), tenant_id=event.tenant_id, kind="exit", match_id=data["match_id"], session_id=None,
             cohort_id=data["cohort_id"], program_id=data["program_id"], mentee_id=data["mentee_id"],
-            mentor_id=data["mentor_id"], now=datetime.now(timezone.utc), answer_within=answer_within))
+            mentor_id=data["mentor_id"], now=datetime.now(UTC), answer_within=answer_within))
 
     return {matching.MATCH_CONFIRMED_V1: match_confirmed, matching.MATCH_ENDED_V1: match_ended}

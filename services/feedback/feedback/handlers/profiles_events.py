@@ -3,14 +3,13 @@ feedback (a leaver's open requests close; an erased person's answers are anonymi
 
 from __future__ import annotations
 
+from feedback import orm
+from feedback.domain.submissions import anonymize
+from feedback.unit_of_work import FeedbackUnitOfWork
 from mentoring_shared.contracts import profiles
 from mentoring_shared.ids import new_id
 from mentoring_shared.messaging.envelope import Envelope
 from mentoring_shared.people_replica import person_upserted_handler
-
-from feedback import orm
-from feedback.domain.submissions import anonymize
-from feedback.unit_of_work import FeedbackUnitOfWork
 
 
 def profiles_event_handlers() -> dict:

@@ -3,15 +3,14 @@ completed session."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-
-from mentoring_shared.contracts import scheduling
-from mentoring_shared.ids import new_ids
-from mentoring_shared.messaging.envelope import Envelope
+from datetime import UTC, datetime, timedelta
 
 from feedback.domain.submissions import requests_for_pair
 from feedback.handlers.feedback_requests import ask_those_present
 from feedback.unit_of_work import FeedbackUnitOfWork
+from mentoring_shared.contracts import scheduling
+from mentoring_shared.ids import new_ids
+from mentoring_shared.messaging.envelope import Envelope
 
 
 def scheduling_event_handlers(answer_within: timedelta) -> dict:
@@ -30,7 +29,7 @@ def scheduling_event_handlers(answer_within: timedelta) -> dict:
             ask_those_present(uow, event.tenant_id, requests_for_pair(
                 ids=new_ids(), tenant_id=event.tenant_id, kind="session", match_id=data["mentorship_id"],
                 session_id=data["session_id"], cohort_id=data["cohort_id"], program_id=data["program_id"],
-                mentee_id=data["mentee_id"], mentor_id=data["mentor_id"], now=datetime.now(timezone.utc),
+                mentee_id=data["mentee_id"], mentor_id=data["mentor_id"], now=datetime.now(UTC),
                 answer_within=answer_within))
 
     return {event_type: session_changed for event_type in (

@@ -5,9 +5,9 @@ The service's queries produce the counts for the rules' windows (cancellations w
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable, Sequence
 
 import numpy as np
 

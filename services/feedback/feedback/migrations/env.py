@@ -1,5 +1,4 @@
-from mentoring_shared.db.migrations import run_env
-
 from feedback.orm import metadata
+from mentoring_shared.db.migrations import run_env
 
 run_env(metadata)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session as DbSession
 
-from mentoring_shared.db.records import RecordMapping
-
 from feedback import orm
 from feedback.domain.goals import CheckIn, Goal, Milestone
+from mentoring_shared.db.records import RecordMapping
 
 _GOALS = RecordMapping(Goal, "goal_id")
 _MILESTONES = RecordMapping(Milestone, "milestone_id")

@@ -7,9 +7,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
 
-from mentoring_shared.db.replica import NewerSnapshotUpsert
-
 from feedback import orm
+from mentoring_shared.db.replica import NewerSnapshotUpsert
 
 _SNAPSHOTS = NewerSnapshotUpsert(orm.sessions, ["session_id"])
 

@@ -4,18 +4,18 @@ chore reads to judge them (the facts of every active pair) and the verdicts it s
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session as DbSession
-
-from mentoring_shared.db.dialects import dialect_insert
 
 from feedback import orm
 from feedback.domain.goals import Pair
 from feedback.health import HealthRules, PairFacts
 from feedback.health.facts import RATINGS_KEPT
+from mentoring_shared.db.dialects import dialect_insert
 
 _PAIR_FIELDS = ("match_id", "tenant_id", "cohort_id", "program_id", "mentee_id", "mentor_id", "status")
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
+from feedback import orm
 from mentoring_shared.contracts.profiles import PERSON_ERASED_V1
 from mentoring_shared.messaging.envelope import Envelope
 from mentoring_shared.people_replica import GONE_STATUSES, is_stale_person_event, people_replica_handlers
-
-from feedback import orm
 
 _REPLICA = people_replica_handlers(orm.people)
 

@@ -9,10 +9,9 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session as DbSession
 
+from feedback import orm
 from mentoring_shared.db.dialects import dialect_insert
 from mentoring_shared.db.replica import NewerSnapshotUpsert
-
-from feedback import orm
 
 _SNAPSHOTS = NewerSnapshotUpsert(orm.programs, ["tenant_id", "program_id"])
 

@@ -7,12 +7,10 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session as DbSession
 
-from mentoring_shared.db.bulk import insert_many
-from mentoring_shared.db.records import RecordMapping
-
 from feedback import orm
 from feedback.domain.submissions import OPEN, Feedback, FeedbackRequest
-
+from mentoring_shared.db.bulk import insert_many
+from mentoring_shared.db.records import RecordMapping
 
 _REQUESTS = RecordMapping(FeedbackRequest, "request_id")
 _FEEDBACK = RecordMapping(Feedback, "feedback_id", sequences=("goal_progress",))

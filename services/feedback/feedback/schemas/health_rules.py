@@ -4,9 +4,8 @@ from dataclasses import fields
 
 import marshmallow as ma
 
-from mentoring_shared.web.fields import WholeNumber
-
 from feedback.health import HealthRules
+from mentoring_shared.web.fields import WholeNumber
 
 
 def _field(field) -> ma.fields.Field:

@@ -2,10 +2,9 @@
 
 import marshmallow as ma
 
-from mentoring_shared.people_replica import ReplicaPersonSchema
-
 from feedback.schemas.goals import CheckInSchema, GoalSchema, PairSchema
 from feedback.schemas.submissions import FeedbackSchema, RequestSchema
+from mentoring_shared.people_replica import ReplicaPersonSchema
 
 
 class ExportedPairSchema(PairSchema):

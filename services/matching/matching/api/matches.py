@@ -5,18 +5,17 @@ from dataclasses import replace
 
 from flask.views import MethodView
 
+from matching import orm
+from matching.domain.matches import Match
+from matching.handlers import matches as match_handlers
+from matching.handlers import self_match as handlers
+from matching.schemas import matches as schemas
 from mentoring_shared.errors import InvalidField, NotFound
 from mentoring_shared.web.acting import EVERYONE, ORGANIZERS, acting, listed_person, tenant
 from mentoring_shared.web.auth import requires_role
 from mentoring_shared.web.blueprint import Blueprint
 from mentoring_shared.web.current import service_settings, unit_of_work
 from mentoring_shared.web.pagination import page
-
-from matching import orm
-from matching.handlers import matches as match_handlers
-from matching.handlers import self_match as handlers
-from matching.domain.matches import Match
-from matching.schemas import matches as schemas
 
 blueprint = Blueprint("matches", __name__, url_prefix="/v1",
                       description="Matches, mentees' requests to mentors, suggestions and rematch.")

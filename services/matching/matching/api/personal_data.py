@@ -1,9 +1,8 @@
 """/v1/people/{id}/export: what matching holds about a person (their right of access)."""
 
-from mentoring_shared.web.person_export import person_export_blueprint
-
 from matching.repositories.personal_data import export_person
 from matching.schemas.personal_data import MatchingPersonExportSchema
+from mentoring_shared.web.person_export import person_export_blueprint
 
 blueprint = person_export_blueprint(
     "matching", MatchingPersonExportSchema, export_person,

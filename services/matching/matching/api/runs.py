@@ -2,16 +2,15 @@
 
 from flask.views import MethodView
 
+from matching.handlers import runs as handlers
+from matching.repositories.runs import RunsRepository
+from matching.schemas import runs as schemas
 from mentoring_shared.errors import NotFound
 from mentoring_shared.web.acting import ORGANIZERS, tenant
 from mentoring_shared.web.auth import current_principal, requires_role
 from mentoring_shared.web.blueprint import Blueprint
 from mentoring_shared.web.current import unit_of_work
 from mentoring_shared.web.pagination import PageArgs, page
-
-from matching.handlers import runs as handlers
-from matching.repositories.runs import RunsRepository
-from matching.schemas import runs as schemas
 
 blueprint = Blueprint("matching_runs", __name__, url_prefix="/v1",
                       description="Whole-cohort matching: a proposal to review, pins and forbids, approval.")

@@ -6,11 +6,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from matching.engine.model import SCORE_SCALE
 from mentoring_shared.contracts import matching as contracts
 from mentoring_shared.domain_events import DomainEvent
 from mentoring_shared.errors import Conflict
-
-from matching.engine.model import SCORE_SCALE
 
 TOP_FACTORS_IN_EVENTS = 3
 

@@ -7,11 +7,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from matching.domain.matches import Match, confirm_match, event_factors, public_score
 from mentoring_shared.contracts import matching as contracts
 from mentoring_shared.domain_events import DomainEvent
 from mentoring_shared.errors import Conflict
-
-from matching.domain.matches import Match, confirm_match, event_factors, public_score
 
 OPEN = "pending"
 

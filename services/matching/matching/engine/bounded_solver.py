@@ -13,14 +13,24 @@ from __future__ import annotations
 import numpy as np
 
 from matching.engine.bounded_pricing import RowScores, TakenOut, is_member, price_summarized
-from matching.engine.candidates import top_in_rows, top_per_group, grow_to_full_cardinality, sorted_unique
+from matching.engine.candidates import grow_to_full_cardinality, sorted_unique, top_in_rows, top_per_group
 from matching.engine.potentials import CohortFlow, check_feasible, shortest_path_potentials
 from matching.engine.prepared_cohort import return_freed_memory
 from matching.engine.score_summary import ScoreSummary, decode, is_binned
-from matching.engine.solver import (MAX_ROUNDS, MENTEE_TOP, MENTOR_TOP, PRICED_PER_MENTEE, PRICING_SLACK,
-                                    PRUNE_ABOVE, PRUNE_ROUNDS, Assignment, OptimalityProof, empty_assignment,
-                                    pair_bonus, solve_flow)
-
+from matching.engine.solver import (
+    MAX_ROUNDS,
+    MENTEE_TOP,
+    MENTOR_TOP,
+    PRICED_PER_MENTEE,
+    PRICING_SLACK,
+    PRUNE_ABOVE,
+    PRUNE_ROUNDS,
+    Assignment,
+    OptimalityProof,
+    empty_assignment,
+    pair_bonus,
+    solve_flow,
+)
 
 _RESCORE_AT_ONCE = 256   # mentees scored again per step of the cardinality growth
 _PAIRS_PER_CHUNK = 1 << 20  # kept pairs selected from at a time

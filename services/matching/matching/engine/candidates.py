@@ -5,7 +5,7 @@ equal scores does not send every mentee to the same few mentors."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 from ortools.graph.python import max_flow

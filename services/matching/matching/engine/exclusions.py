@@ -7,7 +7,7 @@ language and working-time rules depend only on each side's signature, so they ar
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 

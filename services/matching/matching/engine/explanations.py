@@ -7,8 +7,8 @@ prepared cohort: preparing it, the text model above all, is most of the cost."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 import numpy as np
 

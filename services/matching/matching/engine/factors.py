@@ -4,7 +4,7 @@ same way whether the whole cohort is scored or one pair is explained."""
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 

@@ -3,9 +3,9 @@ service from its read model (or by the benchmark's generator); the engine never 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Mapping
 
 # Scores are integers 0..SCORE_SCALE (shown to people as 0.000..1.000), so a whole cohort's score
 # matrix fits in int16 and the flow solver works on exact integers.

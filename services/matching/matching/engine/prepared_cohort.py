@@ -9,15 +9,22 @@ from __future__ import annotations
 import ctypes
 import gc
 from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property, partial
-from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
 from matching.engine import factors
-from matching.engine.exclusions import (LANGUAGE, NO_SHARED_WORKING_TIME, RULES, PairList, language_table,
-                                        sparse_exclusions, too_little_working_time)
+from matching.engine.exclusions import (
+    LANGUAGE,
+    NO_SHARED_WORKING_TIME,
+    RULES,
+    PairList,
+    language_table,
+    sparse_exclusions,
+    too_little_working_time,
+)
 from matching.engine.model import MatchingProblem, Participant
 from matching.engine.signature_tables import SignatureTable, signature_table
 from matching.engine.skill_tags import SkillTags, skill_points, skill_tags, wanted_tags

@@ -4,14 +4,14 @@ each pair's explanation, the score distribution and every unmatched mentee with 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
+from matching.engine.bounded_solver import solve_summarized
 from matching.engine.explanations import PairExplanation, exclusion_summaries, explain_pair, explain_pairs
 from matching.engine.model import EXCLUDED, SCORE_SCALE, MatchingProblem
-from matching.engine.bounded_solver import solve_summarized
 from matching.engine.prepared_cohort import garbage_collection_paused, prepare_cohort
 from matching.engine.scoring import RowScorer, score_one_mentee, score_pairs, summarize_prepared
 from matching.engine.solver import OptimalityProof, solve_cohort

@@ -16,9 +16,9 @@ repeat a pair's score exactly."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import scipy.sparse as sp
@@ -26,8 +26,12 @@ import scipy.sparse as sp
 from matching.engine.exclusions import SPARSE_RULES, too_little_working_time
 from matching.engine.factors import FULL_POINTS, TAGS_FOR_FULL_MATCH, working_hours_overlap
 from matching.engine.model import EXCLUDED, SCORE_SCALE, MatchingProblem
-from matching.engine.prepared_cohort import (PreparedCohort, garbage_collection_paused, prepare_cohort,
-                                             return_freed_memory)
+from matching.engine.prepared_cohort import (
+    PreparedCohort,
+    garbage_collection_paused,
+    prepare_cohort,
+    return_freed_memory,
+)
 from matching.engine.score_summary import KEPT_PER_MENTEE, ScoreSummary, SummaryBuilder, without_inactive
 
 # Far below any score: a pair a table rule excludes stays negative whatever its other factors add.

@@ -5,8 +5,9 @@ computed once per pair of distinct signatures, and a pair's value is gathered by
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Hashable, Sequence, TypeVar
+from typing import TypeVar
 
 import numpy as np
 

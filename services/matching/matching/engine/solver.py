@@ -15,8 +15,8 @@ the proof returned with the assignment. Participants with no slots take no part 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import numpy as np
 from ortools.graph.python import min_cost_flow

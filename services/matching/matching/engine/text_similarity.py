@@ -11,8 +11,8 @@ titles, skills and interests), so a block of mentees is one sparse-by-dense prod
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 import scipy.sparse as sp

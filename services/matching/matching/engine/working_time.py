@@ -9,9 +9,9 @@ is Sunday evening UTC) wraps around to the other end of it: the week repeats."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Sequence
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -37,7 +37,7 @@ class WeeklyWindow:
 def week_start(reference_date: date) -> datetime:
     """Monday 00:00 UTC of the ISO week that holds `reference_date`."""
     monday = reference_date - timedelta(days=reference_date.isoweekday() - 1)
-    return datetime.combine(monday, time(0), tzinfo=timezone.utc)
+    return datetime.combine(monday, time(0), tzinfo=UTC)
 
 
 def _clock(value: str) -> tuple[int, int]:

@@ -6,10 +6,9 @@ A verdict older than the one recorded (by its `version`) is ignored."""
 
 from __future__ import annotations
 
+from matching.unit_of_work import MatchingUnitOfWork
 from mentoring_shared.contracts import feedback as contracts
 from mentoring_shared.messaging.envelope import Envelope
-
-from matching.unit_of_work import MatchingUnitOfWork
 
 
 def feedback_event_handlers() -> dict:

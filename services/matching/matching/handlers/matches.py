@@ -4,11 +4,7 @@ every other pair stays as it is."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
-
-from mentoring_shared.actors import Actor
-from mentoring_shared.errors import ApplicationError, NotFound
-from mentoring_shared.ids import new_id
+from datetime import UTC, datetime, timedelta
 
 from matching import metrics
 from matching.cohort_inputs import load_cohort_inputs
@@ -17,6 +13,10 @@ from matching.domain.matches import Match, end_match
 from matching.engine.runner import suggest_mentors
 from matching.handlers.self_match import OPEN_COHORT_STATUSES
 from matching.unit_of_work import MatchingUnitOfWork
+from mentoring_shared.actors import Actor
+from mentoring_shared.errors import ApplicationError, NotFound
+from mentoring_shared.ids import new_id
+
 
 def end_match_on_request(tenant_id: str, match_id: str, reason: str, note: str | None, rematch: bool, actor: Actor,
                          time_to_live: timedelta, uow: MatchingUnitOfWork) -> tuple[Match, requests.MatchRequest | None]:
@@ -27,7 +27,7 @@ def end_match_on_request(tenant_id: str, match_id: str, reason: str, note: str |
         if not actor.organizer:
             actor.require("mentee or mentor", match.mentee_id, match.mentor_id)
             reason = "asked"  # other reasons are the organizers' or the platform's to give
-        ended, events = end_match(match, reason, note, datetime.now(timezone.utc))
+        ended, events = end_match(match, reason, note, datetime.now(UTC))
         uow.matches.save(ended)
         uow.publish(events)
         proposal = propose_rematch(uow, ended, time_to_live) if rematch else None
@@ -45,7 +45,7 @@ def propose_rematch(uow: MatchingUnitOfWork, ended: Match, time_to_live: timedel
         return None
     if inputs.cohort.status not in OPEN_COHORT_STATUSES or inputs.mentee(ended.mentee_id) is None:
         return None
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     asked = {r.mentor_id for r in uow.match_requests.open_of(ended.tenant_id, ended.mentee_id, now)
              if r.mentee_id == ended.mentee_id}
     problem = replace(inputs.problem, forbidden_pairs=frozenset((ended.mentee_id, mentor) for mentor in asked))

@@ -6,11 +6,7 @@ events consumers may have seen, behind newer ones."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-
-from mentoring_shared.contracts import profiles as contracts
-from mentoring_shared.messaging.envelope import Envelope
-from mentoring_shared.people_replica import person_upserted_handler
+from datetime import UTC, datetime, timedelta
 
 from matching import orm
 from matching.domain import requests
@@ -19,6 +15,9 @@ from matching.engine.exclusions import in_one_reporting_line
 from matching.handlers.matches import propose_rematch
 from matching.repositories.people import PROFILE_UPSERT
 from matching.unit_of_work import MatchingUnitOfWork
+from mentoring_shared.contracts import profiles as contracts
+from mentoring_shared.messaging.envelope import Envelope
+from mentoring_shared.people_replica import person_upserted_handler
 
 # The snapshot's mentoring attributes, kept as the profile JSON (the rest are columns or not needed).
 PROFILE_FIELDS = ("title", "time_zone", "location", "languages", "seniority_band", "skills", "interests", "goals",
@@ -119,7 +118,7 @@ def _end_pairs_of(uow: MatchingUnitOfWork, tenant_id: str, person_id: str, reaso
     for match in uow.matches.of_person(tenant_id, person_id, active_only=True, for_update=True):
         if cohort_id is None or match.cohort_id == cohort_id:
             _end(uow, match, reason, note, time_to_live if match.mentor_id == person_id else None)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for request in uow.match_requests.open_of(tenant_id, person_id, now):
         if cohort_id is None or request.cohort_id == cohort_id:
             uow.match_requests.save(requests.cancel(request, note or reason, now))
@@ -128,7 +127,7 @@ def _end_pairs_of(uow: MatchingUnitOfWork, tenant_id: str, person_id: str, reaso
 def _end(uow: MatchingUnitOfWork, match, reason: str, note: str | None,
          rematch_time_to_live: timedelta | None) -> None:
     """End one pair; with a time to live, propose a new mentor to its mentee."""
-    ended, events = end_match(match, reason, note, datetime.now(timezone.utc))
+    ended, events = end_match(match, reason, note, datetime.now(UTC))
     uow.matches.save(ended)
     uow.publish(events)
     if rematch_time_to_live is not None:

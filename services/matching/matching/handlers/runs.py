@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
-
-from mentoring_shared.errors import Conflict, InvalidField, NotFound
-from mentoring_shared.ids import new_id
 
 from matching import metrics
 from matching.cohort_inputs import CohortInputs, load_cohort_inputs
@@ -19,6 +16,8 @@ from matching.engine.model import SCORE_SCALE
 from matching.engine.runner import PinRejected, RunOutcome, run_matching
 from matching.repositories.runs import RunsRepository
 from matching.unit_of_work import MatchingUnitOfWork
+from mentoring_shared.errors import Conflict, InvalidField, NotFound
+from mentoring_shared.ids import new_id
 
 RUNNABLE_STATUS = "matching"
 
@@ -46,7 +45,7 @@ def start_run(tenant_id: str, cohort_id: str, decisions: dict[str, Any], created
     run = domain.MatchingRun(
         id=new_id(), tenant_id=tenant_id, cohort_id=cohort_id, program_id=inputs.program.program_id,
         status="proposed", fingerprint=_fingerprint(inputs.digests), created_by=created_by,
-        created_at=datetime.now(timezone.utc),
+        created_at=datetime.now(UTC),
         inputs={"cohort_version": inputs.cohort.version, "program_version": inputs.program.version,
                 "program_type": inputs.program.type, "weights": inputs.program.matching_weights,
                 "participants": list(inputs.participants), "digests": inputs.digests,
@@ -71,7 +70,7 @@ def approve_run(tenant_id: str, run_id: str, approved_by: str, uow: MatchingUnit
             raise NotFound(f"no matching run {run_id} in this tenant")
         inputs = load_cohort_inputs(uow, tenant_id, run.cohort_id)
         _check_runnable(inputs)
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         approved = domain.approve(run, inputs.digests, approved_by, now)
         matches, events = [], []
         for pair in uow.runs.pairs(run.id):

@@ -4,11 +4,7 @@ the request expires. Capacity is checked when the mentor accepts."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
-
-from mentoring_shared.actors import Actor
-from mentoring_shared.errors import Conflict, InvalidField, NotFound
-from mentoring_shared.ids import new_id
+from datetime import UTC, datetime, timedelta
 
 from matching import metrics
 from matching.capacity import mentee_slots_left, mentor_slots_left
@@ -18,12 +14,15 @@ from matching.engine.explanations import explain_pair
 from matching.engine.runner import Suggestion, suggest_mentors
 from matching.repositories.match_requests import MatchRequestsRepository
 from matching.unit_of_work import MatchingRepositories, MatchingUnitOfWork
+from mentoring_shared.actors import Actor
+from mentoring_shared.errors import Conflict, InvalidField, NotFound
+from mentoring_shared.ids import new_id
 
 OPEN_COHORT_STATUSES = ("matching", "active")
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _open_cohort_inputs(repositories: MatchingRepositories | MatchingUnitOfWork, tenant_id: str,

@@ -9,10 +9,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from matching import orm
 from mentoring_shared.db.replica import NewerSnapshotUpsert
 from mentoring_shared.event_order import held_version, is_stale
-
-from matching import orm
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from matching import orm
 from mentoring_shared.db.dialects import dialect_insert
 from mentoring_shared.db.replica import NewerSnapshotUpsert
-
-from matching import orm
 
 # A withdrawn or erased participant's goals and preferences are no longer needed: keep none of them.
 NOTHING_PERSONAL = {"goals": [], "goals_text": None,

@@ -7,11 +7,10 @@ from datetime import datetime
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from mentoring_shared.db.records import RecordMapping
-
 from matching import orm
 from matching.domain.requests import OPEN, MatchRequest
 from matching.repositories.scrubbing import scrub_pairs_naming
+from mentoring_shared.db.records import RecordMapping
 
 _REQUESTS = RecordMapping(MatchRequest, "request_id", sequences=("factors",))
 

@@ -7,12 +7,11 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from mentoring_shared.db.bulk import insert_many
-from mentoring_shared.db.records import RecordMapping
-
 from matching import orm
 from matching.domain.matches import Match
 from matching.repositories.scrubbing import scrub_pairs_naming
+from mentoring_shared.db.bulk import insert_many
+from mentoring_shared.db.records import RecordMapping
 
 _MATCHES = RecordMapping(Match, "match_id", sequences=("factors", "health_reasons"))
 

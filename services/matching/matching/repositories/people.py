@@ -3,18 +3,18 @@ and beside it each person's mentoring profile (`person_profiles`), both kept fro
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from matching import orm
 from mentoring_shared.db.replica import NewerSnapshotUpsert
 from mentoring_shared.messaging.envelope import Envelope
 from mentoring_shared.people_replica import ERASED_STATUS, is_stale_person_event, person_erased_handler
-
-from matching import orm
 
 
 @dataclass(frozen=True)

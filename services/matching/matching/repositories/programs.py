@@ -8,9 +8,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mentoring_shared.db.replica import NewerSnapshotUpsert
-
 from matching import orm
+from mentoring_shared.db.replica import NewerSnapshotUpsert
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,11 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from mentoring_shared.db.bulk import insert_many
-from mentoring_shared.db.records import RecordMapping
-
 from matching import orm
 from matching.domain.runs import MatchingRun
 from matching.repositories.scrubbing import scrubbed
+from mentoring_shared.db.bulk import insert_many
+from mentoring_shared.db.records import RecordMapping
 
 _RUNS = RecordMapping(MatchingRun, "run_id")
 

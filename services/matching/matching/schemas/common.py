@@ -2,9 +2,8 @@
 
 import marshmallow as ma
 
-from mentoring_shared.web.input_guards import ID_PATTERN
-
 from matching.domain.matches import public_score
+from mentoring_shared.web.input_guards import ID_PATTERN
 
 PersonId = lambda **kwargs: ma.fields.String(validate=ma.validate.Regexp(f"^{ID_PATTERN}$"), **kwargs)  # noqa: E731
 

@@ -1,14 +1,13 @@
 """Matches, mentees' requests and suggestions."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import marshmallow as ma
 
-from mentoring_shared.web.fields import WholeNumber
-from mentoring_shared.contracts.matching import END_REASONS
-from mentoring_shared.web.pagination import PageArgs, page_schema
-
 from matching.schemas.common import FactorSchema, PersonId, score
+from mentoring_shared.contracts.matching import END_REASONS
+from mentoring_shared.web.fields import WholeNumber
+from mentoring_shared.web.pagination import PageArgs, page_schema
 
 # Reasons a person gives by hand; leavers, withdrawals, moves and closed cohorts end pairs by themselves.
 REASONS_GIVEN_BY_HAND = ("asked", "pair_at_risk")
@@ -59,7 +58,7 @@ class RequestSchema(ma.Schema):
     mentee_id = ma.fields.String(required=True)
     mentor_id = ma.fields.String(required=True)
     origin = ma.fields.String(required=True, metadata={"description": "self_match or rematch"})
-    status = ma.fields.Function(lambda request: request.status_at(datetime.now(timezone.utc)), required=True,
+    status = ma.fields.Function(lambda request: request.status_at(datetime.now(UTC)), required=True,
                                 metadata={"description": "pending, accepted, declined, cancelled or expired"})
     score = ma.fields.Function(lambda request: score(request.score), required=True)
     factors = ma.fields.List(ma.fields.Nested(FactorSchema), required=True)

@@ -2,11 +2,10 @@
 
 import marshmallow as ma
 
-from mentoring_shared.people_replica import ReplicaPersonSchema
-from mentoring_shared.web.fields import WholeNumber
-
 from matching.schemas.matches import MatchSchema, RequestSchema
 from matching.schemas.runs import RunPairSchema
+from mentoring_shared.people_replica import ReplicaPersonSchema
+from mentoring_shared.web.fields import WholeNumber
 
 
 class MatchingProfileSchema(ma.Schema):

@@ -2,10 +2,9 @@
 
 import marshmallow as ma
 
+from matching.schemas.common import FactorSchema, PairSchema, PersonId, score
 from mentoring_shared.web.fields import WholeNumber
 from mentoring_shared.web.pagination import page_schema
-
-from matching.schemas.common import FactorSchema, PairSchema, PersonId, score
 
 
 class StartRunSchema(ma.Schema):

@@ -10,7 +10,6 @@ from mentoring_shared.web.auth import requires_role
 from mentoring_shared.web.blueprint import Blueprint
 from mentoring_shared.web.current import unit_of_work
 from mentoring_shared.web.uploads import accepts_upload
-
 from profiles.handlers.hr_import import import_people
 from profiles.hr_import import PRESETS, ColumnMapping, InvalidColumnMapping
 from profiles.schemas.hr_import import ImportReportSchema, ImportRequestSchema

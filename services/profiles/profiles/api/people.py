@@ -8,13 +8,17 @@ from mentoring_shared.web.auth import requires_role
 from mentoring_shared.web.blueprint import Blueprint
 from mentoring_shared.web.current import current_runtime, unit_of_work
 from mentoring_shared.web.pagination import page
-
 from profiles.api import READERS
 from profiles.handlers import people as handlers
 from profiles.handlers import personal_data
 from profiles.repositories.people import PeopleFilter, PeopleRepository
-from profiles.schemas.people import (PeopleQueryArgs, PersonExportSchema, PersonPageSchema, PersonSchema,
-                                     PersonWriteSchema)
+from profiles.schemas.people import (
+    PeopleQueryArgs,
+    PersonExportSchema,
+    PersonPageSchema,
+    PersonSchema,
+    PersonWriteSchema,
+)
 
 # A machine client (`service`) may register people; changing or exporting one stays with
 # org_admin (HR systems that keep people in sync use SCIM, with its own per-tenant token).

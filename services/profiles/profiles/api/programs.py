@@ -8,7 +8,6 @@ from mentoring_shared.web.auth import requires_role
 from mentoring_shared.web.blueprint import Blueprint
 from mentoring_shared.web.current import current_runtime, unit_of_work
 from mentoring_shared.web.pagination import PageArgs, page
-
 from profiles.api import READERS
 from profiles.handlers import programs as handlers
 from profiles.repositories.cohorts import CohortsRepository

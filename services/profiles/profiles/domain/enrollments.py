@@ -9,7 +9,6 @@ from typing import Any
 from mentoring_shared.contracts import profiles as contracts
 from mentoring_shared.domain_events import DomainEvent
 from mentoring_shared.errors import Conflict, InvalidField
-
 from profiles.domain.cohorts import Cohort
 from profiles.domain.people import Person
 from profiles.domain.programs import ROLES_BY_TYPE, Program

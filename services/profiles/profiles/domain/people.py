@@ -10,7 +10,6 @@ from mentoring_shared.contracts import profiles as contracts
 from mentoring_shared.domain_events import DomainEvent
 from mentoring_shared.errors import Conflict, InvalidField
 from mentoring_shared.time_zones import is_iana_time_zone
-
 from profiles.domain.tags import normalized_tags
 
 STATUSES = ("active", "on_leave", "terminated")

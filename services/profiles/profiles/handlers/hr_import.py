@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Callable
+from datetime import UTC, datetime
 
 from mentoring_shared.errors import InvalidField
 from mentoring_shared.ids import new_id
-
 from profiles.domain import people as domain
 from profiles.hr_import import ColumnMapping, HrFileError, ImportPlan, RowError, parse_hr_file, plan_file
 from profiles.unit_of_work import ProfilesUnitOfWork
@@ -49,7 +48,7 @@ def import_people(tenant_id: str, data: bytes, mapping: ColumnMapping, dry_run: 
         plan = plan_file(parsed, existing, reserved_emails=uow.people.emails_without_employee_id(tenant_id))
         if dry_run or not plan.ok:
             return ImportReport.of(plan, dry_run, applied=False)
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         changes = plan.updates + plan.deactivations
         total, done = len(plan.creates) + len(changes), 0
         for chunk in _chunks(plan.creates):

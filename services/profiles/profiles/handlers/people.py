@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from mentoring_shared.errors import NotFound, PreconditionFailed
 from mentoring_shared.ids import new_id
-
 from profiles.domain import people as domain
 from profiles.unit_of_work import ProfilesUnitOfWork
 
@@ -19,7 +19,7 @@ AlongsideWrite = Callable[[ProfilesUnitOfWork, domain.Person], None]
 def register_person(tenant_id: str, attributes: dict[str, Any], uow: ProfilesUnitOfWork,
                     alongside: AlongsideWrite | None = None) -> domain.Person:
     person, events = domain.register_person(person_id=new_id(), tenant_id=tenant_id,
-                                            now=datetime.now(timezone.utc), **attributes)
+                                            now=datetime.now(UTC), **attributes)
     with uow:
         domain.check_manager_chain(person.employee_id, person.manager_employee_id,
                                    uow.people.manager_chain(tenant_id))
@@ -42,7 +42,7 @@ def change_person(tenant_id: str, person_id: str, changes: dict[str, Any], uow: 
         if expected_version is not None and person.version != expected_version:
             raise PreconditionFailed(f"the person is at version {person.version}, not {expected_version}",
                                      current_version=person.version)
-        changed, events = domain.change_person(person, changes, datetime.now(timezone.utc))
+        changed, events = domain.change_person(person, changes, datetime.now(UTC))
         if not events and alongside is None:
             return person
         if changed.manager_employee_id != person.manager_employee_id or changed.employee_id != person.employee_id:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from mentoring_shared.errors import NotFound
-
 from profiles.domain import enrollments as enrollment_rules
 from profiles.domain import people as domain
 from profiles.unit_of_work import ProfilesUnitOfWork
@@ -25,7 +24,7 @@ def erase_person(tenant_id: str, person_id: str, uow: ProfilesUnitOfWork) -> dom
     """Anonymize the person, scrub and end their enrollments, drop their past events from the
     outbox and what SCIM kept about them, and publish person-erased for every other service: one
     transaction."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with uow:
         person = uow.people.get(tenant_id, person_id, for_update=True)
         if person is None:

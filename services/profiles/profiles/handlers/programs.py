@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from mentoring_shared.errors import InvalidField, NotFound
 from mentoring_shared.ids import new_id
-
 from profiles.domain import cohorts, enrollments, programs
 from profiles.unit_of_work import ProfilesUnitOfWork
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _program(uow: ProfilesUnitOfWork, tenant_id: str, program_id: str, field: str | None = None):

@@ -3,12 +3,11 @@ Groups publish no events: they are what the identity provider keeps, read back o
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from mentoring_shared.errors import Conflict
 from mentoring_shared.ids import new_id
-
 from profiles.scim.errors import ScimError
 from profiles.scim.etags import check_if_match
 from profiles.scim.groups import group_document, group_values
@@ -25,7 +24,7 @@ def create_group(tenant_id: str, group: GroupResource, uow: ProfilesUnitOfWork) 
         member_ids = uow.people.existing_ids(tenant_id, member_ids)
         _check_name_free(uow, tenant_id, name, None)
         try:
-            uow.scim_groups.add(tenant_id, group_id, name, external_id, datetime.now(timezone.utc))
+            uow.scim_groups.add(tenant_id, group_id, name, external_id, datetime.now(UTC))
         except Conflict:
             raise ScimError(409, f"a group named {name!r} exists", "uniqueness") from None
         uow.scim_groups.add_members(tenant_id, group_id, member_ids)
@@ -51,7 +50,7 @@ def replace_group(tenant_id: str, group_id: str, change: Callable[[GroupResource
             return
         if name != group["display_name"]:
             _check_name_free(uow, tenant_id, name, group_id)
-        uow.scim_groups.save(tenant_id, group_id, name, external_id, group["version"] + 1, datetime.now(timezone.utc))
+        uow.scim_groups.save(tenant_id, group_id, name, external_id, group["version"] + 1, datetime.now(UTC))
         uow.scim_groups.remove_members(tenant_id, group_id, old_ids - member_ids)
         uow.scim_groups.add_members(tenant_id, group_id, member_ids - old_ids)
         uow.commit()

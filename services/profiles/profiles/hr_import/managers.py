@@ -3,7 +3,7 @@ out-degree one. Found by walking each chain once (linear, iterative: chains can 
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 _SHOWN = 6  # people named in a loop's description before it is cut short
 

@@ -3,8 +3,8 @@ way, and tenants customise their reports, so the mapping is data: a preset per v
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
-from typing import Mapping, Sequence
 
 from profiles.hr_import.values import FIELDS, REQUIRED_FIELDS
 

@@ -11,8 +11,9 @@ manager changed (the service emits person-moved for them). A row with an error i
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Collection, Iterable, Mapping, Sequence
+from typing import Any
 
 from profiles.hr_import.managers import describe_loop, find_loops
 from profiles.hr_import.parsing import HrRow, ParsedFile, RowError

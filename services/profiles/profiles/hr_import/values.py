@@ -9,7 +9,8 @@ order, one level per skill), so a re-import of the same file finds nothing to ch
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from mentoring_shared.time_zones import is_iana_time_zone
 

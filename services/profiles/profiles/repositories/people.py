@@ -12,10 +12,8 @@ from mentoring_shared.db.bulk import insert_many
 from mentoring_shared.db.dialects import dialect_insert
 from mentoring_shared.db.row_dicts import first_row_dict, row_dicts
 from mentoring_shared.errors import Conflict
-
 from profiles.domain.people import Person, WorkingHours
 from profiles.orm import people, person_roles_offered, person_skills
-
 
 # Built once: the most frequent read, and building a statement costs more than running a cached one.
 _ONE_PERSON = select(people).where(people.c.tenant_id == bindparam("tenant_id"), people.c.id == bindparam("person_id"))

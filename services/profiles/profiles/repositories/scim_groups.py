@@ -10,7 +10,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mentoring_shared.errors import Conflict
-
 from profiles.orm import people, scim_group_members, scim_groups
 
 IN_LIST = 1000  # bounded IN lists

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from mentoring_shared.errors import PreconditionFailed
-
 from profiles.domain.scim_users import UserRecord, user_name_key
 from profiles.orm import people, scim_users
 
@@ -53,7 +52,7 @@ class ScimUsersRepository:
             revision += 1
         values = {"user_name": record.user_name, "user_name_key": user_name_key(record.user_name),
                   "external_id": record.external_id, "attributes": record.attributes, "revision": revision,
-                  "deleted_at": datetime.now(timezone.utc) if record.deleted else None}
+                  "deleted_at": datetime.now(UTC) if record.deleted else None}
         if current is None:
             self._session.execute(insert(scim_users).values(tenant_id=tenant_id, person_id=person_id, **values))
         elif not current.same_content(record) or revision != current.revision:

@@ -7,7 +7,6 @@ from flask_smorest.fields import Upload
 from marshmallow import validate
 
 from mentoring_shared.web.fields import WholeNumber
-
 from profiles.hr_import import PRESETS
 
 

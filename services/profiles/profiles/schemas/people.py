@@ -1,6 +1,6 @@
 """People over HTTP."""
 
-from datetime import timezone
+from datetime import UTC
 
 import marshmallow as ma
 from marshmallow import validate
@@ -9,7 +9,6 @@ from mentoring_shared.time_zones import iana_time_zones
 from mentoring_shared.web.fast_dump import FastDump
 from mentoring_shared.web.fields import WholeNumber
 from mentoring_shared.web.pagination import PageArgs, page_schema
-
 from profiles.domain.people import MENTORING_ROLES, SKILL_LEVELS, STATUSES
 from profiles.schemas.programs import EnrollmentSchema
 
@@ -63,8 +62,8 @@ class PersonSchema(FastDump, PersonWriteSchema):  # FastDump: a page dumps 50 of
     employee_id = ma.fields.String(required=True, allow_none=True, metadata={"description": "None once erased."})
     status = ma.fields.String(required=True)
     version = WholeNumber(required=True)
-    created_at = ma.fields.AwareDateTime(required=True, default_timezone=timezone.utc)
-    updated_at = ma.fields.AwareDateTime(required=True, default_timezone=timezone.utc)
+    created_at = ma.fields.AwareDateTime(required=True, default_timezone=UTC)
+    updated_at = ma.fields.AwareDateTime(required=True, default_timezone=UTC)
     skills = ma.fields.Method("dump_skills")
     working_hours = ma.fields.Method("dump_working_hours")
 

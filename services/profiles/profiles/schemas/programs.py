@@ -1,19 +1,18 @@
 """Programs, cohorts and enrollments over HTTP."""
 
-from datetime import timezone
+from datetime import UTC
 
 import marshmallow as ma
 from marshmallow import validate
 
 from mentoring_shared.web.fields import WholeNumber
 from mentoring_shared.web.pagination import PageArgs, page_schema
-
 from profiles.domain.cohorts import STATUSES as COHORT_STATUSES
 from profiles.domain.people import MENTORING_ROLES
 from profiles.domain.programs import CADENCES, TYPES, WEIGHT_FACTORS
 
 NAME = validate.Length(min=1, max=200)
-TIMESTAMP = {"required": True, "default_timezone": timezone.utc}
+TIMESTAMP = {"required": True, "default_timezone": UTC}
 
 # How much each scoring factor counts (0 to 100); a factor left out keeps its default.
 MatchingWeightsSchema = ma.Schema.from_dict(

@@ -6,9 +6,10 @@ runs."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from scim2_models import InvalidFilterException, ScimFilter
 from scim2_models.path import AttrPath, FilterNode, LogicalExpr, LogicalOperator, Not, Present, ValuePath

@@ -8,15 +8,23 @@ from sqlalchemy import true
 
 from mentoring_shared.web.acting import tenant
 from mentoring_shared.web.current import current_runtime
-
 from profiles.handlers import scim_groups as handlers
 from profiles.repositories.scim_groups import ScimGroupsRepository
 from profiles.scim import groups, patch
 from profiles.scim.errors import ScimError
 from profiles.scim.filters import parse_filter, to_sql
 from profiles.scim.models import Context, GroupResource, SearchRequest, parse
-from profiles.scim.protocol import (base_url, blueprint, body, list_page, projected, search_request, wants_display,
-                                    wants_members, with_etag)
+from profiles.scim.protocol import (
+    base_url,
+    blueprint,
+    body,
+    list_page,
+    projected,
+    search_request,
+    wants_display,
+    wants_members,
+    with_etag,
+)
 from profiles.scim.user_routes import UserListing
 
 

@@ -6,8 +6,17 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
-from scim2_models import (Context, EnterpriseUser, Group, ListResponse, PatchOp, SCIMException, ScimPolicy,
-                          SearchRequest, User)
+from scim2_models import (
+    Context,
+    EnterpriseUser,
+    Group,
+    ListResponse,
+    PatchOp,
+    SCIMException,
+    ScimPolicy,
+    SearchRequest,
+    User,
+)
 
 from profiles.scim.errors import ScimError
 

@@ -12,8 +12,16 @@ from pydantic import ValidationError
 from scim2_models import SCIMException
 
 from profiles.scim.errors import ScimError
-from profiles.scim.models import (ENTERPRISE, IDENTITY_PROVIDERS, Context, GroupPatch, UserPatch, parse,
-                                  user_with_manager_reference, with_manager_reference)
+from profiles.scim.models import (
+    ENTERPRISE,
+    IDENTITY_PROVIDERS,
+    Context,
+    GroupPatch,
+    UserPatch,
+    parse,
+    user_with_manager_reference,
+    with_manager_reference,
+)
 
 MAX_OPERATIONS = 1000
 MANAGER_PATH = f"{ENTERPRISE}:manager".lower()

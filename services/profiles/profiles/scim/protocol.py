@@ -17,7 +17,6 @@ from mentoring_shared.web.blueprint import Blueprint
 from mentoring_shared.web.current import current_runtime
 from mentoring_shared.web.input_guards import reject_nul_characters
 from mentoring_shared.web.problems import Problem
-
 from profiles.scim import tokens
 from profiles.scim.errors import ScimError, error_response, scim_response
 from profiles.scim.models import Context, GroupResource, ListResponse, SearchRequest, UserResource, dump, parse

@@ -10,7 +10,6 @@ from mentoring_shared.web.acting import tenant
 from mentoring_shared.web.auth import requires_role
 from mentoring_shared.web.blueprint import Blueprint
 from mentoring_shared.web.current import current_runtime, unit_of_work
-
 from profiles.domain.scim_tokens import token_hash
 from profiles.handlers import scim_tokens as handlers
 from profiles.repositories.scim_tokens import ScimTokensRepository

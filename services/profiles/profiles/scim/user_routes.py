@@ -12,7 +12,6 @@ from sqlalchemy import true
 from mentoring_shared.errors import NotFound, PreconditionFailed
 from mentoring_shared.web.acting import tenant
 from mentoring_shared.web.current import current_runtime
-
 from profiles.domain.scim_users import UserRecord, user_version
 from profiles.handlers import people as handlers
 from profiles.repositories.people import PeopleRepository

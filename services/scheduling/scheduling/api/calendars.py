@@ -10,7 +10,6 @@ from mentoring_shared.web.blueprint import Blueprint
 from mentoring_shared.web.current import current_runtime, service_settings, unit_of_work
 from mentoring_shared.web.pagination import page
 from mentoring_shared.web.uploads import accepts_upload
-
 from scheduling import orm
 from scheduling.handlers import calendars as handlers
 from scheduling.schemas import calendars as schemas

@@ -10,7 +10,6 @@ from mentoring_shared.web.auth import requires_role
 from mentoring_shared.web.blueprint import Blueprint
 from mentoring_shared.web.current import current_runtime, service_settings, unit_of_work
 from mentoring_shared.web.pagination import page
-
 from scheduling import orm
 from scheduling.calendars.feeds import CONTENT_TYPE
 from scheduling.handlers import feeds as handlers

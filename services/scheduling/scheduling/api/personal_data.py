@@ -1,7 +1,6 @@
 """/v1/people/{id}/export: what scheduling holds about a person (their right of access)."""
 
 from mentoring_shared.web.person_export import person_export_blueprint
-
 from scheduling.repositories.personal_data import export_person
 from scheduling.schemas.personal_data import SchedulingPersonExportSchema
 

@@ -8,7 +8,6 @@ from mentoring_shared.web.auth import requires_role
 from mentoring_shared.web.blueprint import Blueprint
 from mentoring_shared.web.current import current_runtime, service_settings, unit_of_work
 from mentoring_shared.web.pagination import page
-
 from scheduling import orm
 from scheduling.handlers import mentorships as plan_handlers
 from scheduling.handlers import sessions as handlers

@@ -5,10 +5,23 @@ rules a proposed session must keep. Pure Python and NumPy: no web, database or b
 Time inside is interval sets of UTC epoch minutes (`intervals`); datetimes at the edges."""
 
 from scheduling.availability.cohort_kickoffs import kickoff_slots
-from scheduling.availability.ics_busy import (MAX_CALENDAR_BYTES, MAX_OCCURRENCES, CalendarFileError,
-                                              busy_intervals_from_ics)
-from scheduling.availability.model import (Cadence, Interval, KickoffResult, NoSlotReason, Pair, PersonAvailability,
-                                           SessionRule, SessionViolation, WorkingHours)
+from scheduling.availability.ics_busy import (
+                                              MAX_CALENDAR_BYTES,
+                                              MAX_OCCURRENCES,
+                                              CalendarFileError,
+                                              busy_intervals_from_ics,
+)
+from scheduling.availability.model import (
+                                              Cadence,
+                                              Interval,
+                                              KickoffResult,
+                                              NoSlotReason,
+                                              Pair,
+                                              PersonAvailability,
+                                              SessionRule,
+                                              SessionViolation,
+                                              WorkingHours,
+)
 from scheduling.availability.person_availability import availability_over, cohort_availability
 from scheduling.availability.session_rules import check_session
 from scheduling.availability.slots import earliest_common_slot, free_time, series

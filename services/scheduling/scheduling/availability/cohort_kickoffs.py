@@ -7,8 +7,8 @@ lose its only hour to one that could meet any day), ties by pair id."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping, Sequence
 from datetime import datetime
-from typing import Hashable, Mapping, Sequence
 
 import numpy as np
 

@@ -7,7 +7,7 @@ wholly inside or outside each set; a few `searchsorted` calls classify all piece
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 

@@ -8,11 +8,11 @@ cross this boundary (session starts, horizons) are timezone-aware datetimes."""
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
-from functools import lru_cache
-from typing import Hashable
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -20,7 +20,7 @@ import numpy as np
 _CLOCK = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
 
 
-@lru_cache(maxsize=None)  # zoneinfo keeps only 8 zones alive itself; a cohort spans more, re-read from disk each time
+@cache  # zoneinfo keeps only 8 zones alive itself; a cohort spans more, re-read from disk each time
 def zone_named(key: str) -> ZoneInfo:
     """The IANA zone `key`; ValueError naming it when there is none."""
     try:

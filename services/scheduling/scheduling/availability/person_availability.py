@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping, Sequence
 from datetime import datetime
-from typing import Hashable, Mapping, Sequence
 
 import numpy as np
 

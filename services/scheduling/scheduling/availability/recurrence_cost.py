@@ -6,8 +6,8 @@ of CPU (and memory) before the per-horizon occurrence limit could ever be counte
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Callable
 
 _PERIOD_MINUTES = {"SECONDLY": 1 / 60, "MINUTELY": 1, "HOURLY": 60, "DAILY": 1440, "WEEKLY": 7 * 1440,
                    "MONTHLY": 28 * 1440, "YEARLY": 365 * 1440}

@@ -4,8 +4,8 @@ is how a person is never double-booked (leave out the session being moved when r
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from datetime import datetime
-from typing import Hashable, Mapping
 
 from scheduling.availability import intervals
 from scheduling.availability.epoch_minutes import minutes_ceil, minutes_floor

@@ -15,8 +15,7 @@ import numpy as np
 
 from scheduling.availability import intervals
 from scheduling.availability.epoch_minutes import minutes_ceil, minutes_floor, utc_datetime
-from scheduling.availability.model import Cadence
-from scheduling.availability.model import zone_named
+from scheduling.availability.model import Cadence, zone_named
 
 
 def free_time(working: np.ndarray, busy: np.ndarray) -> np.ndarray:

@@ -9,7 +9,7 @@ saving changes. On the two nights a year when the wall clock jumps:
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
 import numpy as np
@@ -39,7 +39,7 @@ def _working_intervals(hours: WorkingHours, start_minute: int, end_minute: int) 
     shift_end = clock_minutes(hours.end)
     if shift_end <= shift_start:
         shift_end += 24 * 60  # ends the next day
-    utc = timezone.utc
+    utc = UTC
     # one local day either side: a shift that starts on the previous local day can reach into the horizon
     first_day = datetime.fromtimestamp(start_minute * 60, utc).astimezone(zone).date() - timedelta(days=1)
     last_day = datetime.fromtimestamp(end_minute * 60, utc).astimezone(zone).date() + timedelta(days=1)

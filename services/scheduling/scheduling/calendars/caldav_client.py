@@ -19,8 +19,9 @@ Callers should check a user-supplied account URL like any other outbound URL
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal, Mapping
+from typing import Literal
 from urllib.parse import quote, urljoin
 
 import icalendar
@@ -70,7 +71,7 @@ def busy_intervals(account: CalDavAccount, start: dt.datetime, end: dt.datetime,
     `query` chooses the method: "auto" is free-busy with the calendar-query as fallback; the
     other two force one (to test them, or for a server known to misreport). `time_zone` (the
     person's) places all-day and floating events in the fallback."""
-    start, end = start.astimezone(dt.timezone.utc), end.astimezone(dt.timezone.utc)
+    start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
     if calendar_paths is None:
         urls = discover_calendars(account)
     else:

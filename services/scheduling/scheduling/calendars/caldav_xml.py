@@ -104,4 +104,4 @@ def _time_range(start: dt.datetime, end: dt.datetime) -> str:
 def _utc_stamp(value: dt.datetime) -> str:
     if value.tzinfo is None:
         raise ValueError("time ranges need timezone-aware datetimes")
-    return value.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return value.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")

@@ -7,7 +7,7 @@ only writes the calendar."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable
+from collections.abc import Iterable
 
 import icalendar
 

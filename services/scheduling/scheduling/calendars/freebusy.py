@@ -36,5 +36,5 @@ def busy_periods(data: bytes) -> list[tuple[dt.datetime, dt.datetime]]:
             if start.tzinfo is None or end.tzinfo is None:
                 # RFC 5545 requires UTC here; a floating time would have to be guessed.
                 raise FreeBusyError("a FREEBUSY period is not in UTC")
-            periods.append((start.astimezone(dt.timezone.utc), end.astimezone(dt.timezone.utc)))
+            periods.append((start.astimezone(dt.UTC), end.astimezone(dt.UTC)))
     return periods

@@ -31,7 +31,7 @@ def vevent(entry: CalendarEntry, dtstamp: dt.datetime, *, request_reply: bool = 
     send its own invitations: the platform sends them."""
     event = icalendar.Event()
     event.add("uid", entry.uid)
-    event.add("dtstamp", dtstamp.astimezone(dt.timezone.utc))
+    event.add("dtstamp", dtstamp.astimezone(dt.UTC))
     # UTC ('Z') times need no VTIMEZONE, which Outlook and Google both read the same way.
     event.add("dtstart", entry.start)
     event.add("dtend", entry.end)

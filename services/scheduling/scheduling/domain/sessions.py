@@ -5,14 +5,13 @@ sends to both people as it is: a REQUEST when booked or moved, a CANCEL when cal
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Iterator
 
 from mentoring_shared.contracts import scheduling as contracts
 from mentoring_shared.domain_events import DomainEvent
 from mentoring_shared.errors import Conflict, InvalidField
-
 from scheduling.calendar_entries import entry_for_session
 from scheduling.calendars import itip
 from scheduling.calendars.entries import CalendarEntry, Participant

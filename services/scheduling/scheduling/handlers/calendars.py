@@ -11,21 +11,20 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
 from mentoring_shared.actors import Actor
 from mentoring_shared.errors import Conflict, Forbidden, InvalidField, NotFound
 from mentoring_shared.ids import new_id
-
 from scheduling.availability import CalendarFileError, busy_intervals_from_ics
 from scheduling.availability import intervals as minute_sets
 from scheduling.availability.epoch_minutes import minutes_ceil, minutes_floor
 from scheduling.availability.model import zone_named
-from scheduling.metrics import CALENDAR_READS
 from scheduling.calendars import caldav_client
 from scheduling.calendars.fetching import CalendarFetchError, check_destination, fetch_calendar
+from scheduling.metrics import CALENDAR_READS
 from scheduling.repositories.calendars import CalendarSource, CalendarsRepository
 from scheduling.repositories.people import PeopleRepository
 from scheduling.settings import SchedulingSettings
@@ -250,4 +249,4 @@ def _source(tenant_id: str, person_id: str, kind: str, url: str | None, username
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

@@ -5,17 +5,16 @@ stored, so the database cannot give it away. Revoking a token stops its feed at 
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from mentoring_shared.actors import Actor
 from mentoring_shared.errors import Forbidden, NotFound
 from mentoring_shared.ids import new_id
 from mentoring_shared.people_replica import GONE_STATUSES
-
 from scheduling.calendar_entries import entry_for_session, session_row
-from scheduling.metrics import FEEDS_SERVED
 from scheduling.calendars.feeds import personal_feed
 from scheduling.handlers.calendars import person_in_reach
+from scheduling.metrics import FEEDS_SERVED
 from scheduling.settings import SchedulingSettings
 from scheduling.unit_of_work import SchedulingReads, SchedulingUnitOfWork
 
@@ -84,4 +83,4 @@ def _participant(people: dict[str, dict], person_id: str) -> dict:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

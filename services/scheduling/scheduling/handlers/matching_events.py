@@ -4,11 +4,10 @@ the mentorship copies (by version) changes nothing."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from mentoring_shared.contracts import matching
 from mentoring_shared.messaging.envelope import Envelope
-
 from scheduling.calendars.entries import Participant
 from scheduling.domain import mentorships as domain
 from scheduling.handlers.sessions import cancel_future_sessions
@@ -66,4 +65,4 @@ def _ended_before_confirmed(uow: SchedulingUnitOfWork, event: Envelope) -> domai
 
 def _day_of(moment) -> date:
     """The day of an event's timestamp (loaded as a datetime; today if it is not one)."""
-    return (moment if isinstance(moment, datetime) else datetime.now(timezone.utc)).date()
+    return (moment if isinstance(moment, datetime) else datetime.now(UTC)).date()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from mentoring_shared.errors import InvalidField, NotFound
 from mentoring_shared.ids import new_id
-
 from scheduling.availability import Cadence, KickoffResult, Pair, kickoff_slots, series
-from scheduling.calendars.entries import Participant
 from scheduling.availability_inputs import people_availability
+from scheduling.calendars.entries import Participant
 from scheduling.domain import mentorships as domain
 from scheduling.domain import sessions as session_rules
 from scheduling.domain.mentorships import Mentorship
@@ -21,7 +20,7 @@ CADENCE_SPAN = {"weekly": 7, "biweekly": 14, "monthly": 31}
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def suggested_times(tenant_id: str, mentorship_id: str, count: int, not_before: datetime | None, actor,

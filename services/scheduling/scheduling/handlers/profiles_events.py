@@ -7,7 +7,6 @@ from __future__ import annotations
 from mentoring_shared.contracts import profiles
 from mentoring_shared.messaging.envelope import Envelope
 from mentoring_shared.people_replica import person_upserted_handler
-
 from scheduling import orm
 from scheduling.calendars.entries import Participant
 from scheduling.handlers.calendars import forget_calendars

@@ -24,11 +24,10 @@ server's timeout bounds how long the transaction stays open."""
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 from mentoring_shared.contracts import scheduling as contracts
 from mentoring_shared.messaging.envelope import Envelope
-
 from scheduling.calendar_entries import entry_for_session, session_row
 from scheduling.calendars import caldav_client
 from scheduling.calendars.entries import Participant

@@ -3,11 +3,10 @@ hours and calendars and overlap none of their sessions (no double booking)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from mentoring_shared.errors import InvalidField, NotFound
 from mentoring_shared.ids import new_id
-
 from scheduling.availability import SessionRule, check_session
 from scheduling.availability_inputs import people_availability
 from scheduling.calendars.entries import Participant
@@ -25,7 +24,7 @@ RULE_TEXT = {SessionRule.OUTSIDE_WORKING_HOURS: "outside working hours",
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def visible_mentorship(mentorships: MentorshipsRepository, tenant_id: str, mentorship_id: str, actor,

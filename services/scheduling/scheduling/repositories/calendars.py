@@ -3,9 +3,9 @@ read from each, as UTC epoch-minute intervals over the horizon it was read for."
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable
 
 import numpy as np
 from sqlalchemy import delete, insert, select, update

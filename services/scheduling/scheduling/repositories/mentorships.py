@@ -6,7 +6,6 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from mentoring_shared.db.records import RecordMapping
-
 from scheduling import orm
 from scheduling.domain.mentorships import Mentorship
 

@@ -6,8 +6,8 @@ The replica's snapshot writes are profiles' shared handlers (`mentoring_shared.p
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session
 from mentoring_shared.db.replica import NewerSnapshotUpsert
 from mentoring_shared.messaging.envelope import Envelope
 from mentoring_shared.people_replica import ERASED_STATUS, is_stale_person_event, person_erased_handler
-
 from scheduling import orm
 from scheduling.availability import WorkingHours
 from scheduling.calendars.entries import Participant
 from scheduling.domain.mentorships import Mentorship
-from scheduling.domain.sessions import Invitees, Session as MeetingSession
+from scheduling.domain.sessions import Invitees
+from scheduling.domain.sessions import Session as MeetingSession
 
 SCHEDULES = NewerSnapshotUpsert(orm.person_schedules, ["tenant_id", "person_id"])
 _erase_person = person_erased_handler(orm.people)

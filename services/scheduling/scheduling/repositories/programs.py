@@ -6,7 +6,6 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from mentoring_shared.db.replica import NewerSnapshotUpsert
-
 from scheduling import orm
 
 _UPSERT = NewerSnapshotUpsert(orm.programs, ["tenant_id", "program_id"])

@@ -6,7 +6,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mentoring_shared.db.bulk import insert_many
-
 from scheduling import orm
 
 

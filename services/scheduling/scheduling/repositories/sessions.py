@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Iterable
 
 from sqlalchemy import and_, exists, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from mentoring_shared.db.bulk import insert_many
 from mentoring_shared.db.records import RecordMapping
-
 from scheduling import orm
 from scheduling.domain.sessions import SCHEDULED, Session
 

@@ -8,7 +8,6 @@ from flask_smorest.fields import Upload
 
 from mentoring_shared.web.fields import WholeNumber
 from mentoring_shared.web.pagination import PageArgs, page_schema
-
 from scheduling.availability.epoch_minutes import utc_datetime
 
 

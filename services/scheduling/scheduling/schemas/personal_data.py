@@ -8,7 +8,6 @@ import marshmallow as ma
 
 from mentoring_shared.people_replica import ReplicaPersonSchema
 from mentoring_shared.web.fields import WholeNumber
-
 from scheduling.availability.epoch_minutes import utc_datetime
 from scheduling.schemas.feeds import FeedTokenSchema
 from scheduling.schemas.plans import MentorshipSchema, SessionSchema
