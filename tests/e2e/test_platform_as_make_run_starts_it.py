@@ -54,8 +54,9 @@ def test_a_person_registered_over_http_reaches_every_service(platform, tenant):
     for _ in range(20):
         assert requests.get(f"{base}/v1/people/{person['id']}", headers=headers, timeout=5).status_code == 200
     exposition = requests.get(f"{base}/metrics", timeout=5).text
-    line = next(l for l in exposition.splitlines() if l.startswith("http_request_duration_seconds_count")
-                and 'route="/v1/people/<id:person_id>"' in l and 'method="GET"' in l)
+    line = next(sample for sample in exposition.splitlines()
+                if sample.startswith("http_request_duration_seconds_count")
+                and 'route="/v1/people/<id:person_id>"' in sample and 'method="GET"' in sample)
     assert float(line.rsplit(" ", 1)[1]) == 20.0
     assert person["id"] not in exposition, "an id leaked into metric labels"
 

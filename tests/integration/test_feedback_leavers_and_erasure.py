@@ -18,7 +18,7 @@ def feedback_rows(apps, tenant):
 
 
 def answer_both(api, mentorship):
-    for side, rating, recommend in (("mentee", 5, 9), ("mentor", 3, 6)):
+    for side, rating in (("mentee", 5), ("mentor", 3)):
         person = as_person(api, mentorship[f"{side}_id"], side)
         [request] = person.get("/v1/feedback-requests", query_string={"status": "open"}).get_json()["items"]
         answer = {"rating": rating, "text": f"words of the {side}", "goal_progress": [{"goal": "python",

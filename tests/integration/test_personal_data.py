@@ -98,8 +98,10 @@ def test_after_erasure_no_service_holds_the_name_or_email_and_a_replay_cannot_br
     try:
         with runtime.sessions() as session:
             people = orm.people
-            erased_row = lambda: session.execute(sa.select(people.c.name).where(
-                people.c.tenant_id == tenant, people.c.person_id == person["id"])).scalar_one_or_none()
+
+            def erased_row():
+                return session.execute(sa.select(people.c.name).where(
+                    people.c.tenant_id == tenant, people.c.person_id == person["id"])).scalar_one_or_none()
             eventually(lambda: erased_row() == "Erased person", message="the replay did not end on the erasure")
     finally:
         stop.set()

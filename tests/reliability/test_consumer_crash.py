@@ -39,9 +39,14 @@ def test_consumer_killed_at_any_point_applies_every_event_exactly_once(isolated_
     matching = ServiceRuntime.build(settings, orm.metadata)
     create_counter_table(matching.engine)
     event_ids = publish_people(settings, tenant, EVENTS)
-    applied = lambda: len(times_applied(matching.engine, tenant))
     outcomes_file = tmp_path / "outcomes.txt"
-    outcomes = lambda: outcomes_file.read_text().split() if outcomes_file.exists() else []
+
+    def applied():
+        return len(times_applied(matching.engine, tenant))
+
+    def outcomes():
+        return outcomes_file.read_text().split() if outcomes_file.exists() else []
+
     env = {**isolated_env, "TEST_CONSUMER_GROUP": consumer_group, "TEST_TENANT": tenant,
            "TEST_DELAY_S": "0.005", "TEST_OUTCOMES_FILE": str(outcomes_file), "KAFKA_POLL_MAX_RECORDS": "50"}
 

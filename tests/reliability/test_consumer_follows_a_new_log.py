@@ -56,7 +56,9 @@ def recreate_topic(runtime) -> None:
 
 
 def test_a_running_consumer_reads_a_recreated_topic_from_its_beginning(matching_runtime, tenant, consumer_group):
-    applied = lambda: set(times_applied(matching_runtime.engine, tenant))
+    def applied():
+        return set(times_applied(matching_runtime.engine, tenant))
+
     stop, thread = run_consumer(matching_runtime, tenant, consumer_group)
     try:
         before = publish_people(matching_runtime.settings, tenant, 60)

@@ -56,7 +56,9 @@ def test_relay_killed_between_ack_and_mark_delivers_twice_and_applies_once(isola
     thread = threading.Thread(target=runner.run, args=(stop,))
     thread.start()
     try:
-        ours = lambda: [outcome for record, outcome in outcomes if tenant.encode() in (record.value or b"")]
+        def ours():
+            return [outcome for record, outcome in outcomes if tenant.encode() in (record.value or b"")]
+
         eventually(lambda: len(ours()) == 10, message="both deliveries of every event were not read")
     finally:
         stop.set()

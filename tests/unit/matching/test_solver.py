@@ -282,23 +282,23 @@ def test_candidates_are_each_mentees_and_each_mentors_exact_top_k_with_ties_roun
                                              levels=int(rng.choice([2, 6, 1001])))
     wanted[rng.random(n) < 0.2] = 0
     capacity[rng.random(m) < 0.2] = 0
-    k, l = int(rng.integers(0, 6)), int(rng.integers(0, 6))
-    rows, cols, valid = candidate_pairs(scores, wanted.astype(np.int64), capacity.astype(np.int64), k, l)
+    mentee_top, mentor_top = int(rng.integers(0, 6)), int(rng.integers(0, 6))
+    rows, cols, valid = candidate_pairs(scores, wanted.astype(np.int64), capacity.astype(np.int64), mentee_top, mentor_top)
     # among equal scores, mentee i takes mentor i mod m first, then the next ones (wrapping), and
     # mentor j takes mentee j mod n first: no block of ties sends everyone to the same few
-    assert list(zip(rows.tolist(), cols.tolist())) == brute_force_candidates(scores, wanted, capacity, k, l)
+    assert list(zip(rows.tolist(), cols.tolist())) == brute_force_candidates(scores, wanted, capacity, mentee_top, mentor_top)
     assert valid == int(((scores >= 0) & (wanted[:, None] > 0) & (capacity > 0)).sum())
 
 
-def brute_force_candidates(scores, wanted, capacity, k, l):
+def brute_force_candidates(scores, wanted, capacity, mentee_top, mentor_top):
     n, m = scores.shape
     allowed = (scores >= 0) & (wanted[:, None] > 0) & (capacity > 0)
     expected = set()
     for row in range(n):
-        best = sorted((-scores[row, col], (col - row) % m, col) for col in range(m) if allowed[row, col])[:k]
+        best = sorted((-scores[row, col], (col - row) % m, col) for col in range(m) if allowed[row, col])[:mentee_top]
         expected |= {(row, col) for *_, col in best}
     for col in range(m):
-        best = sorted((-scores[row, col], (row - col) % n, row) for row in range(n) if allowed[row, col])[:l]
+        best = sorted((-scores[row, col], (row - col) % n, row) for row in range(n) if allowed[row, col])[:mentor_top]
         expected |= {(row, col) for *_, row in best}
     return sorted(expected)
 
@@ -313,9 +313,9 @@ def test_candidates_stay_exact_and_spread_out_when_ties_fill_whole_rows(levels, 
     if inactive:
         wanted[::7], capacity[::5] = 0, 0
         scores[rng.random((n, m)) < 0.1] = EXCLUDED
-    for k, l in ((1, 0), (3, 2), (0, 4)):
-        rows, cols, _ = candidate_pairs(scores, wanted, capacity, k, l)
-        assert list(zip(rows.tolist(), cols.tolist())) == brute_force_candidates(scores, wanted, capacity, k, l)
+    for mentee_top, mentor_top in ((1, 0), (3, 2), (0, 4)):
+        rows, cols, _ = candidate_pairs(scores, wanted, capacity, mentee_top, mentor_top)
+        assert list(zip(rows.tolist(), cols.tolist())) == brute_force_candidates(scores, wanted, capacity, mentee_top, mentor_top)
     if levels == 1 and not inactive:
         rows, cols, _ = candidate_pairs(scores, wanted, capacity, 1, 0)
         assert len(np.unique(cols)) == m   # all equal: mentees spread over every mentor

@@ -16,7 +16,10 @@ from tests.unit.scheduling.support import local, span, utc
 WEEKDAYS = (1, 2, 3, 4, 5)
 
 
-def weekdays_nine_to_five(zone: str, start=utc(2026, 3, 2), end=utc(2026, 5, 4)):
+SPRING_START, SPRING_END = utc(2026, 3, 2), utc(2026, 5, 4)
+
+
+def weekdays_nine_to_five(zone: str, start=SPRING_START, end=SPRING_END):
     return working_intervals(WorkingHours("09:00", "17:00", WEEKDAYS, zone), start, end)
 
 
