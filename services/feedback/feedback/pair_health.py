@@ -17,9 +17,12 @@ from mentoring_shared.runtime import ServiceRuntime
 
 log = logging.getLogger(__name__)
 
+# the rules of a program that overrides none of them
+DEFAULT_RULES = HealthRules()
+
 
 class PairHealthClock:
-    def __init__(self, runtime: ServiceRuntime, defaults: HealthRules = HealthRules()):
+    def __init__(self, runtime: ServiceRuntime, defaults: HealthRules = DEFAULT_RULES):
         self._runtime = runtime
         self._defaults = defaults
 

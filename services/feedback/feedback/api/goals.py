@@ -26,7 +26,8 @@ class PairGoals(MethodView):
         """The pair's goals, each with its milestones."""
         actor = acting(orm.people)
         with current_runtime().sessions() as db:
-            return {"items": handlers.goals_with_milestones(PairsRepository(db), GoalsRepository(db), tenant(), match_id, actor)}
+            items = handlers.goals_with_milestones(PairsRepository(db), GoalsRepository(db), tenant(), match_id, actor)
+            return {"items": items}
 
     @requires_role(*EVERYONE)
     @blueprint.arguments(schemas.NewGoalSchema)

@@ -27,10 +27,12 @@ class CohortPairs(MethodView):
     def get(self, args, cohort_id):
         """The cohort's pairs with their health: `?health=at_risk` for those that need attention now."""
         with current_runtime().sessions() as db:
-            if not PairsRepository(db).pairs_of_cohort(tenant(), cohort_id, limit=1, after=None, health=None, status=None):
+            if not PairsRepository(db).pairs_of_cohort(tenant(), cohort_id, limit=1, after=None,
+                                                       health=None, status=None):
                 raise NotFound(f"no pairs of cohort {cohort_id} in this tenant")
-            rows = PairsRepository(db).pairs_of_cohort(tenant(), cohort_id, limit=args["limit"] + 1, after=args.get("cursor"),
-                                             health=args.get("health"), status=args.get("status"))
+            rows = PairsRepository(db).pairs_of_cohort(tenant(), cohort_id, limit=args["limit"] + 1,
+                                                       after=args.get("cursor"), health=args.get("health"),
+                                                       status=args.get("status"))
         return page(rows, args["limit"], lambda row: row["match_id"])
 
 

@@ -6,6 +6,7 @@ Reads take the repositories they read (on a read session); changes take feedback
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Protocol, TypeVar
 
 from feedback.domain import goals as domain
 from feedback.repositories.goals import GoalsRepository
@@ -24,22 +25,35 @@ def visible_pair(pairs: PairsRepository, tenant_id: str, match_id: str, actor: A
     return pair
 
 
-def _pair_of(pairs: PairsRepository, item, what: str, item_id: str, actor: Actor) -> domain.Pair:
-    """The pair a goal, milestone or check-in belongs to; a 404 naming the item when it is missing or
-    the caller is not one of the pair (so the item's existence does not leak)."""
+class _OfAPair(Protocol):
+    """A goal, milestone or check-in: it belongs to one pair of one tenant."""
+
+    @property
+    def tenant_id(self) -> str: ...
+
+    @property
+    def match_id(self) -> str: ...
+
+
+_Item = TypeVar("_Item", bound=_OfAPair)
+
+
+def _item_and_pair(pairs: PairsRepository, item: _Item | None, what: str, item_id: str,
+                   actor: Actor) -> tuple[_Item, domain.Pair]:
+    """A goal, milestone or check-in that was found, with the pair it belongs to; a 404 naming the item
+    when it is missing or the caller is not one of the pair (so the item's existence does not leak)."""
     missing = NotFound(f"no {what} {item_id} in this tenant")
     if item is None:
         raise missing
     try:
-        return visible_pair(pairs, item.tenant_id, item.match_id, actor)
+        return item, visible_pair(pairs, item.tenant_id, item.match_id, actor)
     except NotFound:
         raise missing from None
 
 
 def _goal_and_pair(pairs: PairsRepository, goals: GoalsRepository, tenant_id: str, goal_id: str, actor: Actor,
                    for_update: bool = False) -> tuple[domain.Goal, domain.Pair]:
-    goal = goals.goal(tenant_id, goal_id, for_update=for_update)
-    return goal, _pair_of(pairs, goal, "goal", goal_id, actor)
+    return _item_and_pair(pairs, goals.goal(tenant_id, goal_id, for_update=for_update), "goal", goal_id, actor)
 
 
 def goals_with_milestones(pairs: PairsRepository, goals: GoalsRepository, tenant_id: str, match_id: str,
@@ -92,8 +106,8 @@ def add_milestone(tenant_id: str, goal_id: str, actor: Actor, title: str,
 def reach_milestone(tenant_id: str, milestone_id: str, actor: Actor,
                     uow: FeedbackUnitOfWork) -> domain.Milestone:
     with uow:
-        milestone = uow.goals.milestone(tenant_id, milestone_id, for_update=True)
-        pair = _pair_of(uow.pairs, milestone, "milestone", milestone_id, actor)
+        milestone, pair = _item_and_pair(uow.pairs, uow.goals.milestone(tenant_id, milestone_id, for_update=True),
+                                         "milestone", milestone_id, actor)
         reached, events = domain.reach_milestone(pair, milestone, datetime.now(UTC))
         uow.goals.save_milestone(reached)
         uow.publish(events)
@@ -110,8 +124,8 @@ def check_ins(pairs: PairsRepository, goals: GoalsRepository, tenant_id: str, ma
 def complete_check_in(tenant_id: str, check_in_id: str, actor: Actor, note: str | None,
                       uow: FeedbackUnitOfWork) -> domain.CheckIn:
     with uow:
-        check_in = uow.goals.check_in(tenant_id, check_in_id, for_update=True)
-        _pair_of(uow.pairs, check_in, "check-in", check_in_id, actor)
+        check_in, _ = _item_and_pair(uow.pairs, uow.goals.check_in(tenant_id, check_in_id, for_update=True),
+                                     "check-in", check_in_id, actor)
         completed = domain.complete_check_in(check_in, note, datetime.now(UTC))
         uow.goals.save_check_in(completed)
         uow.commit()

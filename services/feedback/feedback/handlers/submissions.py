@@ -43,7 +43,8 @@ def edit_feedback(tenant_id: str, feedback_id: str, actor: Actor, changes: dict,
     return edited
 
 
-def visible_feedback(submissions: SubmissionsRepository, tenant_id: str, feedback_id: str, actor: Actor) -> domain.Feedback:
+def visible_feedback(submissions: SubmissionsRepository, tenant_id: str, feedback_id: str,
+                     actor: Actor) -> domain.Feedback:
     """One answer, to its author or an organizer; anyone else is told there is none (404)."""
     given = submissions.feedback(tenant_id, feedback_id)
     if given is None or not actor.may_see(given.author_id):

@@ -36,7 +36,7 @@ def _group(kind: str, group_id: str | None, program_id: str | None, settings: di
 
 
 def _envelope(kind: str, tenant_id: str, now: datetime, threshold: int, groups: list, total: dict | None,
-              **ids: str) -> dict[str, Any]:
+              **ids: str | None) -> dict[str, Any]:
     return {"report": kind, "tenant_id": tenant_id, **ids, "generated_at": now.isoformat(),
             "privacy_threshold": threshold, "privacy_rule": PRIVACY_RULE, "groups": groups, "total": total}
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import RowMapping, bindparam, func, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from feedback import orm
@@ -18,6 +18,13 @@ from feedback.health.facts import RATINGS_KEPT
 from mentoring_shared.db.dialects import dialect_insert
 
 _PAIR_FIELDS = ("match_id", "tenant_id", "cohort_id", "program_id", "mentee_id", "mentor_id", "status")
+
+
+def _by_name(rows: Sequence[RowMapping]) -> Sequence[Mapping[str, Any]]:
+    """The rows as their readers (and the unit tests' fake) see them: looked up by column name. A
+    RowMapping also takes Column keys, so it types as Mapping[str | Column, Any], which the invariant
+    key of Mapping will not pass as Mapping[str, Any]; the cast only says so (the rows pass through)."""
+    return cast(Sequence[Mapping[str, Any]], rows)
 
 
 class PairsRepository:
@@ -93,18 +100,18 @@ class PairsRepository:
     # --- the pair-health and pulse-survey chores: every active pair, locked while it is judged or asked ---
     def active_pairs_for_update(self) -> Sequence[Mapping[str, Any]]:
         """Every active pair of every tenant, in match id order, locked until the transaction ends."""
-        return self._db.execute(select(orm.pairs).where(orm.pairs.c.status == "active")
-                                .order_by(orm.pairs.c.match_id).with_for_update()).mappings().all()
+        return _by_name(self._db.execute(select(orm.pairs).where(orm.pairs.c.status == "active")
+                                         .order_by(orm.pairs.c.match_id).with_for_update()).mappings().all())
 
     def active_pairs_with_pulse_schedule_for_update(self) -> Sequence[Mapping[str, Any]]:
         """Every active pair with its program's pulse schedule (`pulse_first_after_days`,
         `pulse_every_days`), in match id order, the pairs locked until the transaction ends."""
         pairs, programs = orm.pairs, orm.programs
-        return self._db.execute(
+        return _by_name(self._db.execute(
             select(pairs, programs.c.pulse_first_after_days, programs.c.pulse_every_days)
             .join(programs, (programs.c.tenant_id == pairs.c.tenant_id)
                   & (programs.c.program_id == pairs.c.program_id))
-            .where(pairs.c.status == "active").order_by(pairs.c.match_id).with_for_update(of=pairs)).mappings().all()
+            .where(pairs.c.status == "active").order_by(pairs.c.match_id).with_for_update(of=pairs)).mappings().all())
 
     def health_facts(self, pairs: Sequence[Mapping[str, Any]], rules: HealthRules, now: datetime) -> list[PairFacts]:
         """What the rules look at for each of these active pairs: its last completed session, sessions
@@ -115,10 +122,10 @@ class PairsRepository:
         window_start = now - timedelta(days=rules.cancellations_window_days)
         last_held = dict(db.execute(select(sessions.c.match_id, func.max(sessions.c.starts_at)).where(
             sessions.c.status == "completed", sessions.c.match_id.in_(active)).group_by(sessions.c.match_id)).all())
-        called_off = dict(db.execute(select(sessions.c.match_id, func.count()).where(
+        called_off: dict[str, int] = dict(db.execute(select(sessions.c.match_id, func.count()).where(
             sessions.c.status.in_(("cancelled", "no_show")), sessions.c.starts_at >= window_start,
             sessions.c.match_id.in_(active)).group_by(sessions.c.match_id)).all())
-        unanswered = dict(db.execute(select(requests.c.match_id, func.count()).where(
+        unanswered: dict[str, int] = dict(db.execute(select(requests.c.match_id, func.count()).where(
             requests.c.status == "open", requests.c.match_id.in_(active),
             requests.c.created_at <= now - timedelta(days=rules.unanswered_feedback_days))
             .group_by(requests.c.match_id)).all())

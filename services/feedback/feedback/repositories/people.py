@@ -29,7 +29,7 @@ class PeopleRepository:
 
     def record_erasure(self, event: Envelope) -> None:
         """The person keeps a row with nothing personal left (the shared replica's erasure)."""
-        _REPLICA[PERSON_ERASED_V1](event, self)  # type: ignore[arg-type]
+        _REPLICA[PERSON_ERASED_V1](event, self)
 
     def is_stale_event(self, tenant_id: str, data: dict[str, Any]) -> bool:
         """An event about a person older than the snapshot held of them."""
