@@ -7,19 +7,19 @@ lose its only hour to one that could meet any day), ties by pair id."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 import numpy as np
 
 from scheduling.availability.epoch_minutes import minutes_ceil, minutes_floor, utc_datetime
-from scheduling.availability.model import KickoffResult, NoSlotReason, Pair, PersonAvailability
+from scheduling.availability.model import KickoffResult, NoSlotReason, Pair, PersonAvailability, PersonKey
 from scheduling.availability.start_grid import StartGrid
 
 _PAIRS_PER_BLOCK = 2048  # bounds the temporary (pairs x cells) matrix when counting options
 
 
-def kickoff_slots(pairs: Sequence[Pair], people: Mapping[Hashable, PersonAvailability], minutes: int,
+def kickoff_slots(pairs: Sequence[Pair[PersonKey]], people: Mapping[PersonKey, PersonAvailability], minutes: int,
                   not_before: datetime, horizon_end: datetime, *, step_minutes: int = 15) -> list[KickoffResult]:
     """A `KickoffResult` per pair, in the order of `pairs`: its kickoff of `minutes` starting on the
     `step_minutes` grid within [not_before, horizon_end), or why it has none. `people` must hold
@@ -39,7 +39,7 @@ def kickoff_slots(pairs: Sequence[Pair], people: Mapping[Hashable, PersonAvailab
     options = _common_options(free, first, second)
     order = sorted(range(len(pairs)), key=lambda index: (int(options[index]), str(pairs[index].pair_id)))
 
-    results: list[KickoffResult | None] = [None] * len(pairs)
+    results: dict[int, KickoffResult] = {}
     both = np.empty(grid.cells, dtype=bool)
     for index in order:
         a, b = first[index], second[index]
@@ -55,11 +55,12 @@ def kickoff_slots(pairs: Sequence[Pair], people: Mapping[Hashable, PersonAvailab
                       else _reason_without_options(grid, people[pairs[index].first_person],
                                                    people[pairs[index].second_person]))
             results[index] = KickoffResult(pairs[index].pair_id, None, reason)
-    return results  # type: ignore[return-value]
+    return [results[index] for index in range(len(pairs))]  # `order` visits every pair once
 
 
-def _index_people(pairs: Sequence[Pair], people: Mapping[Hashable, PersonAvailability]) -> dict[Hashable, int]:
-    row_of: dict[Hashable, int] = {}
+def _index_people(pairs: Sequence[Pair[PersonKey]],
+                  people: Mapping[PersonKey, PersonAvailability]) -> dict[PersonKey, int]:
+    row_of: dict[PersonKey, int] = {}
     seen_pairs = set()
     for pair in pairs:
         if pair.pair_id in seen_pairs:

@@ -165,7 +165,7 @@ def _end_minute(occurrence: icalendar.Event, to_minute) -> int:
     return to_minute(end)
 
 
-def _describe(event: icalendar.Event) -> str:
+def _describe(event: icalendar.Component) -> str:
     uid = event.get("UID")
     return f"event {str(uid)!r}" if uid else "an event without UID"
 

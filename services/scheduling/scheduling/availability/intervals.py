@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from scheduling.availability.epoch_minutes import minutes_ceil, minutes_floor, utc_datetime
+from scheduling.availability.epoch_minutes import utc_datetime
 from scheduling.availability.model import Interval
 
 
@@ -23,11 +23,6 @@ def from_pairs(pairs: Iterable[tuple[int, int]]) -> np.ndarray:
     """A normal set from (start, end) minute pairs in any order, overlapping or not."""
     array = np.array(list(pairs), dtype=np.int64).reshape(-1, 2)
     return merge(array)
-
-
-def from_intervals(intervals: Iterable[Interval]) -> np.ndarray:
-    """A normal set from aware intervals (e.g. stored busy times), widened to whole minutes."""
-    return from_pairs((minutes_floor(interval.start), minutes_ceil(interval.end)) for interval in intervals)
 
 
 def to_intervals(intervals: np.ndarray) -> list[Interval]:
@@ -108,7 +103,3 @@ def overlaps(intervals: np.ndarray, start: int, end: int) -> bool:
     """Whether [start, end) shares at least a minute with the set."""
     index = int(np.searchsorted(intervals[:, 1], start, side="right"))  # first interval ending after `start`
     return index < len(intervals) and int(intervals[index, 0]) < end
-
-
-def total_minutes(intervals: np.ndarray) -> int:
-    return int((intervals[:, 1] - intervals[:, 0]).sum())

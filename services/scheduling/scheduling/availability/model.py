@@ -13,9 +13,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from functools import cache
+from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
+
+PersonKey = TypeVar("PersonKey", bound=Hashable)  # however the caller names people: ids, objects
 
 _CLOCK = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
 
@@ -73,7 +76,7 @@ class Interval:
             raise ValueError(f"interval ends before it starts: {self.start.isoformat()} - {self.end.isoformat()}")
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, init=False)
 class PersonAvailability:
     """One person over a horizon, as normal interval sets of UTC epoch minutes: when they work, when
     they are busy (calendar events, booked sessions) and so when they are free. Working and busy are
@@ -82,13 +85,17 @@ class PersonAvailability:
 
     working: np.ndarray
     busy: np.ndarray
-    free: np.ndarray | None = field(default=None, repr=False)
+    free: np.ndarray = field(repr=False)
 
-    def __post_init__(self) -> None:
-        if self.free is None:
+    # Written out so that `free` is optional to give but always there to read.
+    def __init__(self, working: np.ndarray, busy: np.ndarray, free: np.ndarray | None = None) -> None:
+        if free is None:
             from scheduling.availability.intervals import subtract  # the model stays importable without it
 
-            object.__setattr__(self, "free", subtract(self.working, self.busy))
+            free = subtract(working, busy)
+        object.__setattr__(self, "working", working)
+        object.__setattr__(self, "busy", busy)
+        object.__setattr__(self, "free", free)
 
 
 class Cadence(Enum):
@@ -100,12 +107,12 @@ class Cadence(Enum):
 
 
 @dataclass(frozen=True)
-class Pair:
+class Pair(Generic[PersonKey]):
     """A confirmed pair awaiting its kickoff. The order of the two people carries no meaning."""
 
     pair_id: Hashable
-    first_person: Hashable
-    second_person: Hashable
+    first_person: PersonKey
+    second_person: PersonKey
 
 
 class NoSlotReason(Enum):
@@ -133,8 +140,8 @@ class SessionRule(Enum):
 
 
 @dataclass(frozen=True)
-class SessionViolation:
+class SessionViolation(Generic[PersonKey]):
     """`person` cannot attend because the session breaks `rule` for them."""
 
-    person: Hashable
+    person: PersonKey
     rule: SessionRule

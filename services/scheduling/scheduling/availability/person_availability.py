@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 import numpy as np
 
 from scheduling.availability import intervals
 from scheduling.availability.epoch_minutes import minutes_ceil, minutes_floor
-from scheduling.availability.model import PersonAvailability, WorkingHours
+from scheduling.availability.model import PersonAvailability, PersonKey, WorkingHours
 from scheduling.availability.working_hours import working_intervals
 
 
@@ -23,16 +23,15 @@ def availability_over(hours: WorkingHours | None, busy_sources: Sequence[np.ndar
     return PersonAvailability(working=working, busy=busy)
 
 
-def cohort_availability(hours: Mapping[Hashable, WorkingHours | None], busy: Mapping[Hashable, np.ndarray],
-                        horizon_start: datetime, horizon_end: datetime) -> dict[Hashable, PersonAvailability]:
+def cohort_availability(hours: Mapping[PersonKey, WorkingHours | None], busy: Mapping[PersonKey, np.ndarray],
+                        horizon_start: datetime, horizon_end: datetime) -> dict[PersonKey, PersonAvailability]:
     """`availability_over` for everyone in `hours` at once (busy: any interval array per person, a
     person may be missing). Each person is moved onto a stretch of the time line of their own, so
     one merge and one subtraction over the whole cohort do the work of thousands of small ones."""
     start, end = minutes_floor(horizon_start), minutes_ceil(horizon_end)
     stride = end - start + 1  # the gap keeps one person's last interval from touching the next one's first
     people = list(hours)
-    working = [intervals.empty() if hours[person] is None else working_intervals(hours[person], horizon_start,
-                                                                                  horizon_end) for person in people]
+    working = [_working(hours[person], horizon_start, horizon_end) for person in people]
     busy_sets = [np.asarray(busy.get(person, intervals.empty()), dtype=np.int64).reshape(-1, 2) for person in people]
     all_working = _on_own_stretch(working, start, end, stride)
     all_busy = intervals.merge(_on_own_stretch(busy_sets, start, end, stride))
@@ -40,6 +39,11 @@ def cohort_availability(hours: Mapping[Hashable, WorkingHours | None], busy: Map
     return {person: PersonAvailability(working=w, busy=b, free=f) for person, w, b, f in
             zip(people, *(_back_per_person(whole, len(people), start, stride)
                           for whole in (all_working, all_busy, all_free)))}
+
+
+def _working(hours: WorkingHours | None, horizon_start: datetime, horizon_end: datetime) -> np.ndarray:
+    """Someone without working hours is never available."""
+    return intervals.empty() if hours is None else working_intervals(hours, horizon_start, horizon_end)
 
 
 def _on_own_stretch(sets: list[np.ndarray], start: int, end: int, stride: int) -> np.ndarray:

@@ -126,7 +126,8 @@ def _matching_entry(host: str, patterns: tuple[str, ...]) -> str | None:
     # An exact entry wins over a pattern, so listing a host exactly always grants its trust.
     exact = [p for p in patterns if not p.startswith("*.") and host_matches(host, p)]
     wildcard = [p for p in patterns if p.startswith("*.") and host_matches(host, p)]
-    return (exact or wildcard or [None])[0]
+    matches = exact or wildcard
+    return matches[0] if matches else None
 
 
 def _require_public_addresses(host: str, port: int) -> None:
@@ -136,6 +137,7 @@ def _require_public_addresses(host: str, port: int) -> None:
         raise CalendarFetchError("unreachable", f"the host {host} could not be resolved: {error}") from None
     for info in infos:
         address = info[4][0]
+        assert isinstance(address, str), "an IPv4 or IPv6 socket address starts with its address text"
         if not _address_allowed(address, explicit=False):
             raise CalendarFetchError(
                 "disallowed", f"the host {host} resolves to a non-public address ({address}); "
@@ -191,7 +193,8 @@ def _read_calendar(response: requests.Response, policy: FetchPolicy, deadline: f
                 _require_calendar(body, content_type)
                 checked = True
             if time.monotonic() > deadline:
-                raise CalendarFetchError("timeout", f"the calendar took longer than {policy.total_timeout_s:g} s to download")
+                raise CalendarFetchError(
+                    "timeout", f"the calendar took longer than {policy.total_timeout_s:g} s to download")
     except urllib3.exceptions.ReadTimeoutError:
         raise CalendarFetchError("timeout", "the calendar server stopped sending") from None
     except (urllib3.exceptions.HTTPError, OSError) as error:

@@ -35,9 +35,6 @@ class Mentorship:
     end_reason: str | None = None
     match_version: int = 1
 
-    def involves(self, person_id: str) -> bool:
-        return person_id in (self.mentee_id, self.mentor_id)
-
 
 def plan(*, mentorship_id: str, tenant_id: str, cohort_id: str, program_id: str, mentee_id: str, mentor_id: str,
          cadence: str, meeting_minutes: int, term_months: int, starts_on: date, match_version: int = 1) -> Mentorship:

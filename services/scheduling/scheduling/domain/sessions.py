@@ -114,8 +114,9 @@ def confirm_held(session: Session, person_id: str, now: datetime) -> tuple[Sessi
         raise Conflict("a session can be confirmed only once it has started")
     confirmations = tuple(sorted(set(session.confirmations) | {person_id}))
     held = set(confirmations) >= set(session.attendees())
-    confirmed = replace(session, confirmations=confirmations, version=session.version + 1, updated_at=now,
-                        **({"status": COMPLETED, "completion": "confirmed", "completed_at": now} if held else {}))
+    confirmed = replace(session, confirmations=confirmations, version=session.version + 1, updated_at=now)
+    if held:
+        confirmed = replace(confirmed, status=COMPLETED, completion="confirmed", completed_at=now)
     return confirmed, [_completed(confirmed)] if held else []
 
 
@@ -161,5 +162,6 @@ def _cancelled(session: Session, invitees: Invitees) -> DomainEvent:
 
 
 def _completed(session: Session) -> DomainEvent:
+    assert session.completed_at is not None, "a completed session records when it was completed"
     return _event(contracts.SESSION_COMPLETED_V1, session, {
         "minutes": session.minutes, "completion": session.completion, "completed_at": session.completed_at.isoformat()})

@@ -119,6 +119,7 @@ def refresh_calendar(tenant_id: str, source_id: str, actor: Actor, settings: Sch
         source = _source_in_reach(uow.calendars, tenant_id, source_id, actor)
         if source.kind == "ics_upload":
             raise Conflict("an uploaded calendar file is read once; upload the file again to refresh it")
+        assert source.url is not None, "URL and CalDAV sources are stored with their address"
         zone = _zone_of(uow, tenant_id, source.person_id, actor)
     horizon = _Horizon.ahead(settings, _now())
     try:

@@ -48,6 +48,7 @@ def revoke_feed_token(tenant_id: str, token_id: str, actor: Actor, uow: Scheduli
             raise Forbidden("mentors and mentees manage only their own feeds")
         tokens.revoke(tenant_id, token_id, _now())
         row = tokens.token(tenant_id, token_id)
+        assert row is not None, "revoking marks the token and keeps its row"
         uow.commit()
     return row
 
@@ -65,7 +66,7 @@ def feed_for_token(token: str, settings: SchedulingSettings, reads: SchedulingRe
     row = reads.feed_tokens.live(token)
     people = reads.people
     person = None if row is None else people.person(row["tenant_id"], row["person_id"])
-    if person is None or person["status"] in GONE_STATUSES:
+    if row is None or person is None or person["status"] in GONE_STATUSES:
         FEEDS_SERVED.labels("not_found").inc()
         raise NotFound("no such feed")
     sessions = reads.sessions.for_feed(row["tenant_id"], row["person_id"], now - FEED_PAST)

@@ -47,13 +47,13 @@ def book_kickoffs(tenant_id: str, cohort_id: str, not_before: datetime | None, o
         if not uow.mentorships.page(tenant_id, limit=1, cohort_id=cohort_id):
             raise NotFound(f"no mentorships of cohort {cohort_id} in this tenant")
         kicked_off = uow.sessions.mentorships_with_kickoff(tenant_id, cohort_id)
-        waiting = [m for m in uow.mentorships.page(tenant_id, limit=1_000_000, cohort_id=cohort_id, status=domain.ACTIVE)
-                   if m.id not in kicked_off]
+        active = uow.mentorships.page(tenant_id, limit=1_000_000, cohort_id=cohort_id, status=domain.ACTIVE)
+        waiting = [m for m in active if m.id not in kicked_off]
         if not waiting:
             return []
         people = people_availability(uow, tenant_id, {p for m in waiting for p in (m.mentee_id, m.mentor_id)},
                                      start, start + HORIZON)
-        results = []
+        results: list[tuple[Mentorship, KickoffResult]] = []
         for minutes in sorted({m.meeting_minutes for m in waiting}):
             same_length = [m for m in waiting if m.meeting_minutes == minutes]
             found = kickoff_slots([Pair(m.id, m.mentee_id, m.mentor_id) for m in same_length], people, minutes,

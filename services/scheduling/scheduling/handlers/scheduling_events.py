@@ -82,16 +82,17 @@ def _sync_session(uow: SchedulingUnitOfWork, tenant_id: str, session_id: str, or
     entry = entry_for_session(session_row(session), names[session.mentee_id]._asdict(),
                               names[session.mentor_id]._asdict(), organizer=organizer)
     for source in sources:
+        path = source.write_back_path
+        assert path is not None, "write_back_sources returns only sources with a write-back path"
         try:
             account = _account(source, fetch_policy, timeout_s)
             if session.status == "cancelled":
-                outcome = "deleted" if caldav_client.delete_entry(account, source.write_back_path, entry.uid) \
-                    else "absent"
+                outcome = "deleted" if caldav_client.delete_entry(account, path, entry.uid) else "absent"
             else:
-                outcome = caldav_client.put_entry(account, source.write_back_path, entry)
+                outcome = caldav_client.put_entry(account, path, entry)
         except caldav_client.CalDavError as error:
             if error.code == "bad_response":
-                error = _missing_calendar(account, source.write_back_path) or error
+                error = _missing_calendar(account, path) or error
             WRITE_BACKS.labels(error.code).inc()
             if error.code not in RECORDED_ERRORS:
                 raise  # transient or unknown: the consumer retries, then dead-letters

@@ -43,7 +43,8 @@ def visible_session(sessions: SessionsRepository, tenant_id: str, session_id: st
     return session
 
 
-def check_fits(uow: SchedulingUnitOfWork, session: Session, field: str = "starts_at", moving: str | None = None) -> None:
+def check_fits(uow: SchedulingUnitOfWork, session: Session, field: str = "starts_at",
+               moving: str | None = None) -> None:
     """Refuse a time outside either person's working hours or overlapping what makes them busy."""
     people = people_availability(uow, session.tenant_id, session.attendees(),
                                  session.starts_at - timedelta(days=1), session.ends_at + timedelta(days=1),
@@ -137,8 +138,9 @@ def report_no_show(tenant_id: str, session_id: str, note: str | None, actor, uow
     return missed
 
 
-def cancel_future_sessions(uow: SchedulingUnitOfWork, tenant_id: str, reason: str, note: str | None, organizer: Participant,
-                           *, person_id: str | None = None, mentorship_id: str | None = None) -> int:
+def cancel_future_sessions(uow: SchedulingUnitOfWork, tenant_id: str, reason: str, note: str | None,
+                           organizer: Participant, *, person_id: str | None = None,
+                           mentorship_id: str | None = None) -> int:
     """Call off every session still ahead (a match ended, a person left, a pause) inside the caller's unit of work."""
     now = _now()
     ahead = uow.sessions.future_of(tenant_id, now=now, person_id=person_id, mentorship_id=mentorship_id)

@@ -11,6 +11,7 @@ import numpy as np
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from mentoring_shared.db.engine import rows_affected
 from scheduling import orm
 from scheduling.availability import intervals
 
@@ -102,17 +103,17 @@ class CalendarsRepository:
         table = orm.calendar_sources
         result = self._session.execute(delete(table).where(table.c.tenant_id == tenant_id,
                                                            table.c.source_id == source_id))
-        return result.rowcount > 0
+        return rows_affected(result) > 0
 
     def remove_of_kind(self, tenant_id: str, person_id: str, kind: str) -> int:
         table = orm.calendar_sources
-        return self._session.execute(delete(table).where(table.c.tenant_id == tenant_id, table.c.person_id == person_id,
-                                                         table.c.kind == kind)).rowcount
+        return rows_affected(self._session.execute(delete(table).where(
+            table.c.tenant_id == tenant_id, table.c.person_id == person_id, table.c.kind == kind)))
 
     def remove_all_of(self, tenant_id: str, person_id: str) -> int:
         table = orm.calendar_sources
-        return self._session.execute(delete(table).where(table.c.tenant_id == tenant_id,
-                                                         table.c.person_id == person_id)).rowcount
+        return rows_affected(self._session.execute(delete(table).where(
+            table.c.tenant_id == tenant_id, table.c.person_id == person_id)))
 
     def busy_of(self, tenant_id: str, person_ids: Iterable[str], horizon_start_minute: int,
                 horizon_end_minute: int) -> dict[str, np.ndarray]:

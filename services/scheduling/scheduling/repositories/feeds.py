@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from mentoring_shared.db.engine import rows_affected
 from scheduling import orm
 
 
@@ -53,5 +54,5 @@ class FeedTokensRepository:
 
     def remove_all_of(self, tenant_id: str, person_id: str) -> int:
         table = orm.feed_tokens
-        return self._session.execute(delete(table).where(table.c.tenant_id == tenant_id,
-                                                         table.c.person_id == person_id)).rowcount
+        return rows_affected(self._session.execute(delete(table).where(table.c.tenant_id == tenant_id,
+                                                                       table.c.person_id == person_id)))
