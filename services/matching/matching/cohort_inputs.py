@@ -36,7 +36,8 @@ class CohortInputs:
         return next((p for p in self.problem.mentors if p.person_id == person_id), None)
 
 
-def load_cohort_inputs(repositories: MatchingRepositories | MatchingUnitOfWork, tenant_id: str, cohort_id: str) -> CohortInputs:
+def load_cohort_inputs(repositories: MatchingRepositories | MatchingUnitOfWork, tenant_id: str,
+                       cohort_id: str) -> CohortInputs:
     """From the cohorts, programs, enrollments, people and matches repositories (a unit of work's)."""
     cohort = repositories.cohorts.get(tenant_id, cohort_id)
     if cohort is None:
@@ -62,7 +63,10 @@ def load_cohort_inputs(repositories: MatchingRepositories | MatchingUnitOfWork, 
             if pairing_cohort == cohort_id:
                 matched_in_cohort[mentee_id] = matched_in_cohort.get(mentee_id, 0) + 1
 
-    mentees, mentors, skipped, snapshot = [], [], [], []
+    mentees: list[Participant] = []
+    mentors: list[Participant] = []
+    skipped: list[dict[str, str]] = []
+    snapshot: list[dict[str, Any]] = []
     for enrollment in enrolled:
         profile = profiles.get(enrollment.person_id)
         if profile is None:

@@ -32,7 +32,7 @@ class Match:
     ended_at: datetime | None = None
     end_reason: str | None = None
     end_note: str | None = None
-    health: str = "on_track"  # feedback's verdict: on_track | needs_check_in | at_risk
+    health: str | None = "on_track"  # feedback's verdict: on_track | needs_check_in | at_risk; None where hidden
     health_reasons: tuple[dict[str, str], ...] = ()
     health_evaluated_at: datetime | None = None
     health_version: int = 0
@@ -56,7 +56,8 @@ def event_factors(factors) -> list[dict[str, Any]]:
 
 
 def confirm_match(*, match_id: str, tenant_id: str, cohort_id: str, program_id: str, mentee_id: str, mentor_id: str,
-                  origin: str, run_id: str | None, score: int, factors, now: datetime) -> tuple[Match, list[DomainEvent]]:
+                  origin: str, run_id: str | None, score: int, factors,
+                  now: datetime) -> tuple[Match, list[DomainEvent]]:
     match = Match(id=match_id, tenant_id=tenant_id, cohort_id=cohort_id, program_id=program_id, mentee_id=mentee_id,
                   mentor_id=mentor_id, status="active", origin=origin, run_id=run_id, score=score,
                   factors=tuple(factors), version=1, confirmed_at=now)

@@ -68,21 +68,22 @@ def _first_candidates(summary: ScoreSummary, mentee_top: int, mentor_top: int) -
     chunk by chunk of the kept pairs (sorted by mentee): millions of them would need several
     hundred MB of sort keys at once."""
     n, m = summary.n_mentees, summary.n_mentors
-    keys, by_mentor = [], []
+    picked: list[np.ndarray] = []      # each chunk's best pairs' keys
+    by_mentor: list[np.ndarray] = []
     for start in range(0, len(summary.kept_keys), _PAIRS_PER_CHUNK):
         chunk = summary.kept_keys[start:start + _PAIRS_PER_CHUNK]
         rows, cols, scores = chunk // m, chunk % m, summary.kept_scores[start:start + _PAIRS_PER_CHUNK]
         # A mentee cut in two by a chunk's end keeps the best of each part: a few more to start from.
         top_rows, top_cols = top_per_group(rows, scores, cols, m, mentee_top)
-        keys.append(top_rows * m + top_cols)
+        picked.append(top_rows * m + top_cols)
         top_cols, top_rows = top_per_group(cols, scores, rows, n, mentor_top)   # this chunk's best per mentor
         by_mentor.append(top_rows * m + top_cols)
     if by_mentor:
         chunk = np.concatenate(by_mentor)
         scores = summary.kept_scores[np.searchsorted(summary.kept_keys, chunk)]
         top_cols, top_rows = top_per_group(chunk % m, scores, chunk // m, n, mentor_top)
-        keys.append(top_rows * m + top_cols)
-    keys = sorted_unique(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
+        picked.append(top_rows * m + top_cols)
+    keys = sorted_unique(np.concatenate(picked)) if picked else np.zeros(0, np.int64)
     return _Candidates(m, keys, summary.kept_scores[np.searchsorted(summary.kept_keys, keys)])
 
 
@@ -94,7 +95,10 @@ def _full_cardinality(summary: ScoreSummary, row_scores: RowScores, mentee_slots
     kept_rows, kept_cols = (summary.kept_keys // m).astype(np.int32), (summary.kept_keys % m).astype(np.int32)
     learned: list[tuple[np.ndarray, np.ndarray]] = []
 
-    def best_across(open_mentees: np.ndarray, open_mentors: np.ndarray) -> np.ndarray:
+    # The kept pairs' rows and columns are bound to best_across, not captured: both are dropped once
+    # the cardinality is grown, and the function with them.
+    def best_across(open_mentees: np.ndarray, open_mentors: np.ndarray, *,
+                    kept_rows: np.ndarray = kept_rows, kept_cols: np.ndarray = kept_cols) -> np.ndarray:
         is_open_mentee, is_open_mentor = np.zeros(n, bool), np.zeros(m, bool)
         is_open_mentee[open_mentees] = True
         is_open_mentor[open_mentors] = True
@@ -129,7 +133,7 @@ def _full_cardinality(summary: ScoreSummary, row_scores: RowScores, mentee_slots
         return keys
 
     keys, added = grow_to_full_cardinality(mentee_slots, mentor_slots, candidates.keys, best_across)
-    del kept_rows, kept_cols
+    del best_across, kept_rows, kept_cols
     new = keys[~is_member(keys, candidates.keys)]
     # The new pairs' scores: kept, or read from the codes or scored again on the way.
     scores = np.zeros(len(new), np.int16)

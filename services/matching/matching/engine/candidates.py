@@ -137,7 +137,10 @@ def candidate_pairs(scores: np.ndarray, mentee_slots: np.ndarray, mentor_slots: 
     if mentor_top and len(active_rows):
         col_bound[active_cols] = _column_bounds(scores, active_rows, mentor_top)[active_cols]
     all_cols_active = len(active_cols) == m
-    keys, col_rows, col_cols, col_values = [np.zeros(0, np.int64)], [], [], []
+    picked: list[np.ndarray] = [np.zeros(0, np.int64)]   # the kept pairs' keys, chunk by chunk
+    col_rows: list[np.ndarray] = []
+    col_cols: list[np.ndarray] = []
+    col_values: list[np.ndarray] = []
     valid_pairs = 0
     for start in range(0, n, ROWS_PER_CHUNK):
         block = scores[start:start + ROWS_PER_CHUNK]
@@ -149,7 +152,7 @@ def candidate_pairs(scores: np.ndarray, mentee_slots: np.ndarray, mentor_slots: 
             block = np.where(rows_active[:, None] & (mentor_slots > 0)[None, :], block, np.int16(EXCLUDED))
         valid_pairs += int(np.count_nonzero(block >= 0))
         if mentee_top:
-            keys.append(start * m + top_in_rows(block, start + np.arange(len(block)), mentee_top))
+            picked.append(start * m + top_in_rows(block, start + np.arange(len(block)), mentee_top))
         if mentor_top:
             hit = block >= col_bound[None, :]
             if np.count_nonzero(hit) > _DENSE_BELOW * mentor_top * m:
@@ -166,8 +169,8 @@ def candidate_pairs(scores: np.ndarray, mentee_slots: np.ndarray, mentor_slots: 
     if mentor_top and col_rows:
         r, c, v = np.concatenate(col_rows), np.concatenate(col_cols), np.concatenate(col_values)
         kept_cols, kept_rows = top_per_group(c, v, r, n, mentor_top)
-        keys.append(kept_rows * m + kept_cols)
-    keys = sorted_unique(np.concatenate(keys))
+        picked.append(kept_rows * m + kept_cols)
+    keys = sorted_unique(np.concatenate(picked))
     return (keys // max(m, 1)).astype(np.int32), (keys % max(m, 1)).astype(np.int32), valid_pairs
 
 

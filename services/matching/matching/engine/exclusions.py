@@ -55,6 +55,7 @@ class ManagementChains:
             seen.add(node)
             path.append(node)
             node = self._managers.get(node) or None
+        tail: tuple[str, ...]
         if node is None:
             tail, complete = (), True
         elif node in seen:  # a loop in the data: the chain stops there, and nothing is remembered

@@ -56,8 +56,8 @@ def goal_shares(has_tags: bool, has_text: bool) -> tuple[float, float]:
     return (1.0, 0.0) if has_tags else (0.0, 1.0) if has_text else (0.0, 0.0)
 
 
-def tag_match(points: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """Skill-level points a mentor scores on a mentee's wanted tags -> [0, 1]."""
+def tag_match(points: float | np.ndarray, wanted: int | np.ndarray) -> float | np.ndarray:
+    """Skill-level points a mentor scores on a mentee's wanted tags -> [0, 1] (one pair's, or arrays of them)."""
     scale = 1.0 / (FULL_POINTS * np.minimum(np.maximum(wanted, 1), TAGS_FOR_FULL_MATCH))
     return np.minimum(points * scale, 1.0)
 

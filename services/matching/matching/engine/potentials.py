@@ -89,7 +89,8 @@ def residual_arcs(flow: CohortFlow) -> tuple[np.ndarray, np.ndarray, np.ndarray]
         zero_cost(np.array([source] * (matched > 0)), np.array([sink] * (matched > 0))),          # bypass less
         zero_cost(np.array([sink] * (supply > matched)), np.array([source] * (supply > matched))),  # bypass more
     ]
-    return tuple(np.concatenate([part[i] for part in parts]).astype(np.int64) for i in range(3))
+    tails, heads, costs = (np.concatenate([part[i] for part in parts]).astype(np.int64) for i in range(3))
+    return tails, heads, costs
 
 
 def reduced_costs(flow: CohortFlow, potentials: Potentials) -> np.ndarray:

@@ -67,7 +67,7 @@ class _Solved:
     mentee_slots: np.ndarray                # as wanted, before pins
     chosen: list[tuple[int, int, int, bool]]  # (row, column, score, pinned)
     proof: OptimalityProof | None
-    eligible: Callable[[int], int]          # non-excluded mentors of a mentee row (pins count as excluded)
+    eligible: Callable[[int | np.integer], int]   # non-excluded mentors of a mentee row (pins count as excluded)
 
 
 def run_matching(problem: MatchingProblem) -> RunOutcome:
@@ -155,8 +155,10 @@ def _solve_summarized(problem: MatchingProblem) -> _Solved:
                                                  parts=any_pair.parts)
     assignment = solve_summarized(summary, row_scores, mentee_slots, mentor_slots)
     del summary
+    # The solve gives its pairs' scores, except the empty assignment (no slots left after the pins): no pairs.
+    scores = assignment.scores if assignment.scores is not None else ()
     chosen = [(row, column, score, True) for row, column, score in pinned] + [
-        (int(row), int(column), int(score), False) for (row, column), score in zip(assignment.pairs, assignment.scores)]
+        (int(row), int(column), int(score), False) for (row, column), score in zip(assignment.pairs, scores)]
     return _Solved(mentee_ids, mentor_ids, wanted, chosen, assignment.proof,
                    lambda row: int(np.count_nonzero(row_scores(np.array([row]), active_only=False)[0] != EXCLUDED)))
 

@@ -146,8 +146,8 @@ class SummaryBuilder:
     def build(self) -> ScoreSummary:
         parts = [self._kept[start] for start in sorted(self._kept)]
         m = self.n_mentors
-        keys = [part[0] for part in parts]
-        scores = [part[1] for part in parts]
+        key_parts = [part[0] for part in parts]
+        score_parts = [part[1] for part in parts]
         if parts and m:
             # Each mentor's COLUMN_BEST best mentees among the blocks' bests.
             best_rows, best_scores = np.stack([part[3] for part in parts]), np.stack([part[4] for part in parts])
@@ -156,10 +156,10 @@ class SummaryBuilder:
             columns = np.broadcast_to(np.arange(m), chosen.shape)
             rows, values = best_rows[chosen, columns], best_scores[chosen, columns]
             allowed = values >= 0
-            keys.append(rows[allowed].astype(np.int64) * m + columns[allowed])
-            scores.append(values[allowed])
-        keys = np.concatenate(keys) if keys else np.zeros(0, np.int64)
-        scores = np.concatenate(scores) if scores else np.zeros(0, np.int16)
+            key_parts.append(rows[allowed].astype(np.int64) * m + columns[allowed])
+            score_parts.append(values[allowed])
+        keys = np.concatenate(key_parts) if key_parts else np.zeros(0, np.int64)
+        scores = np.concatenate(score_parts) if score_parts else np.zeros(0, np.int16)
         order = np.argsort(keys, kind="stable")
         keys, scores = keys[order], scores[order]
         first = np.r_[True, keys[1:] != keys[:-1]] if len(keys) else np.zeros(0, bool)

@@ -74,7 +74,7 @@ class _SignatureSum:
         return cls(first, first_keys, second, second_keys, combined, combined_keys.reshape(-1).astype(np.int32))
 
     def gather(self, mentees: slice | np.ndarray, out: np.ndarray, spare: np.ndarray) -> np.ndarray:
-        if self.combined is not None:
+        if self.combined is not None and self.combined_keys is not None:   # both set or neither (`of`)
             return np.take(self.combined, self.combined_keys[mentees], axis=0, out=out)
         np.take(self.first, self.first_keys[mentees], axis=0, out=out)
         out += np.take(self.second, self.second_keys[mentees], axis=0, out=spare)
@@ -129,7 +129,8 @@ def _score_block(cohort: PreparedCohort, parts: _WeightedParts, mentees: slice |
     for first in range(0, len(out), step):
         last = min(first + step, len(out))
         rows = last - first
-        which = slice(mentees.start + first, mentees.start + last) if isinstance(mentees, slice) else mentees[first:last]
+        which = (slice(mentees.start + first, mentees.start + last) if isinstance(mentees, slice)
+                 else mentees[first:last])
         total = cohort.tags.points(which)                         # exact integer points, float32
         total *= parts.tag_scale[which, None]
         np.minimum(total, parts.tag_cap[which, None], out=total)

@@ -12,6 +12,7 @@ from typing import TypeVar
 import numpy as np
 
 Signature = TypeVar("Signature", bound=Hashable)
+MentorSignature = TypeVar("MentorSignature", bound=Hashable)   # a mentor's may differ from a mentee's
 
 
 def group_by_signature(signatures: Sequence[Signature]) -> tuple[np.ndarray, list[Signature]]:
@@ -39,8 +40,8 @@ class SignatureTable:
         return np.ascontiguousarray((self.table if table is None else table)[:, self.mentor_keys])
 
 
-def signature_table(mentee_signatures: Sequence[Hashable], mentor_signatures: Sequence[Hashable],
-                    pair_value: Callable[[Hashable, Hashable], object], dtype) -> SignatureTable:
+def signature_table(mentee_signatures: Sequence[Signature], mentor_signatures: Sequence[MentorSignature],
+                    pair_value: Callable[[Signature, MentorSignature], object], dtype) -> SignatureTable:
     """Group both sides and call `pair_value(mentee signature, mentor signature)` once per distinct pair."""
     mentee_keys, mentee_distinct = group_by_signature(mentee_signatures)
     mentor_keys, mentor_distinct = group_by_signature(mentor_signatures)

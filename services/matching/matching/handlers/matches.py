@@ -19,7 +19,8 @@ from mentoring_shared.ids import new_id
 
 
 def end_match_on_request(tenant_id: str, match_id: str, reason: str, note: str | None, rematch: bool, actor: Actor,
-                         time_to_live: timedelta, uow: MatchingUnitOfWork) -> tuple[Match, requests.MatchRequest | None]:
+                         time_to_live: timedelta,
+                         uow: MatchingUnitOfWork) -> tuple[Match, requests.MatchRequest | None]:
     with uow:
         match = uow.matches.get(tenant_id, match_id, for_update=True)
         if match is None:

@@ -13,7 +13,7 @@ from mentoring_shared.db.dialects import dialect_insert
 from mentoring_shared.db.replica import NewerSnapshotUpsert
 
 # A withdrawn or erased participant's goals and preferences are no longer needed: keep none of them.
-NOTHING_PERSONAL = {"goals": [], "goals_text": None,
+NOTHING_PERSONAL: dict[str, Any] = {"goals": [], "goals_text": None,
                     "preferences": {"skills": [], "languages": [], "departments": [], "avoid_person_ids": []}}
 
 

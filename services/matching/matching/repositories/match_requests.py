@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from datetime import datetime
 
 from sqlalchemy import insert, select, update
@@ -47,7 +48,9 @@ class MatchRequestsRepository:
         query = query.order_by(table.c.request_id).limit(limit)
         return [_REQUESTS.record(row) for row in self._session.execute(query).mappings()]
 
-    def open_of(self, tenant_id: str, person_id: str, now: datetime) -> list[MatchRequest]:
+    # From here on `list` in an annotation names the method above: the builtin is `builtins.list`.
+
+    def open_of(self, tenant_id: str, person_id: str, now: datetime) -> builtins.list[MatchRequest]:
         """The person's requests (made or received) still waiting for an answer at `now`."""
         table = orm.match_requests
         rows = self._session.execute(select(table).where(
@@ -56,7 +59,7 @@ class MatchRequestsRepository:
             .order_by(table.c.request_id)).mappings()
         return [request for request in map(_REQUESTS.record, rows) if request.is_open(now)]
 
-    def involving(self, tenant_id: str, person_id: str) -> list[MatchRequest]:
+    def involving(self, tenant_id: str, person_id: str) -> builtins.list[MatchRequest]:
         """Every request the person made or received, whatever became of it."""
         table = orm.match_requests
         rows = self._session.execute(select(table).where(

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import builtins
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from matching import orm
 from matching.domain.matches import Match
 from matching.repositories.scrubbing import scrub_pairs_naming
 from mentoring_shared.db.bulk import insert_many
+from mentoring_shared.db.engine import rows_affected
 from mentoring_shared.db.records import RecordMapping
 
 _MATCHES = RecordMapping(Match, "match_id", sequences=("factors", "health_reasons"))
@@ -50,14 +52,17 @@ class MatchesRepository:
         rows = self._session.execute(query.order_by(table.c.match_id).limit(limit)).mappings()
         return [_MATCHES.record(row) for row in rows]
 
-    def active_in_cohort(self, tenant_id: str, cohort_id: str, for_update: bool = False) -> list[Match]:
+    # From here on `list` in an annotation names the method above: the builtin is `builtins.list`.
+
+    def active_in_cohort(self, tenant_id: str, cohort_id: str, for_update: bool = False) -> builtins.list[Match]:
         table = orm.matches
         query = (select(table).where(table.c.tenant_id == tenant_id, table.c.cohort_id == cohort_id,
                                      table.c.status == "active").order_by(table.c.match_id))
         rows = self._session.execute(query.with_for_update() if for_update else query).mappings()
         return [_MATCHES.record(row) for row in rows]
 
-    def of_person(self, tenant_id: str, person_id: str, *, active_only: bool, for_update: bool = False) -> list[Match]:
+    def of_person(self, tenant_id: str, person_id: str, *, active_only: bool,
+                  for_update: bool = False) -> builtins.list[Match]:
         """The person's matches as mentee or mentor, in id order."""
         table = orm.matches
         query = select(table).where(table.c.tenant_id == tenant_id,
@@ -65,9 +70,10 @@ class MatchesRepository:
         if active_only:
             query = query.where(table.c.status == "active")
         query = query.order_by(table.c.match_id)
-        return [_MATCHES.record(row) for row in self._session.execute(query.with_for_update() if for_update else query).mappings()]
+        rows = self._session.execute(query.with_for_update() if for_update else query).mappings()
+        return [_MATCHES.record(row) for row in rows]
 
-    def pairings(self, tenant_id: str) -> list[tuple[str, str, str, str]]:
+    def pairings(self, tenant_id: str) -> builtins.list[tuple[str, str, str, str]]:
         """(mentee, mentor, status, cohort) of every match in the tenant: previous pairs and load."""
         table = orm.matches
         return [tuple(row) for row in self._session.execute(
@@ -88,12 +94,13 @@ class MatchesRepository:
             table.c.tenant_id == tenant_id, table.c.cohort_id == cohort_id,
             table.c.mentee_id == mentee_id, table.c.status == "active")).scalar_one()
 
-    def record_health(self, tenant_id: str, match_id: str, health: str, reasons: list[dict[str, str]],
+    def record_health(self, tenant_id: str, match_id: str, health: str, reasons: builtins.list[dict[str, str]],
                       evaluated_at: datetime, version: int | None = None) -> bool:
         """Feedback's verdict on an active match, unless a later one is already recorded; False if not applied.
         Later means a higher version; a verdict without one (sent before feedback versioned them, so
         older than any with one) is later only by its evaluation time."""
         table = orm.matches
+        newer: ColumnElement[bool]
         if version is None:
             newer = (table.c.health_version == 0) & ((table.c.health_evaluated_at.is_(None))
                                                      | (table.c.health_evaluated_at < evaluated_at))
@@ -103,7 +110,7 @@ class MatchesRepository:
             table.c.tenant_id == tenant_id, table.c.match_id == match_id, table.c.status == "active", newer)
             .values(health=health, health_reasons=reasons, health_evaluated_at=evaluated_at,
                     health_version=version or 0))
-        return applied.rowcount == 1
+        return rows_affected(applied) == 1
 
     def scrub_explanations(self, tenant_id: str, person_id: str) -> None:
         """Explanations name skills, departments and goals: drop their details where the person took part."""

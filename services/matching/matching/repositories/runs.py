@@ -47,7 +47,8 @@ class RunsRepository:
         query = select(table).where(table.c.tenant_id == tenant_id, table.c.cohort_id == cohort_id)
         if after:
             query = query.where(table.c.run_id > after)
-        return [_RUNS.record(row) for row in self._session.execute(query.order_by(table.c.run_id).limit(limit)).mappings()]
+        rows = self._session.execute(query.order_by(table.c.run_id).limit(limit)).mappings()
+        return [_RUNS.record(row) for row in rows]
 
     def pairs(self, run_id: str) -> list[dict]:
         """Every pair the run proposes, by mentee then mentor."""

@@ -8,7 +8,8 @@ from mentoring_shared.web.pagination import page_schema
 
 
 class StartRunSchema(ma.Schema):
-    pinned_pairs = ma.fields.List(ma.fields.Nested(PairSchema), load_default=list, validate=ma.validate.Length(max=5000),
+    pinned_pairs = ma.fields.List(ma.fields.Nested(PairSchema), load_default=list,
+                                  validate=ma.validate.Length(max=5000),
                                   metadata={"description": "Pairs the proposal must contain."})
     forbidden_pairs = ma.fields.List(ma.fields.Nested(PairSchema), load_default=list,
                                      validate=ma.validate.Length(max=5000),
