@@ -25,14 +25,19 @@ def import_people_file(path: str, tenant_id: str, preset: str | None, mapping_fi
     if (preset is None) == (mapping_file is None):
         raise ValueError("give either --preset or --mapping")
     try:
-        mapping = PRESETS[preset] if preset else ColumnMapping.from_dict(json.loads(Path(mapping_file).read_text()))
+        if preset:
+            mapping = PRESETS[preset]
+        else:
+            assert mapping_file is not None  # exactly one of the two was given, checked above
+            mapping = ColumnMapping.from_dict(json.loads(Path(mapping_file).read_text()))
     except (InvalidColumnMapping, ValueError) as error:
         raise ValueError(f"the column mapping cannot be used: {error}") from None
     runtime = ServiceRuntime.from_environment(SERVICE, orm.metadata, serves_http=False,
                                               unit_of_work_class=ProfilesUnitOfWork)
     try:
+        progress = ProgressBar(sys.stderr, lambda done, total: f"{done:,}/{total:,} people")
         report = import_people(tenant_id, Path(path).read_bytes(), mapping, dry_run, runtime.unit_of_work(),
-                               progress=ProgressBar(sys.stderr, lambda done, total: f"{done:,}/{total:,} people").update)
+                               progress=progress.update)
     except ApplicationError as error:
         raise ValueError(error.detail + "".join(f"\n  {e['field']}: {e['message']}"
                                                 for e in error.extensions.get("errors", []))) from None
@@ -41,8 +46,8 @@ def import_people_file(path: str, tenant_id: str, preset: str | None, mapping_fi
     summary = ", ".join(f"{count:,} {name}" for name, count in report.summary.items())
     verdict = "dry run, nothing written" if dry_run else ("imported" if report.applied else "NOTHING imported")
     out.write(f"{verdict}: {summary}\n")
-    for error in report.errors[:ERRORS_SHOWN]:
-        out.write(f"  line {error.line}: {error.field or 'row'}: {error.message}\n")
+    for row_error in report.errors[:ERRORS_SHOWN]:
+        out.write(f"  line {row_error.line}: {row_error.field or 'row'}: {row_error.message}\n")
     if len(report.errors) > ERRORS_SHOWN:
         out.write(f"  ... and {len(report.errors) - ERRORS_SHOWN:,} more\n")
     return 1 if report.errors else 0

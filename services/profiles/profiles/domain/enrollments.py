@@ -89,7 +89,8 @@ def enroll(*, enrollment_id: str, person: Person, cohort: Cohort, program: Progr
                                     enrollment.snapshot())]
 
 
-def withdraw(enrollment: Enrollment, cohort: Cohort, reason: str | None, now: datetime) -> tuple[Enrollment, list[DomainEvent]]:
+def withdraw(enrollment: Enrollment, cohort: Cohort, reason: str | None,
+             now: datetime) -> tuple[Enrollment, list[DomainEvent]]:
     if enrollment.status == "withdrawn":
         raise Conflict("this enrollment is already withdrawn")
     if cohort.status in ("closed", "archived"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from mentoring_shared.contracts import profiles as contracts
 from mentoring_shared.domain_events import DomainEvent
@@ -35,7 +35,7 @@ class WorkingHours:
 class Person:
     id: str
     tenant_id: str
-    employee_id: str
+    employee_id: str | None  # None for people outside the HR sync (e.g. provisioned by SCIM without one), or erased
     name: str
     email: str
     time_zone: str
@@ -86,7 +86,8 @@ EDITABLE = ("employee_id", "name", "email", "time_zone", "status", "title", "dep
             "roles_offered", "roles_wanted", "working_hours", "mentor_capacity")
 
 
-def register_person(*, person_id: str, tenant_id: str, now: datetime, **attributes: Any) -> tuple[Person, list[DomainEvent]]:
+def register_person(*, person_id: str, tenant_id: str, now: datetime,
+                    **attributes: Any) -> tuple[Person, list[DomainEvent]]:
     unknown = set(attributes) - set(EDITABLE)
     if unknown:
         raise InvalidField(sorted(unknown)[0], "is not a person attribute")
@@ -104,7 +105,8 @@ def change_person(person: Person, changes: dict[str, Any], now: datetime) -> tup
     if person.erased:
         raise Conflict("this person was erased; their record can no longer change")
     values = _normalized(changes)
-    if values.get("manager_employee_id") and values["manager_employee_id"] == values.get("employee_id", person.employee_id):
+    manager_employee_id = values.get("manager_employee_id")
+    if manager_employee_id and manager_employee_id == values.get("employee_id", person.employee_id):
         raise InvalidField("manager_employee_id", "a person cannot be their own manager")
     changed = {name: value for name, value in values.items() if getattr(person, name) != value}
     if not changed:
@@ -136,7 +138,16 @@ def erase_person(person: Person, now: datetime) -> tuple[Person, list[DomainEven
                                 {"person_id": person.id, "version": erased.version})]
 
 
-def check_manager_chain(employee_id: str, manager_employee_id: str | None, manager_of: dict[str, str | None]) -> None:
+class ManagerOf(Protocol):
+    """employee id -> manager's employee id (None at the top of a chain): a dict, or a lookup that
+    reads one link at a time."""
+
+    def __contains__(self, employee_id: str, /) -> bool: ...
+
+    def get(self, employee_id: str, /) -> str | None: ...
+
+
+def check_manager_chain(employee_id: str | None, manager_employee_id: str | None, manager_of: ManagerOf) -> None:
     """Refuse a manager who does not exist or who reports, directly or not, to this person.
     `manager_of` maps employee ids known in the tenant to their managers' employee ids."""
     if manager_employee_id is None:
@@ -145,7 +156,8 @@ def check_manager_chain(employee_id: str, manager_employee_id: str | None, manag
         raise InvalidField("manager_employee_id", "a person cannot be their own manager")
     if manager_employee_id not in manager_of:
         raise InvalidField("manager_employee_id", f"no person with employee id {manager_employee_id} in this tenant")
-    seen, current = {employee_id}, manager_employee_id
+    seen = {employee_id}
+    current: str | None = manager_employee_id
     while current is not None:
         if current in seen:
             raise Conflict(f"{manager_employee_id} reports to {employee_id}, directly or not: that would make a "

@@ -54,7 +54,8 @@ EDITABLE = ("name", "type", "description", "matching_weights", "meeting_cadence"
             "pulse_first_after_days", "pulse_every_days", "privacy_threshold")
 
 
-def create_program(*, program_id: str, tenant_id: str, now: datetime, **settings: Any) -> tuple[Program, list[DomainEvent]]:
+def create_program(*, program_id: str, tenant_id: str, now: datetime,
+                   **settings: Any) -> tuple[Program, list[DomainEvent]]:
     program = Program(id=program_id, tenant_id=tenant_id, version=1, created_at=now, updated_at=now,
                       **_validated(settings))
     return program, [program.upserted_event()]
@@ -69,7 +70,8 @@ def change_program(program: Program, changes: dict[str, Any], now: datetime) -> 
     return updated, [updated.upserted_event()]
 
 
-def duplicate_program(program: Program, *, program_id: str, name: str, now: datetime) -> tuple[Program, list[DomainEvent]]:
+def duplicate_program(program: Program, *, program_id: str, name: str,
+                      now: datetime) -> tuple[Program, list[DomainEvent]]:
     """A new program with the same settings: organizations reuse a proven program as a template."""
     settings = {name_: getattr(program, name_) for name_ in EDITABLE if name_ != "name"}
     return create_program(program_id=program_id, tenant_id=program.tenant_id, now=now, name=name, **settings)

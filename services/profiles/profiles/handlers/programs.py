@@ -40,7 +40,8 @@ def create_program(tenant_id: str, settings: dict[str, Any], uow: ProfilesUnitOf
     return program
 
 
-def change_program(tenant_id: str, program_id: str, changes: dict[str, Any], uow: ProfilesUnitOfWork) -> programs.Program:
+def change_program(tenant_id: str, program_id: str, changes: dict[str, Any],
+                   uow: ProfilesUnitOfWork) -> programs.Program:
     with uow:
         program, events = programs.change_program(_program(uow, tenant_id, program_id), changes, _now())
         if events:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
+from typing import Any
 
 from profiles.hr_import.values import FIELDS, REQUIRED_FIELDS
 
@@ -70,7 +71,7 @@ class ColumnMapping:
         missing = [name for name in FIELDS if name in REQUIRED_FIELDS and not mapping.get(name)]
         if missing:
             raise InvalidColumnMapping(f"the column mapping must map {', '.join(missing)}", field=missing[0])
-        values = {}
+        values: dict[str, Any] = {}  # field name -> header(s); each field has its own type
         for key, value in mapping.items():
             headers = _as_headers(key, value)
             values[key] = None if not headers else headers[0] if isinstance(value, str) else headers

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from profiles.hr_import.managers import describe_loop, find_loops
 from profiles.hr_import.parsing import HrRow, ParsedFile, RowError
 from profiles.hr_import.values import FIELD_ORDER, FIELDS
+
+if TYPE_CHECKING:
+    from profiles.domain.people import Person
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,14 +82,15 @@ class ImportPlan:
                 "unchanged": self.unchanged, "errors": len(self.errors)}
 
 
-def plan_file(parsed: ParsedFile, existing: Mapping[str, ExistingPerson], *,
+def plan_file(parsed: ParsedFile, existing: Mapping[str, ExistingPerson | Person], *,
               reserved_emails: Collection[str] = ()) -> ImportPlan:
     """plan_import for the result of parse_hr_file, carrying its row errors along."""
     return plan_import(parsed.rows, existing, parse_errors=parsed.errors,
                        rejected_employee_ids=parsed.rejected_employee_ids, reserved_emails=reserved_emails)
 
 
-def plan_import(rows: Sequence[HrRow], existing: Mapping[str, ExistingPerson], *, parse_errors: Iterable[RowError] = (),
+def plan_import(rows: Sequence[HrRow], existing: Mapping[str, ExistingPerson | Person], *,
+                parse_errors: Iterable[RowError] = (),
                 rejected_employee_ids: Collection[str] = (), reserved_emails: Collection[str] = ()) -> ImportPlan:
     """Plan the import of valid `rows` against `existing` (employee id -> person).
 

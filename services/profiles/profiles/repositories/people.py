@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, bindparam, delete, or_, select, update
@@ -72,7 +73,9 @@ class PeopleRepository:
         statement = update(people).where(people.c.tenant_id == bindparam("key_tenant"),
                                          people.c.id == bindparam("key_id"))
         try:
-            self._session.connection().execute(statement, rows)
+            # a Session hands over its connection for the executemany; a bare Connection is one
+            connection = self._session.connection() if isinstance(self._session, Session) else self._session
+            connection.execute(statement, rows)
         except IntegrityError:
             raise Conflict("these changes give an employee id or email to two people at once; "
                            "import the file again") from None
@@ -83,7 +86,8 @@ class PeopleRepository:
         row = first_row_dict(self._session.execute(query, {"tenant_id": tenant_id, "person_id": person_id}))
         return _person(row) if row else None
 
-    def conflicting(self, tenant_id: str, employee_id: str | None, email: str, other_than: str | None = None) -> list[str]:
+    def conflicting(self, tenant_id: str, employee_id: str | None, email: str,
+                    other_than: str | None = None) -> list[str]:
         """Which unique fields (`employee_id`, `email`) another person in the tenant already holds."""
         clauses = [people.c.email == email]
         if employee_id:
@@ -99,7 +103,8 @@ class PeopleRepository:
                 taken.add("email")
         return sorted(taken)
 
-    def list(self, tenant_id: str, limit: int, after_id: str | None, where: PeopleFilter = PeopleFilter()) -> list[Person]:
+    def list(self, tenant_id: str, limit: int, after_id: str | None,
+             where: PeopleFilter = PeopleFilter()) -> list[Person]:
         query = select(people).where(people.c.tenant_id == tenant_id)
         if where.department:
             query = query.where(people.c.department == where.department)
@@ -154,7 +159,7 @@ class PeopleRepository:
         return Conflict(f"another person in this tenant already has this {' and '.join(taken) or 'identity'}",
                         fields=taken)
 
-    def _write_facets(self, persons: list[Person], replace: bool = True) -> None:
+    def _write_facets(self, persons: Sequence[Person], replace: bool = True) -> None:
         """Write the search facets (skills, offered roles) of these people of one tenant, replacing
         their old ones unless they are new."""
         tenant_id = persons[0].tenant_id
@@ -171,9 +176,9 @@ class PeopleRepository:
 
 class ManagerLookup:
     """`employee id -> manager's employee id` for one tenant, read one link at a time (chains are
-    short), in the dict shape the domain's manager-chain check expects."""
+    short), in the shape the domain's manager-chain check expects (ManagerOf)."""
 
-    def __init__(self, session: Session, tenant_id: str):
+    def __init__(self, session: Session | Connection, tenant_id: str):
         self._session, self._tenant_id = session, tenant_id
 
     def _row(self, employee_id: str):

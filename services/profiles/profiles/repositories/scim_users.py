@@ -87,5 +87,5 @@ def _user_query(tenant_id: str, condition):
 
 
 def _record(row) -> UserRecord:
-    return UserRecord(row["user_name"], row["external_id"], dict(row["attributes"] or {}), row["deleted_at"] is not None,
-                      row["revision"])
+    return UserRecord(row["user_name"], row["external_id"], dict(row["attributes"] or {}),
+                      row["deleted_at"] is not None, row["revision"])

@@ -46,13 +46,14 @@ class PersonWriteSchema(ma.Schema):
     location = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
     languages = ma.fields.List(TAG, validate=validate.Length(max=20))
     seniority_band = WholeNumber(allow_none=True, validate=validate.Range(1, 10))
-    skills = ma.fields.List(ma.fields.Nested(SkillSchema), validate=validate.Length(max=100))
+    # Typed as any Field: PersonSchema dumps these two through methods instead.
+    skills: ma.fields.Field = ma.fields.List(ma.fields.Nested(SkillSchema), validate=validate.Length(max=100))
     interests = ma.fields.List(TAG, validate=validate.Length(max=50))
     goals = ma.fields.List(TAG, validate=validate.Length(max=50))
     goals_text = ma.fields.String(allow_none=True, validate=validate.Length(max=5000))
     roles_offered = ma.fields.List(ma.fields.String(validate=validate.OneOf(MENTORING_ROLES)))
     roles_wanted = ma.fields.List(ma.fields.String(validate=validate.OneOf(MENTORING_ROLES)))
-    working_hours = ma.fields.Nested(WorkingHoursSchema)
+    working_hours: ma.fields.Field = ma.fields.Nested(WorkingHoursSchema)
     mentor_capacity = WholeNumber(validate=validate.Range(0, 20),
                                   metadata={"description": "Most mentees at once."})
 

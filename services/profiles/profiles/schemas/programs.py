@@ -1,6 +1,7 @@
 """Programs, cohorts and enrollments over HTTP."""
 
 from datetime import UTC
+from typing import Any
 
 import marshmallow as ma
 from marshmallow import validate
@@ -12,7 +13,7 @@ from profiles.domain.people import MENTORING_ROLES
 from profiles.domain.programs import CADENCES, TYPES, WEIGHT_FACTORS
 
 NAME = validate.Length(min=1, max=200)
-TIMESTAMP = {"required": True, "default_timezone": UTC}
+TIMESTAMP: dict[str, Any] = {"required": True, "default_timezone": UTC}
 
 # How much each scoring factor counts (0 to 100); a factor left out keeps its default.
 MatchingWeightsSchema = ma.Schema.from_dict(

@@ -87,13 +87,15 @@ def schemas(base_url: str) -> list[dict]:
     group = [
         _attribute("displayName", required=True, uniqueness="server"),
         _attribute("members", "complex", multi=True, sub=[
-            _attribute("value", mutability="immutable"), _attribute("display", mutability="readOnly", returned="request",
+            _attribute("value", mutability="immutable"),
+            _attribute("display", mutability="readOnly", returned="request",
                        description="The member's name, when asked for with attributes=members.display"),
             _attribute("type", mutability="immutable", canonical=["User"]),
             _attribute("$ref", "reference", mutability="immutable", references=["User"])]),
     ]
     return [{"schemas": [SCHEMA], "id": schema_id, "name": name, "description": description,
-             "attributes": attributes, "meta": {"resourceType": "Schema", "location": f"{base_url}/Schemas/{schema_id}"}}
+             "attributes": attributes,
+             "meta": {"resourceType": "Schema", "location": f"{base_url}/Schemas/{schema_id}"}}
             for schema_id, name, description, attributes in (
                 (USER, "User", "User Account", user),
                 (ENTERPRISE, "EnterpriseUser", "Enterprise User", enterprise),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Flask, Response, json, request
 from pydantic import ValidationError
 from scim2_models import Context, Error, SCIMException
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 SCIM_JSON = "application/scim+json"
 PREFIX = "/scim/v2"
@@ -49,7 +49,7 @@ def answer_routing_errors_in_scim(app: Flask) -> None:
     def handle(error: HTTPException):
         if request.path == PREFIX or request.path.startswith(PREFIX + "/"):
             response = error_response(error.code or 500, error.description or error.name)
-            if error.code == 405 and error.valid_methods:
+            if isinstance(error, MethodNotAllowed) and error.valid_methods:
                 response.headers["Allow"] = ", ".join(error.valid_methods)
             return response
         return platform_handler(error)

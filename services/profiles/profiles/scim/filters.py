@@ -12,7 +12,16 @@ from datetime import datetime
 from typing import Any
 
 from scim2_models import InvalidFilterException, ScimFilter
-from scim2_models.path import AttrPath, FilterNode, LogicalExpr, LogicalOperator, Not, Present, ValuePath
+from scim2_models.path import (
+    AttrPath,
+    Comparison,
+    FilterNode,
+    LogicalExpr,
+    LogicalOperator,
+    Not,
+    Present,
+    ValuePath,
+)
 from sqlalchemy import and_, func, not_, or_, true
 
 from profiles.scim.errors import ScimError
@@ -65,12 +74,15 @@ def to_sql(tree: FilterNode, attributes: dict[str, Attribute], prefix: str = "")
         return not_(to_sql(tree.expr, attributes, prefix))
     if isinstance(tree, ValuePath):
         return to_sql(tree.val_filter, attributes, prefix=f"{attribute_key(tree.attr_path)}.")
+    if not isinstance(tree, (Comparison, Present)):  # the leaves: scim2-models has no other kind of node
+        raise ScimError(400, f"unsupported filter {tree}", "invalidFilter")
     path = prefix + attribute_key(tree.attr_path)
     attribute = attributes.get(path)
     if attribute is None:
         raise ScimError(400, f"filtering on {path!r} is not supported", "invalidFilter")
     op, value = ("pr", None) if isinstance(tree, Present) else (tree.op.value, tree.value)
     if attribute.kind == "custom":
+        assert attribute.build is not None  # a custom attribute is made with its builder (boolean_attribute)
         return attribute.build(op, value)
     column = attribute.column
     if op == "pr":

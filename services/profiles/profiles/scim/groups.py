@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scim2_models import GroupMember, Meta
+from scim2_models import Group, GroupMember, Meta, Reference, User
 from sqlalchemy import select
 
 from profiles.orm import scim_group_members, scim_groups
@@ -16,6 +16,7 @@ from profiles.scim.filters import Attribute
 from profiles.scim.models import GroupResource
 
 MAX_MEMBERS_PER_REQUEST = 10_000
+_MemberReference = Reference[User | Group]  # the type GroupMember.ref takes; the members here are all Users
 
 
 def member_filter(op: str, value: Any):
@@ -42,7 +43,8 @@ def group_document(group: dict, members: list[tuple[str, str]] | None, base_url:
     return GroupResource(
         id=group["id"], display_name=group["display_name"], external_id=group.get("external_id") or None,
         members=None if members is None else [
-            GroupMember(value=person_id, display=name if with_display else None, type="User", ref=f"{base_url}/Users/{person_id}")
+            GroupMember(value=person_id, display=name if with_display else None, type="User",
+                        ref=_MemberReference(f"{base_url}/Users/{person_id}"))
             for person_id, name in members],
         meta=Meta(resource_type="Group", created=group["created_at"], last_modified=group["updated_at"],
                   version=etag(group["version"]), location=f"{base_url}/Groups/{group['id']}"))

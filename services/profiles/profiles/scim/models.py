@@ -7,11 +7,13 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 from scim2_models import (
+    BaseModel,
     Context,
     EnterpriseUser,
     Group,
     ListResponse,
     PatchOp,
+    Path,
     SCIMException,
     ScimPolicy,
     SearchRequest,
@@ -25,7 +27,7 @@ GroupResource = Group
 UserPatch = PatchOp[UserResource]
 GroupPatch = PatchOp[GroupResource]
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
-Model = TypeVar("Model")
+Model = TypeVar("Model", bound=BaseModel)
 
 # What identity providers send that the strict reading refuses: Entra's `remove` of members with a
 # value list, and a replace of `emails[type eq "work"].value` on a user without a work email (it
@@ -48,10 +50,12 @@ def parse(model: type[Model], document: Any, context: Context) -> Model:
         raise ScimError.from_library(error) from None
 
 
-def dump(resource, attributes: list[str] | None = None, excluded: list[str] | None = None) -> dict:
-    """A resource as a response carries it, narrowed by `attributes` / `excludedAttributes`."""
-    parameters = SearchRequest(attributes=attributes or None, excluded_attributes=excluded or None) \
-        if attributes or excluded else None
+def dump(resource, attributes: list[Path[Any]] | None = None, excluded: list[Path[Any]] | None = None) -> dict:
+    """A resource as a response carries it, narrowed by `attributes` / `excludedAttributes` (as a
+    SearchRequest holds them)."""
+    parameters: SearchRequest | None = None
+    if attributes or excluded:
+        parameters = SearchRequest(attributes=attributes or None, excluded_attributes=excluded or None)
     try:
         return resource.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE, response_parameters=parameters)
     except (ValidationError, SCIMException) as error:

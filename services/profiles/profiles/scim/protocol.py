@@ -150,7 +150,8 @@ def with_etag(resource, status: int = 200, location: bool = False):
 def list_page(listings: list, search: SearchRequest):
     """One page across the listings, in order (a .search at the root covers Users, then Groups)."""
     start, count = page_of(search)
-    resources, offset = [], start - 1
+    resources: list[dict] = []
+    offset = start - 1
     with current_runtime().sessions() as session:
         totals = [listing.total(session) for listing in listings]
         for listing, total in zip(listings, totals):

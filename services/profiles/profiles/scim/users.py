@@ -11,9 +11,9 @@ means (userName, externalId, the name parts, displayName, every email) is kept b
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from scim2_models import Email, Manager, Meta, Name
+from scim2_models import Email, Manager, Meta, Name, Reference, User
 
 from profiles.domain.people import Person
 from profiles.domain.scim_users import UserRecord, user_version
@@ -21,6 +21,8 @@ from profiles.repositories.people import PeopleRepository
 from profiles.scim.errors import ScimError
 from profiles.scim.etags import etag
 from profiles.scim.models import Context, EnterpriseUser, UserResource
+
+_Text = TypeVar("_Text", bound=str | None)
 
 MAX_STRING = 200
 
@@ -39,14 +41,14 @@ def to_user(person: Person, record: UserRecord | None, manager_id: str | None, b
         title=person.title,
         timezone=as_sent("timezone", "time_zone", lambda: person.time_zone),
         active=as_sent("active", "status", lambda: person.status != "terminated"),
-        emails=as_sent("emails", "email", lambda: [Email(value=person.email, type="work", primary=True)],
+        emails=as_sent("emails", "email", lambda: [Email(value=person.email, type=Email.Type.work, primary=True)],
                        lambda emails: [Email.model_validate(email) for email in emails] or None),
         meta=Meta(resource_type="User", created=person.created_at, last_modified=person.updated_at,
                   version=etag(user_version(person.version, record)), location=f"{base_url}/Users/{person.id}"),
     )
     enterprise = EnterpriseUser(employee_number=as_sent("employeeNumber", "employee_id", lambda: person.employee_id),
                                 department=person.department,
-                                manager=Manager(value=manager_id, ref=f"{base_url}/Users/{manager_id}")
+                                manager=Manager(value=manager_id, ref=Reference[User](f"{base_url}/Users/{manager_id}"))
                                 if manager_id else None)
     if enterprise.employee_number or enterprise.department or enterprise.manager:
         user[EnterpriseUser] = enterprise
@@ -124,7 +126,7 @@ def _email_of(user: UserResource) -> str:
     chosen = next((item for item in emails if item.primary), None) \
         or next((item for item in emails if str(item.type or "").lower() == "work"), None) \
         or (emails[0] if emails else None)
-    email = chosen.value if chosen else (user.user_name if "@" in user.user_name else None)
+    email = chosen.value if chosen else (user.user_name if user.user_name and "@" in user.user_name else None)
     if not email:
         raise ScimError(400, "a User needs an email address: in emails, or as its userName", "invalidValue")
     return _bounded(email.strip(), "emails.value", 320)
@@ -150,7 +152,7 @@ def _manager(people: PeopleRepository, tenant_id: str, manager: Manager | None,
     return (named.employee_id, None) if named.employee_id else (None, manager_id)
 
 
-def _bounded(value: str | None, field: str, limit: int) -> str | None:
+def _bounded(value: _Text, field: str, limit: int) -> _Text:
     if value is not None and len(value) > limit:
         raise ScimError(400, f"{field} is longer than {limit} characters", "invalidValue")
     return value
