@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from sqlalchemy import Table
 from sqlalchemy.orm import Session, sessionmaker
@@ -45,7 +45,7 @@ class UnitOfWork:
             raise RuntimeError("the unit of work is not open: use it inside `with uow:`")
         return self._session
 
-    def __enter__(self) -> "UnitOfWork":
+    def __enter__(self) -> Self:
         self._session = for_writing(self._session_factory())
         for name, repository in self.repositories.items():
             setattr(self, name, repository(self.session))

@@ -9,7 +9,7 @@ that cares whether state was written checks `committed`.)"""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Self
 
 from mentoring_shared.contracts.catalog import platform_events
 from mentoring_shared.domain_events import DomainEvent
@@ -34,7 +34,7 @@ class FakeUnitOfWork(UnitOfWork):
     def committed(self) -> bool:
         return self.commits > 0
 
-    def __enter__(self) -> "FakeUnitOfWork":
+    def __enter__(self) -> Self:
         self._pending, self._pending_forgotten = [], []
         return self
 

@@ -8,10 +8,11 @@ import logging
 from collections import Counter, defaultdict
 from datetime import datetime
 
+import mentoring_shared.contracts.feedback as contracts
 from feedback import metrics
 from feedback.health import HealthRules, InvalidRule, PairFactsTable, evaluate, transitions
 from feedback.health.evaluate import Status
-from mentoring_shared.contracts import feedback as contracts
+from feedback.unit_of_work import FeedbackUnitOfWork
 from mentoring_shared.domain_events import DomainEvent
 from mentoring_shared.runtime import ServiceRuntime
 
@@ -22,7 +23,7 @@ DEFAULT_RULES = HealthRules()
 
 
 class PairHealthClock:
-    def __init__(self, runtime: ServiceRuntime, defaults: HealthRules = DEFAULT_RULES):
+    def __init__(self, runtime: ServiceRuntime[FeedbackUnitOfWork], defaults: HealthRules = DEFAULT_RULES):
         self._runtime = runtime
         self._defaults = defaults
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from feedback import metrics
 from feedback.domain.submissions import requests_for_pair
+from feedback.unit_of_work import FeedbackUnitOfWork
 from mentoring_shared.ids import new_ids
 from mentoring_shared.runtime import ServiceRuntime
 
@@ -24,7 +25,7 @@ def round_due_since(confirmed_at: datetime, first_after_days: int, every_days: i
 
 
 class PulseSurveys:
-    def __init__(self, runtime: ServiceRuntime, answer_within: timedelta):
+    def __init__(self, runtime: ServiceRuntime[FeedbackUnitOfWork], answer_within: timedelta):
         self._runtime = runtime
         self._answer_within = answer_within
 

@@ -4,8 +4,9 @@ only reads, for a query or for what a use case computes before it writes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -18,7 +19,7 @@ from matching.repositories.programs import ProgramsRepository
 from matching.repositories.runs import RunsRepository
 from mentoring_shared.unit_of_work import UnitOfWork
 
-REPOSITORIES = {
+REPOSITORIES: dict[str, Callable[[Session], Any]] = {
     "runs": RunsRepository, "matches": MatchesRepository, "match_requests": MatchRequestsRepository,
     "people": PeopleRepository, "cohorts": CohortsRepository, "programs": ProgramsRepository,
     "enrollments": EnrollmentsRepository,

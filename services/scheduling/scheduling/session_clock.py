@@ -19,7 +19,8 @@ BATCH = 500
 
 
 class SessionClock:
-    def __init__(self, runtime: ServiceRuntime | Callable[[], SchedulingUnitOfWork], lead_minutes: tuple[int, ...],
+    def __init__(self, runtime: ServiceRuntime[SchedulingUnitOfWork] | Callable[[], SchedulingUnitOfWork],
+                 lead_minutes: tuple[int, ...],
                  completion_grace: timedelta = timedelta(minutes=30)):
         """`runtime`: the service's runtime, or any factory of its units of work (a test's fake)."""
         self._unit_of_work = runtime.unit_of_work if isinstance(runtime, ServiceRuntime) else runtime

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -18,7 +19,7 @@ from scheduling.repositories.programs import ProgramsRepository
 from scheduling.repositories.reminders import RemindersRepository
 from scheduling.repositories.sessions import SessionsRepository
 
-REPOSITORIES = {
+REPOSITORIES: dict[str, Callable[[Session], Any]] = {
     "mentorships": MentorshipsRepository, "sessions": SessionsRepository, "reminders": RemindersRepository,
     "people": PeopleRepository, "programs": ProgramsRepository, "calendars": CalendarsRepository,
     "feed_tokens": FeedTokensRepository,

@@ -24,7 +24,7 @@ class RecordMapping(Generic[Record]):
             row[name] = list(row[name])
         return row
 
-    def record(self, row: Mapping[str, Any]) -> Record:
+    def record(self, row: Mapping[Any, Any]) -> Record:  # a dict, or a SQLAlchemy RowMapping
         values = dict(row)
         values["id"] = values.pop(self._id_column)
         for name in self._sequences:

@@ -5,7 +5,6 @@ from typing import Any
 from flask import current_app
 
 from mentoring_shared.runtime import ServiceRuntime
-from mentoring_shared.unit_of_work import UnitOfWork
 
 
 def current_runtime() -> ServiceRuntime:
@@ -13,8 +12,9 @@ def current_runtime() -> ServiceRuntime:
     return current_app.extensions["runtime"]
 
 
-def unit_of_work() -> UnitOfWork:
-    """A new unit of work on the serving app's database, for one handler call."""
+def unit_of_work() -> Any:
+    """A new unit of work on the serving app's database, for one handler call: the serving
+    service's own class, with its repositories (typed Any: this module serves every service)."""
     return current_runtime().unit_of_work()
 
 

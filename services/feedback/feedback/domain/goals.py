@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from mentoring_shared.contracts import feedback as contracts
+import mentoring_shared.contracts.feedback as contracts
 from mentoring_shared.domain_events import DomainEvent
 from mentoring_shared.errors import Conflict, InvalidField
 

@@ -168,4 +168,5 @@ def _mentee(args) -> str:
         return args["mentee_id"]
     if args.get("mentee_id") not in (None, actor.person_id):
         raise InvalidField("mentee_id", "a mentee acts only for themselves")
+    assert actor.person_id is not None, "an actor who is not an organizer is a person"
     return actor.person_id

@@ -6,8 +6,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+import mentoring_shared.contracts.matching as contracts
 from matching.engine.model import SCORE_SCALE
-from mentoring_shared.contracts import matching as contracts
 from mentoring_shared.domain_events import DomainEvent
 from mentoring_shared.errors import Conflict
 

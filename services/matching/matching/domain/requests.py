@@ -7,8 +7,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+import mentoring_shared.contracts.matching as contracts
 from matching.domain.matches import Match, confirm_match, event_factors, public_score
-from mentoring_shared.contracts import matching as contracts
 from mentoring_shared.domain_events import DomainEvent
 from mentoring_shared.errors import Conflict
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from mentoring_shared.contracts import matching as contracts
+import mentoring_shared.contracts.matching as contracts
 from mentoring_shared.domain_events import DomainEvent
 from mentoring_shared.errors import Conflict
 

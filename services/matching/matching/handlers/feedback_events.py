@@ -6,8 +6,8 @@ A verdict older than the one recorded (by its `version`) is ignored."""
 
 from __future__ import annotations
 
+import mentoring_shared.contracts.feedback as contracts
 from matching.unit_of_work import MatchingUnitOfWork
-from mentoring_shared.contracts import feedback as contracts
 from mentoring_shared.messaging.envelope import Envelope
 
 

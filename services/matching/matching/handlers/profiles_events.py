@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import mentoring_shared.contracts.profiles as contracts
 from matching import orm
 from matching.domain import requests
 from matching.domain.matches import end_match
@@ -15,7 +16,6 @@ from matching.engine.exclusions import in_one_reporting_line
 from matching.handlers.matches import propose_rematch
 from matching.repositories.people import PROFILE_UPSERT
 from matching.unit_of_work import MatchingUnitOfWork
-from mentoring_shared.contracts import profiles as contracts
 from mentoring_shared.messaging.envelope import Envelope
 from mentoring_shared.people_replica import person_upserted_handler
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
-from mentoring_shared.contracts import profiles as contracts
+import mentoring_shared.contracts.profiles as contracts
 from mentoring_shared.domain_events import DomainEvent
 from mentoring_shared.errors import Conflict, InvalidField
 from mentoring_shared.time_zones import is_iana_time_zone

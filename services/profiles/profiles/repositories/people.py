@@ -34,10 +34,16 @@ class PeopleRepository:
     def __init__(self, session: Session | Connection):
         self._session = session
 
+    def _writes(self) -> Session:
+        """The unit of work's session: a plain connection is for single-statement reads only."""
+        if not isinstance(self._session, Session):
+            raise TypeError("people are written through a unit of work's session, not a read connection")
+        return self._session
+
     def add(self, person: Person) -> None:
         """Insert a new person. Raises Conflict, naming the fields, if another person in the tenant
         has the employee id or email: the unique indexes decide, so concurrent requests cannot race."""
-        inserted = self._session.execute(dialect_insert(self._session, people).values(**_row(person))
+        inserted = self._session.execute(dialect_insert(self._writes(), people).values(**_row(person))
                                          .on_conflict_do_nothing().returning(people.c.id)).first()
         if inserted is None:
             raise self._conflict(person)
@@ -60,7 +66,7 @@ class PeopleRepository:
         if not persons:
             return
         try:
-            insert_many(self._session, people, [_row(person) for person in persons])
+            insert_many(self._writes(), people, [_row(person) for person in persons])
         except IntegrityError:
             raise Conflict("someone else registered some of these people meanwhile; import the file again") from None
         self._write_facets(persons, replace=False)
@@ -171,7 +177,7 @@ class PeopleRepository:
                                                           table.c.person_id.in_(ids[chunk:chunk + 1000])))
             rows = [{"tenant_id": tenant_id, "person_id": person.id, column: value}
                     for person in persons for value in sorted(values_of(person))]
-            insert_many(self._session, table, rows)
+            insert_many(self._writes(), table, rows)
 
 
 class ManagerLookup:

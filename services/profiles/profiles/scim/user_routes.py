@@ -11,7 +11,7 @@ from sqlalchemy import true
 
 from mentoring_shared.errors import NotFound, PreconditionFailed
 from mentoring_shared.web.acting import tenant
-from mentoring_shared.web.current import current_runtime
+from mentoring_shared.web.current import current_runtime, unit_of_work
 from profiles.domain.scim_users import UserRecord, user_version
 from profiles.handlers import people as handlers
 from profiles.repositories.people import PeopleRepository
@@ -91,7 +91,7 @@ def _write_user(person_id: str, new_user, if_match: str | None, revive: bool = F
         if revive and user.active is not False:
             changes["status"] = "active"
         try:
-            changed = handlers.change_person(tenant(), person_id, changes, runtime.unit_of_work(),
+            changed = handlers.change_person(tenant(), person_id, changes, unit_of_work(),
                                              expected_version=current.version,
                                              alongside=_saving(new_record, current.version,
                                                                record.revision if record else 0))
@@ -154,7 +154,7 @@ class Users(MethodView):
                 attributes, record = users.person_attributes(user, reads.people, tenant(), None)
         if deleted_holder is not None:
             return _write_user(deleted_holder, lambda _current: user, None, revive=True)
-        person = handlers.register_person(tenant(), attributes, runtime.unit_of_work(),
+        person = handlers.register_person(tenant(), attributes, unit_of_work(),
                                           alongside=_saving(record, None, None))
         with runtime.sessions() as session:
             return with_etag(_user(Reads(session), person), 201, location=True)

@@ -9,7 +9,7 @@ import calendar
 from dataclasses import dataclass, replace
 from datetime import date
 
-from mentoring_shared.contracts import scheduling as contracts
+import mentoring_shared.contracts.scheduling as contracts
 from mentoring_shared.domain_events import DomainEvent
 from mentoring_shared.errors import Conflict
 

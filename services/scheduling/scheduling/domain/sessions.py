@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from mentoring_shared.contracts import scheduling as contracts
+import mentoring_shared.contracts.scheduling as contracts
 from mentoring_shared.domain_events import DomainEvent
 from mentoring_shared.errors import Conflict, InvalidField
 from scheduling.calendar_entries import entry_for_session

@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from mentoring_shared.contracts import scheduling as contracts
+import mentoring_shared.contracts.scheduling as contracts
 from mentoring_shared.messaging.envelope import Envelope
 from scheduling.calendar_entries import entry_for_session, session_row
 from scheduling.calendars import caldav_client
