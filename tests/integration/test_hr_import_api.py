@@ -120,3 +120,44 @@ def test_only_admins_and_integrations_import(api, apps, tenant):
         content_type="multipart/form-data")
     assert response.status_code == 403
     assert count_rows(apps["profiles"], "people", tenant_id=tenant) == 0
+
+
+def test_an_import_reports_its_progress_under_the_id_its_client_chose(api, tenant):
+    assert upload(api, GOOD, preset="workday", progress_id="import-1").status_code == 200
+    progress = api("profiles").get("/v1/hr-imports/progress/import-1").get_json()
+    assert (progress["phase"], progress["done"], progress["total"]) == ("applied", 2, 2)
+
+    refused = workday_file("E9,No Email,,Engineer,Platform,,London,Europe/London,en,5,,Active")
+    assert upload(api, refused, preset="workday", progress_id="import-2").status_code == 422
+    assert api("profiles").get("/v1/hr-imports/progress/import-2").get_json()["phase"] == "refused"
+    assert upload(api, GOOD, preset="workday", dry_run=True, progress_id="import-3").status_code == 200
+    assert api("profiles").get("/v1/hr-imports/progress/import-3").get_json()["phase"] == "dry_run"
+    assert api("profiles").get("/v1/hr-imports/progress/never-sent").status_code == 404
+
+
+def test_a_progress_id_that_is_not_an_id_is_refused_and_nothing_is_imported(api, apps, tenant):
+    response = upload(api, GOOD, preset="workday", progress_id="not an id!")
+    assert response.status_code == 422 and "progress_id" in json.dumps(response.get_json())
+    assert count_rows(apps["profiles"], "people", tenant_id=tenant) == 0
+
+
+def test_progress_is_readable_while_the_import_transaction_is_still_open(apps, tenant):
+    """Why progress has a table of its own: each report commits on its own, beside the import's
+    transaction (which has written people and commits all or nothing), and another connection sees it."""
+    from profiles.handlers.hr_import import import_people
+    from profiles.hr_import import PRESETS
+    from profiles.repositories.import_progress import ImportProgressRepository
+
+    runtime = apps["profiles"].extensions["runtime"]
+    reports = ImportProgressRepository(runtime.engine)
+    seen = []
+
+    def written(done: int, total: int) -> None:  # called inside the import, before its commit
+        reports.report(tenant, "open-import", "writing", done, total)
+        seen.append((reports.get(tenant, "open-import")["done"], count_rows(apps["profiles"], "people",
+                                                                             tenant_id=tenant)))
+
+    import_people(tenant, GOOD, PRESETS["workday"], False, runtime.unit_of_work(), progress=written)
+    assert seen == [(2, 0)]  # progress visible, the people not yet
+    assert count_rows(apps["profiles"], "people", tenant_id=tenant) == 2
+    assert reports.get("another-tenant", "open-import") is None

@@ -27,6 +27,8 @@ CASES = [
     ("profiles", "GET", "/v1/people", "list", "/v1/people", None),
     ("profiles", "POST", "/v1/people", "own", "/v1/people", "person"),
     ("profiles", "POST", "/v1/hr-imports", "import", "/v1/hr-imports", None),
+    ("profiles", "GET", "/v1/hr-imports/progress/<id:progress_id>", "read", "/v1/hr-imports/progress/{import_progress}",
+     None),
     ("profiles", "GET", "/v1/people/<id:person_id>", "read", "/v1/people/{person}", None),
     ("profiles", "PATCH", "/v1/people/<id:person_id>", "change", "/v1/people/{person}", {"title": "Hacked"}),
     ("profiles", "GET", "/v1/people/<id:person_id>/export", "read", "/v1/people/{person}/export", None),
@@ -118,10 +120,14 @@ def tenant_a_objects(api, apps, tenant, running_workers):
     group = apps["profiles"].test_client().post(
         "/scim/v2/Groups", json={"displayName": "A's group", "members": [{"value": person["id"]}]},
         headers={"Authorization": f"Bearer {scim_token['token']}"}).get_json()
+    import_progress = uuid.uuid4().hex
+    profiles.post("/v1/hr-imports", content_type="multipart/form-data", data={
+        "file": (io.BytesIO(b"id,name,email,tz\n"), "hr.csv"), "dry_run": "true", "progress_id": import_progress,
+        "mapping": '{"employee_id": "id", "name": "name", "email": "email", "time_zone": "tz"}'})
     for service in ("matching", "scheduling", "feedback"):
         eventually(lambda: count_rows(apps[service], "people", tenant_id=tenant, person_id=person["id"]) == 1)
     return {"person": person["id"], "program": program["id"], "cohort": cohort["id"], "enrollment": enrollment["id"],
-            "scim_token": scim_token["id"], "scim_group": group["id"]}
+            "scim_token": scim_token["id"], "scim_group": group["id"], "import_progress": import_progress}
 
 
 def snapshot_of_tenant_a(api, ids):

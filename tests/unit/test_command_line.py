@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -155,3 +156,42 @@ def test_waiting_that_fails_does_not_say_done():
     with pytest.raises(RuntimeError), waiting("profiles is checking the file", out, terminal=False):
         raise RuntimeError("refused")
     assert "done" not in out.getvalue()
+
+
+class ImportOnTheServer:
+    """What GET /v1/hr-imports/progress/{id} answers, one state per look: missing at first (404),
+    then each phase of a long import."""
+
+    def __init__(self, states: list[dict | None]):
+        self.states, self.looks, self.seen_all = states, 0, threading.Event()
+
+    def get(self, service: str, path: str):
+        from mentoring_tools.admin.client import ServiceUnreachable
+
+        assert (service, path) == ("profiles", "/v1/hr-imports/progress/p-1")
+        state = self.states[min(self.looks, len(self.states) - 1)]
+        self.looks += 1
+        if self.looks >= len(self.states):
+            self.seen_all.set()
+        if state is None:
+            raise ServiceUnreachable("profiles", path, "not yet")  # any AdminError: keep waiting
+        return state
+
+
+def test_off_a_terminal_an_import_shows_profiles_phases_and_people_written():
+    from mentoring_tools.admin.commands import watching_import
+
+    server = ImportOnTheServer([None, {"phase": "checking", "done": 0, "total": 0},
+                                {"phase": "writing", "done": 1000, "total": 5000},
+                                {"phase": "writing", "done": 3000, "total": 5000},
+                                {"phase": "committing", "done": 5000, "total": 5000}])
+    out = io.StringIO()
+    with watching_import(server, "p-1", every_s=0.01, out=out):
+        assert server.seen_all.wait(10)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "profiles is checking the file and applying it..."
+    assert lines[1] == "profiles is checking the file..."
+    assert re.match(r"profiles is checking the file: done in \d+\.\d s$", lines[2])
+    assert "1,000/5,000 people written" in out.getvalue() and "5,000/5,000 people written" in out.getvalue()
+    assert "profiles is committing the import..." in lines
+    assert re.match(r"profiles is checking the file and applying it: done in \d+\.\d s$", lines[-1])

@@ -169,6 +169,18 @@ scim_users = Table(
 Index("ux_scim_users_tenant_user_name", scim_users.c.tenant_id, scim_users.c.user_name_key, unique=True)
 Index("ix_scim_users_tenant_external_id", scim_users.c.tenant_id, scim_users.c.external_id)
 
+# How far an HR import has come, written outside the import's own transaction (which commits all of
+# it or nothing), so the client that sent it can show profiles' side of a long import.
+hr_import_progress = Table(
+    "hr_import_progress", metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("progress_id", String(64), primary_key=True),  # chosen by the client, sent with the file
+    Column("phase", String(20), nullable=False),
+    Column("done", Integer, nullable=False),
+    Column("total", Integer, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
 outbox = add_outbox_table(metadata)
 inbox = add_inbox_table(metadata)
 broker_log_marks, outbox_republishes = add_relay_tables(metadata)

@@ -83,6 +83,12 @@ class PlatformClient:
         self._session = session or requests.Session()
         self._session.headers.update({"Authorization": f"Bearer {token}", "Accept": "application/json",
                                       "User-Agent": "mentoring-admin"})
+        self._token, self._read_timeout_s = token, read_timeout_s
+
+    def another(self) -> "PlatformClient":
+        """A client like this one on its own connections, for another thread (a session is not
+        thread-safe): e.g. to watch the server's progress while a long request is in flight."""
+        return PlatformClient(self.base_urls, self._token, self._read_timeout_s)
 
     def request(self, service: str, method: str, path: str, **kwargs: Any) -> requests.Response:
         url = self.base_urls[service] + path

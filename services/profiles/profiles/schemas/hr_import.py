@@ -7,6 +7,7 @@ from flask_smorest.fields import Upload
 from marshmallow import validate
 
 from mentoring_shared.web.fields import WholeNumber
+from mentoring_shared.web.input_guards import ID_PATTERN
 from profiles.hr_import import PRESETS
 
 
@@ -21,6 +22,10 @@ class ImportRequestSchema(ma.Schema):
                                                         '{"employee_id": "Emp No", "name": ["First", "Last"], ...}'})
     dry_run = ma.fields.Boolean(load_default=False,
                                 metadata={"description": "Report what would change, write nothing."})
+    progress_id = ma.fields.String(
+        validate=validate.Regexp(f"^{ID_PATTERN}$", error="letters, digits, '-' and '_', at most 64"),
+        metadata={"description": "An id of the client's choosing (a UUID): while the import runs, "
+                                 "GET /v1/hr-imports/progress/{progress_id} says how far it has come."})
 
     @ma.validates_schema
     def one_mapping(self, data, **_):
@@ -49,3 +54,13 @@ class ImportReportSchema(ma.Schema):
     summary = ma.fields.Dict(keys=ma.fields.String(), values=WholeNumber(), required=True,
                              metadata={"description": "creates, updates, deactivations, moves, unchanged, errors"})
     errors = ma.fields.List(ma.fields.Nested(RowErrorSchema), required=True)
+
+
+class ImportProgressSchema(ma.Schema):
+    progress_id = ma.fields.String(required=True)
+    phase = ma.fields.String(required=True, metadata={"description": (
+        "checking (reading and planning the file), writing (done of total people written), committing, "
+        "then applied, dry_run, refused (the file has errors) or failed")})
+    done = WholeNumber(required=True)
+    total = WholeNumber(required=True)
+    updated_at = ma.fields.AwareDateTime(required=True)
