@@ -59,17 +59,28 @@ def person_upserted_handler(table: Table, *more: tuple[NewerSnapshotUpsert, RowO
     return SnapshotHandler((NewerSnapshotUpsert(table, ["tenant_id", "person_id"]), person_row), *more)
 
 
-def person_erased_handler(table: Table):
-    """The handler for profiles.person.erased.v1: keep the row (other records may point at it) with
-    nothing personal left, at the erasure's version, so replayed older snapshots are ignored."""
-    upsert = NewerSnapshotUpsert(table, ["tenant_id", "person_id"])
+class ReplicaErasure:
+    """profiles.person.erased.v1 in a people replica: the row stays (other records may point at it)
+    with nothing personal left, at the erasure's version, so replayed older snapshots are ignored.
+    `ReplicaErasure(table).apply(session, event)`, for a service's people repository."""
 
-    def apply_person_erased(event: Envelope, uow: UnitOfWork) -> None:
+    def __init__(self, table: Table):
+        self._upsert = NewerSnapshotUpsert(table, ["tenant_id", "person_id"])
+
+    def apply(self, session: Session, event: Envelope) -> None:
         person_id = event.data["person_id"]
-        upsert.apply(uow.session, {
+        self._upsert.apply(session, {
             "tenant_id": event.tenant_id, "person_id": person_id, "version": event.data["version"],
             "employee_id": None, "name": ERASED_PERSON_NAME, "email": erased_email(person_id),
             "time_zone": "UTC", "status": ERASED_STATUS, "updated_at": datetime.now(UTC)})
+
+
+def person_erased_handler(table: Table):
+    """The handler for profiles.person.erased.v1 (see ReplicaErasure)."""
+    erasure = ReplicaErasure(table)
+
+    def apply_person_erased(event: Envelope, uow: UnitOfWork) -> None:
+        erasure.apply(uow.session, event)
     return apply_person_erased
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,8 +13,7 @@ from sqlalchemy.orm import Session
 from matching import orm
 from mentoring_shared.db.replica import NewerSnapshotUpsert
 from mentoring_shared.messaging.envelope import Envelope
-from mentoring_shared.people_replica import ERASED_STATUS, is_stale_person_event, person_erased_handler
-from mentoring_shared.unit_of_work import UnitOfWork
+from mentoring_shared.people_replica import ERASED_STATUS, ReplicaErasure, is_stale_person_event
 
 
 @dataclass(frozen=True)
@@ -31,7 +29,7 @@ class ProfileView:
 
 # Built once: it caches its statement per dialect.
 PROFILE_UPSERT = NewerSnapshotUpsert(orm.person_profiles, ["tenant_id", "person_id"])
-_ERASE_FROM_REPLICA = person_erased_handler(orm.people)
+_ERASURE = ReplicaErasure(orm.people)
 
 
 class PeopleRepository:
@@ -45,10 +43,8 @@ class PeopleRepository:
 
     def erase(self, event: Envelope) -> None:
         """A profiles.person.erased.v1: the replica's row and the profile keep nothing personal, at the
-        erasure's version (so replayed older snapshots are ignored). The replica by the shared rule,
-        whose handler takes a unit of work for its session."""
-        # The handler reads only the unit of work's session: a stand-in with just that will do.
-        _ERASE_FROM_REPLICA(event, cast(UnitOfWork, SimpleNamespace(session=self._session)))
+        erasure's version (so replayed older snapshots are ignored). The replica by the shared rule."""
+        _ERASURE.apply(self._session, event)
         PROFILE_UPSERT.apply(self._session, {
             "tenant_id": event.tenant_id, "person_id": event.data["person_id"], "version": event.data["version"],
             "employee_id": None, "manager_employee_id": None, "department": None, "status": ERASED_STATUS,

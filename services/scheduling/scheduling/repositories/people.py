@@ -7,14 +7,13 @@ The replica's snapshot writes are profiles' shared handlers (`mentoring_shared.p
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mentoring_shared.db.replica import NewerSnapshotUpsert
 from mentoring_shared.messaging.envelope import Envelope
-from mentoring_shared.people_replica import ERASED_STATUS, is_stale_person_event, person_erased_handler
+from mentoring_shared.people_replica import ERASED_STATUS, ReplicaErasure, is_stale_person_event
 from scheduling import orm
 from scheduling.availability import WorkingHours
 from scheduling.calendars.entries import Participant
@@ -23,13 +22,7 @@ from scheduling.domain.sessions import Invitees
 from scheduling.domain.sessions import Session as MeetingSession
 
 SCHEDULES = NewerSnapshotUpsert(orm.person_schedules, ["tenant_id", "person_id"])
-_erase_person = person_erased_handler(orm.people)
-
-
-@dataclass
-class _OnSession:
-    """What the shared replica handlers read from a unit of work: its session."""
-    session: Session
+_ERASURE = ReplicaErasure(orm.people)
 
 
 class PeopleRepository:
@@ -106,7 +99,7 @@ class PeopleRepository:
     def erase(self, event: Envelope) -> None:
         """A person erased (profiles.person.erased.v1): their copy keeps nothing personal, and their
         scheduling profile no working hours, each at the erasure's version."""
-        _erase_person(event, _OnSession(self._session))
+        _ERASURE.apply(self._session, event)
         SCHEDULES.apply(self._session, {"tenant_id": event.tenant_id, "person_id": event.data["person_id"],
                                         "version": event.data["version"], "time_zone": "UTC",
                                         "working_hours": None, "status": ERASED_STATUS})
