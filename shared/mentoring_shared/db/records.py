@@ -8,6 +8,9 @@ from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any, Generic, TypeVar
 
+from sqlalchemy import Connection, RowMapping, Select, Table, select
+from sqlalchemy.orm import Session
+
 Record = TypeVar("Record")
 
 
@@ -30,3 +33,16 @@ class RecordMapping(Generic[Record]):
         for name in self._sequences:
             values[name] = tuple(values[name])
         return self._type(**values)
+
+
+def row_by_key(session: Session | Connection, table: Table, for_update: bool = False,
+               **key: Any) -> RowMapping | None:
+    """The row of `table` with these column values (`tenant_id=..., match_id=...`), or None; locked
+    until the transaction ends if `for_update`."""
+    return session.execute(locked_if(select(table).where(*(table.c[name] == value for name, value in key.items())),
+                                     for_update)).mappings().first()
+
+
+def locked_if(query: Select, for_update: bool) -> Select:
+    """`query ... FOR UPDATE` if asked: rows a change reads before it writes them."""
+    return query.with_for_update() if for_update else query

@@ -7,15 +7,11 @@ from sqlalchemy.orm import Session as DbSession
 
 from feedback import orm
 from feedback.domain.goals import CheckIn, Goal, Milestone
-from mentoring_shared.db.records import RecordMapping
+from mentoring_shared.db.records import RecordMapping, row_by_key
 
 _GOALS = RecordMapping(Goal, "goal_id")
 _MILESTONES = RecordMapping(Milestone, "milestone_id")
 _CHECK_INS = RecordMapping(CheckIn, "check_in_id")
-
-
-def _locked(query, for_update: bool):
-    return query.with_for_update() if for_update else query
 
 
 class GoalsRepository:
@@ -35,8 +31,7 @@ class GoalsRepository:
 
     def goal(self, tenant_id: str, goal_id: str, for_update: bool = False) -> Goal | None:
         table = orm.goals
-        row = self._db.execute(_locked(select(table).where(table.c.tenant_id == tenant_id, table.c.goal_id == goal_id),
-                                       for_update)).mappings().first()
+        row = row_by_key(self._db, table, for_update, tenant_id=tenant_id, goal_id=goal_id)
         return None if row is None else _GOALS.record(row)
 
     def goals_of_pair(self, tenant_id: str, match_id: str) -> list[Goal]:
@@ -55,9 +50,7 @@ class GoalsRepository:
 
     def milestone(self, tenant_id: str, milestone_id: str, for_update: bool = False) -> Milestone | None:
         table = orm.milestones
-        row = self._db.execute(_locked(select(table).where(table.c.tenant_id == tenant_id,
-                                                           table.c.milestone_id == milestone_id),
-                                       for_update)).mappings().first()
+        row = row_by_key(self._db, table, for_update, tenant_id=tenant_id, milestone_id=milestone_id)
         return None if row is None else _MILESTONES.record(row)
 
     def milestones_of_goals(self, tenant_id: str, goal_ids: list[str]) -> dict[str, list[Milestone]]:
@@ -82,9 +75,7 @@ class GoalsRepository:
 
     def check_in(self, tenant_id: str, check_in_id: str, for_update: bool = False) -> CheckIn | None:
         table = orm.check_ins
-        row = self._db.execute(_locked(select(table).where(table.c.tenant_id == tenant_id,
-                                                           table.c.check_in_id == check_in_id),
-                                       for_update)).mappings().first()
+        row = row_by_key(self._db, table, for_update, tenant_id=tenant_id, check_in_id=check_in_id)
         return None if row is None else _CHECK_INS.record(row)
 
     def save_check_in(self, check_in: CheckIn) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session as DbSession
 from feedback import orm
 from feedback.domain.submissions import OPEN, Feedback, FeedbackRequest
 from mentoring_shared.db.bulk import insert_many
-from mentoring_shared.db.records import RecordMapping
+from mentoring_shared.db.records import RecordMapping, row_by_key
 
 _REQUESTS = RecordMapping(FeedbackRequest, "request_id")
 _FEEDBACK = RecordMapping(Feedback, "feedback_id", sequences=("goal_progress",))
@@ -30,9 +30,7 @@ class SubmissionsRepository:
                          .values(status=request.status))
 
     def request(self, tenant_id: str, request_id: str, for_update: bool = False) -> FeedbackRequest | None:
-        table = orm.feedback_requests
-        query = select(table).where(table.c.tenant_id == tenant_id, table.c.request_id == request_id)
-        row = self._db.execute(query.with_for_update() if for_update else query).mappings().first()
+        row = row_by_key(self._db, orm.feedback_requests, for_update, tenant_id=tenant_id, request_id=request_id)
         return None if row is None else _REQUESTS.record(row)
 
     def requests(self, tenant_id: str, *, limit: int, after: str | None, author_id: str | None,
@@ -84,9 +82,7 @@ class SubmissionsRepository:
                          .values(**_FEEDBACK.row(given)))
 
     def feedback(self, tenant_id: str, feedback_id: str, for_update: bool = False) -> Feedback | None:
-        table = orm.feedback
-        query = select(table).where(table.c.tenant_id == tenant_id, table.c.feedback_id == feedback_id)
-        row = self._db.execute(query.with_for_update() if for_update else query).mappings().first()
+        row = row_by_key(self._db, orm.feedback, for_update, tenant_id=tenant_id, feedback_id=feedback_id)
         return None if row is None else _FEEDBACK.record(row)
 
     def feedback_involving(self, tenant_id: str, person_id: str) -> list[Feedback]:

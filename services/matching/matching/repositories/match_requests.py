@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from matching import orm
 from matching.domain.requests import OPEN, MatchRequest
 from matching.repositories.scrubbing import scrub_pairs_naming
-from mentoring_shared.db.records import RecordMapping
+from mentoring_shared.db.records import RecordMapping, row_by_key
 
 _REQUESTS = RecordMapping(MatchRequest, "request_id", sequences=("factors",))
 
@@ -29,9 +29,7 @@ class MatchRequestsRepository:
                               .values(**row))
 
     def get(self, tenant_id: str, request_id: str, for_update: bool = False) -> MatchRequest | None:
-        table = orm.match_requests
-        query = select(table).where(table.c.tenant_id == tenant_id, table.c.request_id == request_id)
-        row = self._session.execute(query.with_for_update() if for_update else query).mappings().first()
+        row = row_by_key(self._session, orm.match_requests, for_update, tenant_id=tenant_id, request_id=request_id)
         return None if row is None else _REQUESTS.record(row)
 
     def list(self, tenant_id: str, *, limit: int, after: str | None = None, cohort_id: str | None = None,

@@ -13,7 +13,7 @@ from matching.domain.matches import Match
 from matching.repositories.scrubbing import scrub_pairs_naming
 from mentoring_shared.db.bulk import insert_many
 from mentoring_shared.db.engine import rows_affected
-from mentoring_shared.db.records import RecordMapping
+from mentoring_shared.db.records import RecordMapping, locked_if, row_by_key
 
 _MATCHES = RecordMapping(Match, "match_id", sequences=("factors", "health_reasons"))
 
@@ -30,8 +30,7 @@ class MatchesRepository:
         self._session.execute(update(orm.matches).where(orm.matches.c.match_id == match.id).values(**row))
 
     def get(self, tenant_id: str, match_id: str, for_update: bool = False) -> Match | None:
-        query = select(orm.matches).where(orm.matches.c.tenant_id == tenant_id, orm.matches.c.match_id == match_id)
-        row = self._session.execute(query.with_for_update() if for_update else query).mappings().first()
+        row = row_by_key(self._session, orm.matches, for_update, tenant_id=tenant_id, match_id=match_id)
         return None if row is None else _MATCHES.record(row)
 
     def list(self, tenant_id: str, *, limit: int, after: str | None = None, cohort_id: str | None = None,
@@ -58,7 +57,7 @@ class MatchesRepository:
         table = orm.matches
         query = (select(table).where(table.c.tenant_id == tenant_id, table.c.cohort_id == cohort_id,
                                      table.c.status == "active").order_by(table.c.match_id))
-        rows = self._session.execute(query.with_for_update() if for_update else query).mappings()
+        rows = self._session.execute(locked_if(query, for_update)).mappings()
         return [_MATCHES.record(row) for row in rows]
 
     def of_person(self, tenant_id: str, person_id: str, *, active_only: bool,
@@ -70,7 +69,7 @@ class MatchesRepository:
         if active_only:
             query = query.where(table.c.status == "active")
         query = query.order_by(table.c.match_id)
-        rows = self._session.execute(query.with_for_update() if for_update else query).mappings()
+        rows = self._session.execute(locked_if(query, for_update)).mappings()
         return [_MATCHES.record(row) for row in rows]
 
     def pairings(self, tenant_id: str) -> builtins.list[tuple[str, str, str, str]]:

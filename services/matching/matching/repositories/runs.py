@@ -11,7 +11,7 @@ from matching import orm
 from matching.domain.runs import MatchingRun
 from matching.repositories.scrubbing import scrubbed
 from mentoring_shared.db.bulk import insert_many
-from mentoring_shared.db.records import RecordMapping
+from mentoring_shared.db.records import RecordMapping, row_by_key
 
 _RUNS = RecordMapping(MatchingRun, "run_id")
 
@@ -37,9 +37,7 @@ class RunsRepository:
                                                   table.c.status == "proposed").values(status="superseded"))
 
     def get(self, tenant_id: str, run_id: str, for_update: bool = False) -> MatchingRun | None:
-        query = select(orm.matching_runs).where(orm.matching_runs.c.tenant_id == tenant_id,
-                                                orm.matching_runs.c.run_id == run_id)
-        row = self._session.execute(query.with_for_update() if for_update else query).mappings().first()
+        row = row_by_key(self._session, orm.matching_runs, for_update, tenant_id=tenant_id, run_id=run_id)
         return None if row is None else _RUNS.record(row)
 
     def of_cohort(self, tenant_id: str, cohort_id: str, limit: int, after: str | None) -> list[MatchingRun]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from mentoring_shared.db.records import row_by_key
 from profiles.domain.cohorts import Cohort
 from profiles.orm import cohorts
 from profiles.repositories.dataclass_rows import fields_of
@@ -24,8 +25,7 @@ class CohortsRepository:
                                                     cohorts.c.id == cohort.id).values(**fields_of(cohort)))
 
     def get(self, tenant_id: str, cohort_id: str, for_update: bool = False) -> Cohort | None:
-        query = select(cohorts).where(cohorts.c.tenant_id == tenant_id, cohorts.c.id == cohort_id)
-        row = self._session.execute(query.with_for_update() if for_update else query).mappings().first()
+        row = row_by_key(self._session, cohorts, for_update, tenant_id=tenant_id, id=cohort_id)
         return Cohort(**row) if row else None
 
     def list(self, tenant_id: str, limit: int, after_id: str | None, program_id: str | None = None,

@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from mentoring_shared.db.records import row_by_key
 from mentoring_shared.errors import Conflict
 from profiles.orm import people, scim_group_members, scim_groups
 
@@ -22,8 +23,7 @@ class ScimGroupsRepository:
         self._session = session
 
     def get(self, tenant_id: str, group_id: str, for_update: bool = False) -> dict | None:
-        query = select(scim_groups).where(scim_groups.c.tenant_id == tenant_id, scim_groups.c.id == group_id)
-        row = self._session.execute(query.with_for_update() if for_update else query).mappings().first()
+        row = row_by_key(self._session, scim_groups, for_update, tenant_id=tenant_id, id=group_id)
         return dict(row) if row else None
 
     def members_of(self, tenant_id: str, group_ids: list[str]) -> dict[str, list[tuple[str, str]]]:

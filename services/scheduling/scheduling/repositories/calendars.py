@@ -12,6 +12,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from mentoring_shared.db.engine import rows_affected
+from mentoring_shared.db.records import row_by_key
 from scheduling import orm
 from scheduling.availability import intervals
 
@@ -85,9 +86,7 @@ class CalendarsRepository:
         return [_source(row) for row in rows]
 
     def source(self, tenant_id: str, source_id: str, for_update: bool = False) -> CalendarSource | None:
-        table = orm.calendar_sources
-        query = select(table).where(table.c.tenant_id == tenant_id, table.c.source_id == source_id)
-        row = self._session.execute(query.with_for_update() if for_update else query).mappings().first()
+        row = row_by_key(self._session, orm.calendar_sources, for_update, tenant_id=tenant_id, source_id=source_id)
         return None if row is None else _source(row)
 
     def sources_of(self, tenant_id: str, person_id: str, *, limit: int,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from mentoring_shared.db.records import RecordMapping
+from mentoring_shared.db.records import RecordMapping, row_by_key
 from scheduling import orm
 from scheduling.domain.mentorships import Mentorship
 
@@ -28,9 +28,7 @@ class MentorshipsRepository:
                          .values(**MENTORSHIPS.row(mentorship)))
 
     def get(self, tenant_id: str, mentorship_id: str, for_update: bool = False) -> Mentorship | None:
-        table = orm.mentorships
-        query = select(table).where(table.c.tenant_id == tenant_id, table.c.mentorship_id == mentorship_id)
-        row = self._db.execute(query.with_for_update() if for_update else query).mappings().first()
+        row = row_by_key(self._db, orm.mentorships, for_update, tenant_id=tenant_id, mentorship_id=mentorship_id)
         return None if row is None else MENTORSHIPS.record(row)
 
     def page(self, tenant_id: str, *, limit: int, after: str | None = None, cohort_id: str | None = None,

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mentoring_shared.db.records import row_by_key
 from mentoring_shared.db.replica import NewerSnapshotUpsert
 from mentoring_shared.messaging.envelope import Envelope
 from mentoring_shared.people_replica import ERASED_STATUS, ReplicaErasure, is_stale_person_event
@@ -30,8 +31,7 @@ class PeopleRepository:
         self._session = session
 
     def person(self, tenant_id: str, person_id: str, for_update: bool = False) -> dict | None:
-        query = select(orm.people).where(orm.people.c.tenant_id == tenant_id, orm.people.c.person_id == person_id)
-        row = self._session.execute(query.with_for_update() if for_update else query).mappings().first()
+        row = row_by_key(self._session, orm.people, for_update, tenant_id=tenant_id, person_id=person_id)
         return None if row is None else dict(row)
 
     def people(self, tenant_id: str, person_ids: Iterable[str]) -> dict[str, dict]:

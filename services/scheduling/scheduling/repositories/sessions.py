@@ -9,7 +9,7 @@ from sqlalchemy import and_, exists, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from mentoring_shared.db.bulk import insert_many
-from mentoring_shared.db.records import RecordMapping
+from mentoring_shared.db.records import RecordMapping, row_by_key
 from scheduling import orm
 from scheduling.domain.sessions import SCHEDULED, Session
 
@@ -37,9 +37,7 @@ class SessionsRepository:
             version=session.version, updated_at=session.updated_at))
 
     def get(self, tenant_id: str, session_id: str, for_update: bool = False) -> Session | None:
-        table = orm.sessions
-        query = select(table).where(table.c.tenant_id == tenant_id, table.c.session_id == session_id)
-        row = self._db.execute(query.with_for_update() if for_update else query).mappings().first()
+        row = row_by_key(self._db, orm.sessions, for_update, tenant_id=tenant_id, session_id=session_id)
         return None if row is None else SESSIONS.record(row)
 
     def page(self, tenant_id: str, *, limit: int, after: str | None = None, mentorship_id: str | None = None,
