@@ -179,7 +179,7 @@ class ImportOnTheServer:
 
 
 def test_off_a_terminal_an_import_shows_profiles_phases_and_people_written():
-    from mentoring_tools.admin.commands import watching_import
+    from mentoring_tools.admin.hr_import import watching_import
 
     server = ImportOnTheServer([None, {"phase": "checking", "done": 0, "total": 0},
                                 {"phase": "writing", "done": 1000, "total": 5000},

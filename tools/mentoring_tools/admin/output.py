@@ -8,6 +8,7 @@ every id in its column as before, and the names in columns of their own at the e
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -132,3 +133,8 @@ def size(count: int) -> str:
         if count >= scale:
             return f"{count / scale:,.1f} {unit}"
     return f"{count} B"
+
+
+def as_json(data: Any) -> str:
+    """What `--json` prints: indented, non-ASCII as is."""
+    return json.dumps(data, indent=2, ensure_ascii=False)
