@@ -141,6 +141,9 @@ def test_nul_characters_are_refused_naming_the_field(api, apps, tenant):
     response = profiles.post("/v1/people", json=new_person(name="Ada\x00Lovelace"))
     assert response.status_code == 422
     assert response.get_json()["errors"][0]["field"] == "name"
+    # An email carries no NUL pattern in the OpenAPI document: its format rules NUL out.
+    response = profiles.post("/v1/people", json=new_person(email="ada\x00@example.com"))
+    assert response.status_code == 422 and response.get_json()["errors"][0]["field"] == "email"
     assert profiles.get("/v1/people", query_string={"cursor": "a\x00b"}).status_code == 422
     assert profiles.get("/v1/people/a%00b").status_code == 404
     assert count_rows(apps["profiles"], "people", tenant_id=tenant) == 0
