@@ -46,3 +46,17 @@ def row_by_key(session: Session | Connection, table: Table, for_update: bool = F
 def locked_if(query: Select, for_update: bool) -> Select:
     """`query ... FOR UPDATE` if asked: rows a change reads before it writes them."""
     return query.with_for_update() if for_update else query
+
+
+def page_query(table: Table, key: str, tenant_id: str, *, limit: int, after: str | None = None,
+               involving: str | None = None, **equal_to: str | None) -> Select:
+    """One page of a tenant's rows of `table` in `key` order, after `after` (keyset paging): at
+    most `limit`, where each named column equals its value (an empty one filters nothing) and,
+    given `involving`, the person is the row's mentee or its mentor."""
+    query = select(table).where(table.c.tenant_id == tenant_id)
+    query = query.where(*(table.c[column] == value for column, value in equal_to.items() if value))
+    if involving:
+        query = query.where((table.c.mentee_id == involving) | (table.c.mentor_id == involving))
+    if after:
+        query = query.where(table.c[key] > after)
+    return query.order_by(table.c[key]).limit(limit)

@@ -16,6 +16,7 @@ from feedback.domain.goals import Pair
 from feedback.health import HealthRules, PairFacts
 from feedback.health.facts import RATINGS_KEPT
 from mentoring_shared.db.dialects import dialect_insert
+from mentoring_shared.db.records import page_query
 
 _PAIR_FIELDS = ("match_id", "tenant_id", "cohort_id", "program_id", "mentee_id", "mentor_id", "status")
 
@@ -87,15 +88,9 @@ class PairsRepository:
     def pairs_of_cohort(self, tenant_id: str, cohort_id: str, *, limit: int, after: str | None,
                         health: str | None, status: str | None) -> list[dict[str, Any]]:
         """Each pair with its latest health verdict and the reasons, in match id order."""
-        table = orm.pairs
-        query = select(table).where(table.c.tenant_id == tenant_id, table.c.cohort_id == cohort_id)
-        if health:
-            query = query.where(table.c.health == health)
-        if status:
-            query = query.where(table.c.status == status)
-        if after:
-            query = query.where(table.c.match_id > after)
-        return [dict(row) for row in self._db.execute(query.order_by(table.c.match_id).limit(limit)).mappings()]
+        query = page_query(orm.pairs, "match_id", tenant_id, limit=limit, after=after, cohort_id=cohort_id,
+                           health=health, status=status)
+        return [dict(row) for row in self._db.execute(query).mappings()]
 
     # --- the pair-health and pulse-survey chores: every active pair, locked while it is judged or asked ---
     def active_pairs_for_update(self) -> Sequence[Mapping[str, Any]]:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session as DbSession
 from feedback import orm
 from feedback.domain.submissions import OPEN, Feedback, FeedbackRequest
 from mentoring_shared.db.bulk import insert_many
-from mentoring_shared.db.records import RecordMapping, row_by_key
+from mentoring_shared.db.records import RecordMapping, page_query, row_by_key
 
 _REQUESTS = RecordMapping(FeedbackRequest, "request_id")
 _FEEDBACK = RecordMapping(Feedback, "feedback_id", sequences=("goal_progress",))
@@ -35,16 +35,9 @@ class SubmissionsRepository:
 
     def requests(self, tenant_id: str, *, limit: int, after: str | None, author_id: str | None,
                  status: str | None) -> list[FeedbackRequest]:
-        table = orm.feedback_requests
-        query = select(table).where(table.c.tenant_id == tenant_id)
-        if author_id:
-            query = query.where(table.c.author_id == author_id)
-        if status:
-            query = query.where(table.c.status == status)
-        if after:
-            query = query.where(table.c.request_id > after)
-        rows = self._db.execute(query.order_by(table.c.request_id).limit(limit)).mappings()
-        return [_REQUESTS.record(row) for row in rows]
+        query = page_query(orm.feedback_requests, "request_id", tenant_id, limit=limit, after=after,
+                           author_id=author_id, status=status)
+        return [_REQUESTS.record(row) for row in self._db.execute(query).mappings()]
 
     def requests_addressed_to(self, tenant_id: str, person_id: str) -> list[FeedbackRequest]:
         """Every request the person was asked to answer, whatever became of it."""

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from matching import orm
 from matching.domain.requests import OPEN, MatchRequest
 from matching.repositories.scrubbing import scrub_pairs_naming
-from mentoring_shared.db.records import RecordMapping, row_by_key
+from mentoring_shared.db.records import RecordMapping, page_query, row_by_key
 
 _REQUESTS = RecordMapping(MatchRequest, "request_id", sequences=("factors",))
 
@@ -35,15 +35,8 @@ class MatchRequestsRepository:
     def list(self, tenant_id: str, *, limit: int, after: str | None = None, cohort_id: str | None = None,
              person_id: str | None = None) -> list[MatchRequest]:
         """A page of the tenant's requests in id order, filtered."""
-        table = orm.match_requests
-        query = select(table).where(table.c.tenant_id == tenant_id)
-        if cohort_id:
-            query = query.where(table.c.cohort_id == cohort_id)
-        if person_id:
-            query = query.where((table.c.mentee_id == person_id) | (table.c.mentor_id == person_id))
-        if after:
-            query = query.where(table.c.request_id > after)
-        query = query.order_by(table.c.request_id).limit(limit)
+        query = page_query(orm.match_requests, "request_id", tenant_id, limit=limit, after=after,
+                           involving=person_id, cohort_id=cohort_id)
         return [_REQUESTS.record(row) for row in self._session.execute(query).mappings()]
 
     # From here on `list` in an annotation names the method above: the builtin is `builtins.list`.

@@ -13,7 +13,7 @@ from matching.domain.matches import Match
 from matching.repositories.scrubbing import scrub_pairs_naming
 from mentoring_shared.db.bulk import insert_many
 from mentoring_shared.db.engine import rows_affected
-from mentoring_shared.db.records import RecordMapping, locked_if, row_by_key
+from mentoring_shared.db.records import RecordMapping, locked_if, page_query, row_by_key
 
 _MATCHES = RecordMapping(Match, "match_id", sequences=("factors", "health_reasons"))
 
@@ -36,19 +36,9 @@ class MatchesRepository:
     def list(self, tenant_id: str, *, limit: int, after: str | None = None, cohort_id: str | None = None,
              person_id: str | None = None, status: str | None = None, health: str | None = None) -> list[Match]:
         """A page of the tenant's matches in id order, filtered."""
-        table = orm.matches
-        query = select(table).where(table.c.tenant_id == tenant_id)
-        if health:
-            query = query.where(table.c.health == health)
-        if cohort_id:
-            query = query.where(table.c.cohort_id == cohort_id)
-        if person_id:
-            query = query.where((table.c.mentee_id == person_id) | (table.c.mentor_id == person_id))
-        if status:
-            query = query.where(table.c.status == status)
-        if after:
-            query = query.where(table.c.match_id > after)
-        rows = self._session.execute(query.order_by(table.c.match_id).limit(limit)).mappings()
+        query = page_query(orm.matches, "match_id", tenant_id, limit=limit, after=after, involving=person_id,
+                           health=health, cohort_id=cohort_id, status=status)
+        rows = self._session.execute(query).mappings()
         return [_MATCHES.record(row) for row in rows]
 
     # From here on `list` in an annotation names the method above: the builtin is `builtins.list`.

@@ -11,7 +11,7 @@ from matching import orm
 from matching.domain.runs import MatchingRun
 from matching.repositories.scrubbing import scrubbed
 from mentoring_shared.db.bulk import insert_many
-from mentoring_shared.db.records import RecordMapping, row_by_key
+from mentoring_shared.db.records import RecordMapping, page_query, row_by_key
 
 _RUNS = RecordMapping(MatchingRun, "run_id")
 
@@ -41,12 +41,8 @@ class RunsRepository:
         return None if row is None else _RUNS.record(row)
 
     def of_cohort(self, tenant_id: str, cohort_id: str, limit: int, after: str | None) -> list[MatchingRun]:
-        table = orm.matching_runs
-        query = select(table).where(table.c.tenant_id == tenant_id, table.c.cohort_id == cohort_id)
-        if after:
-            query = query.where(table.c.run_id > after)
-        rows = self._session.execute(query.order_by(table.c.run_id).limit(limit)).mappings()
-        return [_RUNS.record(row) for row in rows]
+        query = page_query(orm.matching_runs, "run_id", tenant_id, limit=limit, after=after, cohort_id=cohort_id)
+        return [_RUNS.record(row) for row in self._session.execute(query).mappings()]
 
     def pairs(self, run_id: str) -> list[dict]:
         """Every pair the run proposes, by mentee then mentor."""

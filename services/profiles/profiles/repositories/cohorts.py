@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
-from mentoring_shared.db.records import row_by_key
+from mentoring_shared.db.records import page_query, row_by_key
 from profiles.domain.cohorts import Cohort
 from profiles.orm import cohorts
 from profiles.repositories.dataclass_rows import fields_of
@@ -30,11 +30,5 @@ class CohortsRepository:
 
     def list(self, tenant_id: str, limit: int, after_id: str | None, program_id: str | None = None,
              status: str | None = None) -> list[Cohort]:
-        query = select(cohorts).where(cohorts.c.tenant_id == tenant_id)
-        if program_id:
-            query = query.where(cohorts.c.program_id == program_id)
-        if status:
-            query = query.where(cohorts.c.status == status)
-        if after_id:
-            query = query.where(cohorts.c.id > after_id)
-        return [Cohort(**row) for row in self._session.execute(query.order_by(cohorts.c.id).limit(limit)).mappings()]
+        query = page_query(cohorts, "id", tenant_id, limit=limit, after=after_id, program_id=program_id, status=status)
+        return [Cohort(**row) for row in self._session.execute(query).mappings()]

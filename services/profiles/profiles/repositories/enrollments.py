@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from mentoring_shared.db.records import page_query
 from profiles.domain.enrollments import Enrollment, Preferences
 from profiles.orm import enrollments
 from profiles.repositories.dataclass_rows import fields_of
@@ -43,14 +44,9 @@ class EnrollmentsRepository:
 
     def list_in_cohort(self, tenant_id: str, cohort_id: str, limit: int, after_id: str | None,
                        role: str | None = None, status: str | None = None) -> list[Enrollment]:
-        query = select(enrollments).where(enrollments.c.tenant_id == tenant_id, enrollments.c.cohort_id == cohort_id)
-        if role:
-            query = query.where(enrollments.c.role == role)
-        if status:
-            query = query.where(enrollments.c.status == status)
-        if after_id:
-            query = query.where(enrollments.c.id > after_id)
-        rows = self._session.execute(query.order_by(enrollments.c.id).limit(limit)).mappings()
+        query = page_query(enrollments, "id", tenant_id, limit=limit, after=after_id, cohort_id=cohort_id, role=role,
+                           status=status)
+        rows = self._session.execute(query).mappings()
         return [_enrollment(row) for row in rows]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from mentoring_shared.db.records import page_query
 from profiles.domain.programs import Program
 from profiles.orm import programs
 from profiles.repositories.dataclass_rows import fields_of
@@ -29,10 +30,8 @@ class ProgramsRepository:
         return Program(**row) if row else None
 
     def list(self, tenant_id: str, limit: int, after_id: str | None) -> list[Program]:
-        query = select(programs).where(programs.c.tenant_id == tenant_id)
-        if after_id:
-            query = query.where(programs.c.id > after_id)
-        return [Program(**row) for row in self._session.execute(query.order_by(programs.c.id).limit(limit)).mappings()]
+        query = page_query(programs, "id", tenant_id, limit=limit, after=after_id)
+        return [Program(**row) for row in self._session.execute(query).mappings()]
 
 
 def _program_row(program: Program) -> dict:

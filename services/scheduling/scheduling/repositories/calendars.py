@@ -12,7 +12,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from mentoring_shared.db.engine import rows_affected
-from mentoring_shared.db.records import row_by_key
+from mentoring_shared.db.records import page_query, row_by_key
 from scheduling import orm
 from scheduling.availability import intervals
 
@@ -91,12 +91,9 @@ class CalendarsRepository:
 
     def sources_of(self, tenant_id: str, person_id: str, *, limit: int,
                    after: str | None = None) -> list[CalendarSource]:
-        table = orm.calendar_sources
-        query = select(table).where(table.c.tenant_id == tenant_id, table.c.person_id == person_id)
-        if after:
-            query = query.where(table.c.source_id > after)
-        rows = self._session.execute(query.order_by(table.c.source_id).limit(limit)).mappings()
-        return [_source(row) for row in rows]
+        query = page_query(orm.calendar_sources, "source_id", tenant_id, limit=limit, after=after,
+                           person_id=person_id)
+        return [_source(row) for row in self._session.execute(query).mappings()]
 
     def remove(self, tenant_id: str, source_id: str) -> bool:
         table = orm.calendar_sources

@@ -9,6 +9,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from mentoring_shared.db.engine import rows_affected
+from mentoring_shared.db.records import page_query
 from scheduling import orm
 
 
@@ -41,11 +42,8 @@ class FeedTokensRepository:
         return None if row is None else dict(row)
 
     def tokens_of(self, tenant_id: str, person_id: str, *, limit: int, after: str | None = None) -> list[dict]:
-        table = orm.feed_tokens
-        query = select(table).where(table.c.tenant_id == tenant_id, table.c.person_id == person_id)
-        if after:
-            query = query.where(table.c.token_id > after)
-        return [dict(row) for row in self._session.execute(query.order_by(table.c.token_id).limit(limit)).mappings()]
+        query = page_query(orm.feed_tokens, "token_id", tenant_id, limit=limit, after=after, person_id=person_id)
+        return [dict(row) for row in self._session.execute(query).mappings()]
 
     def revoke(self, tenant_id: str, token_id: str, at: datetime) -> None:
         table = orm.feed_tokens

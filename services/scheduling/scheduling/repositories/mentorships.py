@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
-from mentoring_shared.db.records import RecordMapping, row_by_key
+from mentoring_shared.db.records import RecordMapping, page_query, row_by_key
 from scheduling import orm
 from scheduling.domain.mentorships import Mentorship
 
@@ -34,18 +34,9 @@ class MentorshipsRepository:
     def page(self, tenant_id: str, *, limit: int, after: str | None = None, cohort_id: str | None = None,
              person_id: str | None = None, status: str | None = None) -> list[Mentorship]:
         """By id, after `after`: of a cohort, a person (as mentee or mentor), a status."""
-        table = orm.mentorships
-        query = select(table).where(table.c.tenant_id == tenant_id)
-        if cohort_id:
-            query = query.where(table.c.cohort_id == cohort_id)
-        if person_id:
-            query = query.where((table.c.mentee_id == person_id) | (table.c.mentor_id == person_id))
-        if status:
-            query = query.where(table.c.status == status)
-        if after:
-            query = query.where(table.c.mentorship_id > after)
-        rows = self._db.execute(query.order_by(table.c.mentorship_id).limit(limit)).mappings()
-        return [MENTORSHIPS.record(row) for row in rows]
+        query = page_query(orm.mentorships, "mentorship_id", tenant_id, limit=limit, after=after,
+                           involving=person_id, cohort_id=cohort_id, status=status)
+        return [MENTORSHIPS.record(row) for row in self._db.execute(query).mappings()]
 
     def of_person(self, tenant_id: str, person_id: str) -> list[Mentorship]:
         return self.page(tenant_id, limit=10_000, person_id=person_id)

@@ -9,7 +9,7 @@ from sqlalchemy import and_, exists, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from mentoring_shared.db.bulk import insert_many
-from mentoring_shared.db.records import RecordMapping, row_by_key
+from mentoring_shared.db.records import RecordMapping, page_query, row_by_key
 from scheduling import orm
 from scheduling.domain.sessions import SCHEDULED, Session
 
@@ -43,16 +43,9 @@ class SessionsRepository:
     def page(self, tenant_id: str, *, limit: int, after: str | None = None, mentorship_id: str | None = None,
              person_id: str | None = None) -> list[Session]:
         """By id, after `after`: of a mentorship, of a person (as mentee or mentor)."""
-        table = orm.sessions
-        query = select(table).where(table.c.tenant_id == tenant_id)
-        if mentorship_id:
-            query = query.where(table.c.mentorship_id == mentorship_id)
-        if person_id:
-            query = query.where((table.c.mentee_id == person_id) | (table.c.mentor_id == person_id))
-        if after:
-            query = query.where(table.c.session_id > after)
-        rows = self._db.execute(query.order_by(table.c.session_id).limit(limit)).mappings()
-        return [SESSIONS.record(row) for row in rows]
+        query = page_query(orm.sessions, "session_id", tenant_id, limit=limit, after=after, involving=person_id,
+                           mentorship_id=mentorship_id)
+        return [SESSIONS.record(row) for row in self._db.execute(query).mappings()]
 
     def of_person(self, tenant_id: str, person_id: str) -> list[Session]:
         """Every session the person was or is in, oldest first."""
