@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 import pytest
 
@@ -21,22 +21,28 @@ from mentoring_testing.servers import Broker, PostgresServer, ServerUnavailable
 TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
+Server = TypeVar("Server")
+
+
+def started_or_exit(start: Callable[[], Server]) -> Server:
+    """The server `start` brings up; if it cannot, the whole run stops as FAILED with its reason
+    (a test run never skips for want of a server)."""
     try:
-        server = PostgresServer.start()
+        return start()
     except ServerUnavailable as error:
         pytest.exit(f"FAILED: {error}", returncode=3)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    server = started_or_exit(PostgresServer.start)
     yield server
     server.drop_all()
 
 
 @pytest.fixture(scope="session")
 def broker() -> Iterator[Broker]:
-    try:
-        started = Broker.start()
-    except ServerUnavailable as error:
-        pytest.exit(f"FAILED: {error}", returncode=3)
+    started = started_or_exit(Broker.start)
     yield started
     started.stop()
 
