@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import ARRAY, JSON, Table, insert
-from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.engine import Connection, CursorResult, Dialect
 from sqlalchemy.orm import Session
 
 
@@ -36,13 +36,14 @@ def takes_arrays(session: Session, table: Table) -> bool:
 
 
 def send_arrays(connection: Connection, statement: str, table: Table, columns: tuple[str, ...],
-                rows: Sequence[dict[str, Any]]) -> None:
+                rows: Sequence[dict[str, Any]]) -> CursorResult:
     """Execute `statement` (built on `unnested`'s select) with `rows` as one array per column, each
-    value first through its column's bind processor: the driver gets what SQLAlchemy would send."""
+    value first through its column's bind processor: the driver gets what SQLAlchemy would send.
+    Returns the result (for a statement with RETURNING)."""
     processors = unnested(connection.dialect, table, columns)[2]
     arrays = tuple([process(row[name]) for row in rows] if process else [row[name] for row in rows]
                    for name, process in zip(columns, processors))
-    connection.exec_driver_sql(statement, arrays)
+    return connection.exec_driver_sql(statement, arrays)
 
 
 @lru_cache(maxsize=512)

@@ -23,7 +23,7 @@ from mentoring_shared.messaging import kafka
 from mentoring_shared.messaging.consumer_log_watch import ConsumerLogWatch
 from mentoring_shared.messaging.dead_letters import dead_letter
 from mentoring_shared.messaging.envelope import Envelope
-from mentoring_shared.messaging.inbox import applied_among, record_applied
+from mentoring_shared.messaging.inbox import claim_new
 from mentoring_shared.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -267,19 +267,16 @@ class ConsumerRunner:
         outcomes: list[str] = []
         try:
             with self._uow_factory() as uow:
-                seen = applied_among(uow.session, self._inbox, self.group, [event.id for _, _, event, _ in applicable])
+                new = claim_new(uow.session, self._inbox, self.group, [event for _, _, event, _ in applicable])
                 to_apply = []
                 for _, _, event, handler in applicable:
-                    if event.id in seen:
+                    if event.id not in new:
                         outcomes.append("duplicate")
                         continue
-                    seen.add(event.id)  # the relay may have sent it twice within one batch
+                    new.discard(event.id)  # the relay may have sent it twice within one batch
                     to_apply.append((event, handler))
                     outcomes.append("applied")
                 self._apply_in_order(to_apply, uow)
-                applied = [event for event, _ in to_apply]
-                if applied:
-                    record_applied(uow.session, self._inbox, self.group, applied)
                 uow.commit()
         except Exception as error:
             failure = classify_failure(error)

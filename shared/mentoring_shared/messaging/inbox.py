@@ -7,26 +7,43 @@ from datetime import UTC, datetime
 from sqlalchemy import Table, delete, select, tuple_
 from sqlalchemy.orm import Session
 
-from mentoring_shared.db.bulk import insert_many
-from mentoring_shared.db.dialects import among
+from mentoring_shared.db.bulk import insert_many, send_arrays, takes_arrays, unnested
 from mentoring_shared.db.engine import for_writing, rows_affected
 from mentoring_shared.messaging.envelope import Envelope
 
 
-def applied_among(session: Session, inbox: Table, group: str, event_ids: list[str]) -> set[str]:
-    """Which of `event_ids` the group has already applied (one query for a whole batch)."""
-    rows = session.execute(select(inbox.c.event_id).where(
-        inbox.c.consumer_group == group, among(session, inbox.c.event_id, event_ids))).scalars()
-    return set(rows)
+def claim_new(session: Session, inbox: Table, group: str, envelopes: list[Envelope]) -> set[str]:
+    """Record the group's inbox rows for a batch, in the session's transaction, before its effects;
+    returns the ids of the events not applied before (the others are duplicates). An event twice in
+    the batch is claimed once.
+
+    On PostgreSQL this is one `INSERT … ON CONFLICT DO NOTHING RETURNING` over arrays: the primary
+    key answers for each event, and a concurrent consumer applying the same event waits for it, then
+    sees a duplicate. (A lookup first, `event_id = ANY(…)`, let the planner scan every row of the
+    group while the table was young and its statistics stale: a cost that grew with the inbox.)"""
+    rows = _inbox_rows(group, envelopes)
+    if not takes_arrays(session, inbox):
+        applied = set(session.execute(select(inbox.c.event_id).where(
+            inbox.c.consumer_group == group, inbox.c.event_id.in_(list(rows)))).scalars())
+        new = {event_id: row for event_id, row in rows.items() if event_id not in applied}
+        insert_many(session, inbox, list(new.values()))
+        return set(new)
+    connection = session.connection()
+    columns = tuple(next(iter(rows.values())))
+    names, select_rows, _ = unnested(connection.dialect, inbox, columns)
+    claimed = send_arrays(connection, f"INSERT INTO {names} {select_rows} ON CONFLICT DO NOTHING RETURNING event_id",
+                          inbox, columns, list(rows.values()))
+    return set(claimed.scalars())
 
 
-def record_applied(session: Session, inbox: Table, group: str, envelopes: list[Envelope]) -> None:
-    """Insert the inbox rows of a batch at once (COPY for a large batch on PostgreSQL); a concurrent
-    duplicate fails the transaction on the primary key."""
+def _inbox_rows(group: str, envelopes: list[Envelope]) -> dict[str, dict]:
+    """Event id -> its inbox row, the first of any repeats."""
     now = datetime.now(UTC)
-    insert_many(session, inbox, [
-        {"consumer_group": group, "event_id": envelope.id, "event_type": envelope.type,
-         "tenant_id": envelope.tenant_id, "processed_at": now} for envelope in envelopes])
+    rows: dict[str, dict] = {}
+    for envelope in envelopes:
+        rows.setdefault(envelope.id, {"consumer_group": group, "event_id": envelope.id, "event_type": envelope.type,
+                                      "tenant_id": envelope.tenant_id, "processed_at": now})
+    return rows
 
 
 def prune_inbox(session: Session, inbox: Table, older_than: datetime, batch: int = 5000) -> int:
