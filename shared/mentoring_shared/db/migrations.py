@@ -116,3 +116,31 @@ def drop_delivery_repair_v2() -> None:
     op.drop_index("ix_outbox_refused", "outbox")
     op.drop_table("outbox_republishes")
     op.drop_table("broker_log_marks")
+
+
+# The channel an outbox's relay listens on (PostgreSQL): told of new rows instead of polling for them.
+OUTBOX_WAKEUP_CHANNEL = "outbox_rows"
+
+
+def add_outbox_wakeups_v3() -> None:
+    """PostgreSQL only: each statement that adds outbox rows, or a republish request, NOTIFYs the
+    relay (once per statement, delivered at commit). SQLite has no NOTIFY: its relay polls."""
+    from alembic import op
+
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(f"""CREATE FUNCTION outbox_wakeup() RETURNS trigger LANGUAGE plpgsql AS $$
+                   BEGIN PERFORM pg_notify('{OUTBOX_WAKEUP_CHANNEL}', ''); RETURN NULL; END $$""")
+    for table in ("outbox", "outbox_republishes"):
+        op.execute(f"CREATE TRIGGER {table}_wakeup AFTER INSERT ON {table} "
+                   "FOR EACH STATEMENT EXECUTE FUNCTION outbox_wakeup()")
+
+
+def drop_outbox_wakeups_v3() -> None:
+    from alembic import op
+
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    for table in ("outbox", "outbox_republishes"):
+        op.execute(f"DROP TRIGGER {table}_wakeup ON {table}")
+    op.execute("DROP FUNCTION outbox_wakeup()")
