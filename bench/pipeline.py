@@ -29,7 +29,7 @@ from pathlib import Path
 import requests
 import sqlalchemy as sa
 
-from bench.process_cpu import cpu_seconds, per_event_us
+from bench.process_cpu import cpu_seconds, per_event_us, postgres_cpu_by_database
 from mentoring_shared.db.engine import normalize_url
 from mentoring_shared.messaging.kafka import PRODUCER_BATCH_BYTES
 from mentoring_testing.fixtures import migrated_databases, platform_environment, token
@@ -109,7 +109,9 @@ def raw_kafka_rate(bootstrap: str, messages: int = RAW_MESSAGES, size: int = 420
 class Platform:
     """The profiles API under gunicorn and the four workers, started as `make run` starts them."""
 
-    def __init__(self, env: dict[str, str], workdir: Path):
+    def __init__(self, env: dict[str, str], workdir: Path, database_urls: dict[str, str]):
+        self.databases = {f"PostgreSQL: {service}'s database": sa.engine.make_url(url).database
+                          for service, url in database_urls.items()}
         self.env = {**os.environ, **env, "VAR_DIR": str(workdir), "WEB_CONCURRENCY": "2", "LOG_LEVEL": "WARNING"}
         self.port = int(env["PROFILES_PORT"])
         self.mentoring = str(Path(sys.executable).with_name("mentoring"))
@@ -134,8 +136,9 @@ class Platform:
         self.workers[0] = self._spawn("worker", "profiles")
 
     def cpu_seconds(self, broker: Broker) -> dict[str, float]:
-        """CPU used so far by each part of the platform (PostgreSQL: every backend on the server)."""
-        return cpu_seconds({"API (gunicorn)": [self.api.pid], "relay (profiles worker)": [self.workers[0].pid],
+        """CPU used so far by each part of the platform (PostgreSQL: every backend on the server,
+        then split by database, and the server's own processes)."""
+        return postgres_cpu_by_database(self.databases) | cpu_seconds({"API (gunicorn)": [self.api.pid], "relay (profiles worker)": [self.workers[0].pid],
                             **{f"consumer {service}": [worker.pid]
                                for service, worker in zip(CONSUMERS, self.workers[1:])},
                             "broker": [broker.process.pid] if broker.process else []},
@@ -275,7 +278,7 @@ def run(workdir: Path) -> dict:
         urls = migrated_databases(server)
         env = platform_environment(urls, broker.bootstrap, PROFILES_PORT=str(free_port()), LOG_LEVEL="WARNING",
                                    **{f"{s.upper()}_WORKER_METRICS_PORT": "0" for s in ("profiles",) + CONSUMERS})
-        platform = Platform(env, workdir)
+        platform = Platform(env, workdir, urls)
         platform.start_api()
 
         # Delivery stage alone: a backlog written through the API while the relay is stopped, then

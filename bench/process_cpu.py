@@ -49,5 +49,27 @@ def cpu_seconds(groups: dict[str, list[int]], by_name: dict[str, str] | None = N
     return totals
 
 
+def postgres_cpu_by_database(databases: dict[str, str]) -> dict[str, float]:
+    """CPU seconds so far of PostgreSQL's backends, by group: each group names a database (its
+    backends' process titles carry it: `postgres: 15/main: user database host(port) state`);
+    the server's own processes (WAL writer, checkpointer, autovacuum, ...) are one more group."""
+    group_of = {database: group for group, database in databases.items()}
+    totals = dict.fromkeys([*databases, "PostgreSQL itself"], 0.0)
+    for pid, (_, command, seconds) in _processes().items():
+        if command != "postgres":
+            continue
+        try:
+            title = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        words = title.split(": ", 2)[-1].split()
+        group = group_of.get(words[1]) if len(words) >= 3 and "(" in words[2] else None
+        if group is not None:
+            totals[group] += seconds
+        elif len(words) < 3 or "(" not in words[2]:
+            totals["PostgreSQL itself"] += seconds
+    return totals
+
+
 def per_event_us(before: dict[str, float], after: dict[str, float], events: int) -> dict[str, float]:
     return {group: (after[group] - before[group]) / events * 1e6 for group in after}
