@@ -13,6 +13,7 @@ from prometheus_client import start_http_server
 
 from mentoring_shared import metrics
 from mentoring_shared.contracts.topics import dead_letter_topic
+from mentoring_shared.gc_tuning import tune_for_service
 from mentoring_shared.messaging import kafka
 from mentoring_shared.messaging.consumer import ConsumerRunner, EventHandler
 from mentoring_shared.messaging.inbox import prune_inbox
@@ -89,6 +90,7 @@ class WorkerProcess:
         if port:
             self._serve_metrics(metrics_host, port)
         log.info("worker starting", extra={"metrics_port": port})
+        tune_for_service()
         self.start(stop)
         failed = False
         while not stop.wait(1.0):

@@ -2,10 +2,17 @@
 
 from prometheus_client import multiprocess
 
+from mentoring_shared.gc_tuning import tune_for_service
+
 worker_class = "sync"  # CPU-bound Flask APIs: sync workers gave the best throughput and p99 here
 accesslog = None       # the app logs requests itself, as JSON
 timeout = 30
 graceful_timeout = 20
+
+
+def post_worker_init(worker):
+    # The worker has loaded the app: from here on a collection walks only what requests make.
+    tune_for_service()
 
 
 def child_exit(server, worker):
