@@ -19,6 +19,7 @@ from kafka.errors import (
 from kafka.structs import OffsetAndMetadata, TopicPartition
 
 from mentoring_shared.config import KafkaSettings
+from mentoring_shared.messaging.partitioner import KeyHashPartitioner
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ def make_producer(settings: KafkaSettings, client_id: str) -> KafkaProducer:
     return KafkaProducer(
         bootstrap_servers=settings.bootstrap_servers, client_id=client_id,
         acks="all", enable_idempotence=True, linger_ms=5,
-        batch_size=PRODUCER_BATCH_BYTES,
+        batch_size=PRODUCER_BATCH_BYTES, partitioner=KeyHashPartitioner(),
         allow_auto_create_topics=False,  # topics are created with the configured partitions, never by a send
         max_block_ms=5_000, request_timeout_ms=5_000, delivery_timeout_ms=15_000,
         retry_backoff_ms=200,
