@@ -25,6 +25,13 @@ def test_envelope_round_trips():
     assert Envelope.from_json(envelope.to_json()) == envelope
 
 
+def test_with_data_is_the_same_event_carrying_other_data():
+    import dataclasses
+
+    envelope = make_envelope()
+    assert envelope.with_data({"b": 2}) == dataclasses.replace(envelope, data={"b": 2})
+
+
 def test_first_event_of_a_chain_correlates_to_itself():
     envelope = make_envelope(correlation_id=None, causation_id=None)
     assert envelope.correlation_id == envelope.id

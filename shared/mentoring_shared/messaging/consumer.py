@@ -4,7 +4,6 @@ only after that, so a crash anywhere means a redelivery, and a redelivery is a n
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import threading
@@ -261,7 +260,7 @@ class ConsumerRunner:
             payload = self._events.contract(envelope.type).load_payload(envelope.data)
         except Exception as error:
             return envelope.type, self._dead_letter(record, error)
-        return envelope.type, (dataclasses.replace(envelope, data=payload), handler)
+        return envelope.type, (envelope.with_data(payload), handler)
 
     def _apply_together(self, applicable) -> list[str]:
         outcomes: list[str] = []
