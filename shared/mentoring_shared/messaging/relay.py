@@ -132,6 +132,8 @@ class OutboxRelay:
                 backoff = 0.0
                 if sent < self._batch_size:
                     self._wait_for_rows(stop, leadership)
+                elif leadership is not True:  # more to send at once: what was announced is covered
+                    list(leadership.connection.driver_connection.notifies(timeout=0))
             except Exception as error:  # broker or database away: back off and keep trying
                 backoff = min(self._max_backoff_s, max(0.2, backoff * 2))
                 log.warning("outbox relay failed, retrying in %.1fs: %s", backoff, error)
