@@ -394,16 +394,17 @@ def report(result: dict) -> str:
 | same, until applied in all three read models: p50 / p99 | {paced['p50_all_three_s']*1000:,.0f} ms / {paced['p99_all_three_s']*1000:,.0f} ms (target p99 500 ms) |
 
 Reading: the raw rate is Kafka alone in the pipeline's shape (one producer, three consumer
-processes, events of the pipeline's size), on a quiet machine: about 90 µs of CPU per message
+processes, events of the pipeline's size), on a quiet machine: about 80 µs of CPU per message
 across all its processes. The pipeline, CPU-bound on the same 2 cores in bulk, spends about
-540 µs per event: PostgreSQL about 155 µs (half in profiles' database: the person, its facet
-rows, the outbox row written and then marked sent), the API's import about 85 µs, each consumer
-about 65 µs (of which kafka-python's fetch and decoding about 40, as in the raw consumers; the rest
-the payload's compiled read, the inbox claim and the replica upsert, one statement each over
-arrays), the relay about 50 µs. 25% of raw would need about 350 µs per event. An HR-import request
-carries many people in one transaction, and a consumer applies a partition's batch in one
-transaction. One person per request is bounded by the API's cost per request (HTTP, token,
-validation, a durable commit, about 2.5 ms of CPU), not by delivery.
+470 µs per event: PostgreSQL about 145 µs (half in profiles' database: the import writes the
+person, its facet rows and the outbox row; the relay locks that row and rewrites it as sent), the
+API's import about 75 µs, each consumer about 55 µs (applying a batch in-process, without Kafka,
+measures about 40: the payload's compiled read, the inbox claim and the replica upsert, one
+statement each over arrays), the relay about 40 µs (half of it kafka-python's send). 25% of raw
+would need about 320 µs per event. An HR-import request carries many people in one transaction,
+and a consumer applies a partition's batch in one transaction. One person per request is bounded
+by the API's cost per request (HTTP, token, validation, a durable commit, about 2.5 ms of CPU),
+not by delivery.
 """
 
 
