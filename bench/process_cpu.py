@@ -63,11 +63,11 @@ def postgres_cpu_by_database(databases: dict[str, str]) -> dict[str, float]:
         except OSError:
             continue
         words = title.split(": ", 2)[-1].split()
-        group = group_of.get(words[1]) if len(words) >= 3 and "(" in words[2] else None
-        if group is not None:
-            totals[group] += seconds
-        elif len(words) < 3 or "(" not in words[2]:
+        serves_a_client = len(words) >= 3 and "(" in words[2]  # user database host(port) ...
+        if not serves_a_client:
             totals["PostgreSQL itself"] += seconds
+        elif words[1] in group_of:  # backends of other databases count in neither
+            totals[group_of[words[1]]] += seconds
     return totals
 
 

@@ -26,5 +26,7 @@ def test_tuning_freezes_what_startup_made_and_collects_the_young_less_often(rest
 
 
 def test_each_gunicorn_worker_tunes_after_loading_the_app(restored_collector):
+    gc.unfreeze()
     gunicorn_hooks.post_worker_init(worker=None)
     assert gc.get_threshold() == THRESHOLDS
+    assert gc.get_freeze_count() > 0

@@ -133,7 +133,7 @@ class OutboxRelay:
                 if sent < self._batch_size:
                     self._wait_for_rows(stop, leadership)
                 elif leadership is not True:  # more to send at once: what was announced is covered
-                    list(leadership.connection.driver_connection.notifies(timeout=0))
+                    _spend_notifications(leadership)
             except Exception as error:  # broker or database away: back off and keep trying
                 backoff = min(self._max_backoff_s, max(0.2, backoff * 2))
                 log.warning("outbox relay failed, retrying in %.1fs: %s", backoff, error)
@@ -149,16 +149,14 @@ class OutboxRelay:
         if leadership is True:
             stop.wait(self._idle_wait_s)
             return
-        listener = leadership.connection.driver_connection
         deadline = time.monotonic() + self._notified_wait_s
         try:
             while not stop.is_set() and (left := deadline - time.monotonic()) > 0:
-                # Consumed whole: a generator left open would keep the connection's lock.
-                if list(listener.notifies(timeout=min(STOP_CHECK_S, left), stop_after=1)):
+                if _spend_notifications(leadership, timeout_s=min(STOP_CHECK_S, left)):
                     # A moment for the rows committed right behind it, so that at a steady trickle
                     # one look sends several; then the notifications of all of them are spent.
                     stop.wait(self._gather_s)
-                    list(listener.notifies(timeout=0))
+                    _spend_notifications(leadership)
                     return
         except Exception as error:  # the connection failed: the next confirmation says so
             log.warning("outbox relay stopped listening: %s", error)
@@ -394,6 +392,13 @@ class OutboxRelay:
     def close(self) -> None:
         """Close the relay's broker clients (a relay driven by relay_once, in tests and tools)."""
         self._discard_clients()
+
+
+def _spend_notifications(leadership, timeout_s: float = 0.0) -> bool:
+    """Read the NOTIFYs that reached the connection holding the lock, waiting up to `timeout_s`
+    for a first one; whether any came. The generator is consumed whole: left open, it would keep
+    the connection's lock."""
+    return bool(list(leadership.connection.driver_connection.notifies(timeout=timeout_s, stop_after=1)))
 
 
 def _close_quietly(closable, **kwargs) -> None:
