@@ -1,15 +1,17 @@
 """SQL that differs between PostgreSQL and SQLite, behind one name."""
 
-from sqlalchemy import Column, ColumnElement, Table, any_, bindparam
+from sqlalchemy import Column, ColumnElement, Connection, Engine, Table, any_, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
-def dialect_insert(session: Session, table: Table):
-    """An INSERT with the dialect's ON CONFLICT clauses (both databases support them)."""
-    return _INSERTS[session.get_bind().dialect.name](table)
+def dialect_insert(bind: Session | Connection | Engine, table: Table):
+    """An INSERT with the dialect's ON CONFLICT clauses (both databases support them), for a
+    session's database, or a connection's or an engine's."""
+    dialect = bind.get_bind().dialect if isinstance(bind, Session) else bind.dialect
+    return _INSERTS[dialect.name](table)
 
 
 def among(session: Session, column: Column, values: list) -> ColumnElement[bool]:

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 
+from mentoring_shared.db.dialects import dialect_insert
 from mentoring_shared.db.row_dicts import first_row_dict
 from profiles.orm import hr_import_progress as progress_table
 
@@ -29,7 +29,7 @@ class ImportProgressRepository:
     def report(self, tenant_id: str, progress_id: str, phase: str, done: int = 0, total: int = 0) -> None:
         row = {"tenant_id": tenant_id, "progress_id": progress_id, "phase": phase, "done": done, "total": total,
                "updated_at": datetime.now(UTC)}
-        insert = (postgresql.insert if self._engine.dialect.name == "postgresql" else sqlite.insert)(progress_table)
+        insert = dialect_insert(self._engine, progress_table)
         with self._engine.begin() as connection:
             connection.execute(insert.values(**row).on_conflict_do_update(
                 index_elements=["tenant_id", "progress_id"],
