@@ -172,6 +172,11 @@ class OutboxRelay:
         blocked = self._refused_aggregates()
         if self._locks_rows:
             with self._sessions() as session, session.begin():
+                # The batch is read through the unsent-rows index in seq order and the read stops at
+                # the batch's size. An estimate from statistics taken before a burst (an HR import of
+                # thousands) made the planner fetch the whole backlog and sort it, on disk, for every
+                # batch: about 30 µs per event with 6,000 waiting, more the longer the backlog.
+                session.execute(text("SET LOCAL enable_sort = off"))
                 rows = session.execute(self._unsent(blocked).with_for_update(skip_locked=True)).all()
                 outcome = self._send(rows)
                 self._mark(session, outcome)
