@@ -32,11 +32,11 @@ import threading
 import time
 import zlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Table, and_, delete, func, not_, or_, select, text, update
+from sqlalchemy import Row, Table, and_, delete, func, not_, or_, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from mentoring_shared import metrics
@@ -262,7 +262,7 @@ class OutboxRelay:
             query = query.where(not_(or_(*behind_refused)))
         return query.order_by(outbox.c.seq).limit(self._batch_size)
 
-    def _read_in_seq_order(self, session: Session, batch) -> list:
+    def _read_in_seq_order(self, session: Session, batch) -> Sequence[Row]:
         """A batch's rows, read through an index in seq order, the read stopping at the batch's size.
         Planned from statistics taken before a burst (an HR import of thousands), the batch read
         fetched the whole backlog and sorted it, on disk, for every batch: about 30 µs of the
