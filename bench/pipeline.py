@@ -45,9 +45,10 @@ BULK_PEOPLE_PER_FILE = 500
 BULK_CLIENTS = 2
 
 
-def _raw_consumer(bootstrap: str, topic: str, group: str, messages: int, ready, last_receipt) -> None:
+def _raw_consumer(bootstrap: str, topic: str, group: str, messages: int, ready, last_receipt, cpu_s) -> None:
     """One raw consumer group in its own process, as each service's consumer is: poll, commit per
-    batch, until every message is read; the wall-clock time of the last receipt goes to the parent."""
+    batch, until every message is read; the wall-clock time of the last receipt and the CPU time
+    spent reading (from joining the group to the end) go to the parent."""
     from kafka import KafkaConsumer
 
     consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False,
@@ -56,6 +57,7 @@ def _raw_consumer(bootstrap: str, topic: str, group: str, messages: int, ready, 
     while not consumer.assignment():
         consumer.poll(timeout_ms=100)
     ready.set()
+    started = time.process_time()
     received = 0
     while received < messages:
         batch = consumer.poll(timeout_ms=500)
@@ -63,14 +65,17 @@ def _raw_consumer(bootstrap: str, topic: str, group: str, messages: int, ready, 
         if batch:
             consumer.commit()
             last_receipt.value = time.time()
+    cpu_s.value = time.process_time() - started
     consumer.close()
 
 
-def raw_kafka_rate(bootstrap: str, messages: int = RAW_MESSAGES, size: int = 420, groups: int = 1) -> dict:
+def raw_kafka_rate(bootstrap: str, messages: int = RAW_MESSAGES, size: int = 420, groups: int = 1,
+                   broker_pids: tuple[int, ...] = ()) -> dict:
     """Produce with the relay's settings (acks=all, idempotent, its batch size) while `groups` consumer groups, each
     in its own process, read and commit per batch; the rate is messages over first send to the last
     receipt in every group. With the pipeline's event size and three groups it is the same topology
-    as the pipeline (one producer, three consuming services), with nothing else in the way."""
+    as the pipeline (one producer, three consuming services), with nothing else in the way. Also the
+    CPU per message of the producer (this process), the consumers together and the broker."""
     import multiprocessing
 
     from kafka import KafkaAdminClient, KafkaProducer
@@ -83,27 +88,34 @@ def raw_kafka_rate(bootstrap: str, messages: int = RAW_MESSAGES, size: int = 420
     spawn = multiprocessing.get_context("spawn")
     readers = []
     for number in range(groups):
-        ready, last_receipt = spawn.Event(), spawn.Value("d", 0.0)
+        ready, last_receipt, cpu_s = spawn.Event(), spawn.Value("d", 0.0), spawn.Value("d", 0.0)
         process = spawn.Process(target=_raw_consumer, args=(bootstrap, topic, f"raw-{topic}-{number}", messages,
-                                                            ready, last_receipt))
+                                                            ready, last_receipt, cpu_s))
         process.start()
-        readers.append((process, ready, last_receipt))
-    for _, ready, _ in readers:
+        readers.append((process, ready, last_receipt, cpu_s))
+    for _, ready, _, _ in readers:
         ready.wait(60)
     producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=5,
                              batch_size=PRODUCER_BATCH_BYTES)
     value = b"x" * size
+    broker_before = cpu_seconds({"broker": list(broker_pids)})["broker"]
+    producer_before = time.process_time()
     started = time.time()
     for number in range(messages):
         producer.send(topic, key=str(number % 1000).encode(), value=value)
     producer.flush()
     produced = time.time()
+    producer_cpu_s = time.process_time() - producer_before
     producer.close()
-    for process, _, _ in readers:
+    for process, _, _, _ in readers:
         process.join(180)
-    last = max(last_receipt.value for _, _, last_receipt in readers)
+    last = max(last_receipt.value for _, _, last_receipt, _ in readers)
+    broker_cpu_s = cpu_seconds({"broker": list(broker_pids)})["broker"] - broker_before
     return {"messages": messages, "size": size, "groups": groups, "produce_per_s": messages / (produced - started),
-            "produce_to_consume_per_s": messages / (last - started)}
+            "produce_to_consume_per_s": messages / (last - started),
+            "cpu_us": {"producer": producer_cpu_s / messages * 1e6,
+                       "consumers": sum(cpu_s.value for *_, cpu_s in readers) / messages * 1e6,
+                       "broker": broker_cpu_s / messages * 1e6}}
 
 
 class Platform:
@@ -298,8 +310,9 @@ def run(workdir: Path) -> dict:
         # machine and again at the end, the pipeline's event size.
         warm_up_tenant = f"bench-warm-{uuid.uuid4().hex[:6]}"
         import_in_process(env, warm_up_tenant)
+        broker_pids = (broker.process.pid,) if broker.process else ()
         raw_before = raw_kafka_rate(broker.bootstrap, size=mean_envelope_bytes(urls["profiles"], [warm_up_tenant]),
-                                    groups=len(CONSUMERS))
+                                    groups=len(CONSUMERS), broker_pids=broker_pids)
 
         platform = Platform(env, workdir, urls)
         platform.start_api()
@@ -346,8 +359,9 @@ def run(workdir: Path) -> dict:
 
         platform.stop()  # the raw baselines run on the same broker with the platform stopped
         size = mean_envelope_bytes(urls["profiles"], bulk_tenants)
-        raw = {"before": raw_before, "after": raw_kafka_rate(broker.bootstrap, size=size, groups=len(CONSUMERS)),
-               "one_group": raw_kafka_rate(broker.bootstrap, size=size, groups=1)}
+        raw = {"before": raw_before,
+               "after": raw_kafka_rate(broker.bootstrap, size=size, groups=len(CONSUMERS), broker_pids=broker_pids),
+               "one_group": raw_kafka_rate(broker.bootstrap, size=size, groups=1, broker_pids=broker_pids)}
         return {"raw": raw, "backlog": backlog, "saturated": saturated, "paced": paced, "bulk": bulk,
                 "paced_bulk": paced_bulk}
     finally:
@@ -366,6 +380,15 @@ def report(result: dict) -> str:
     # The higher of the two raw rates: the harder comparison.
     same = max(before, after, key=lambda rate: rate["produce_to_consume_per_s"])
     raw_rate = same["produce_to_consume_per_s"]
+
+    kafka_us = sum(same["cpu_us"].values())
+    processes = {group: us for group, us in bulk["cpu_us"].items()  # the split of PostgreSQL aside
+                 if not group.startswith("PostgreSQL:") and group != "PostgreSQL itself"}
+    pipeline_us, postgres_us = sum(processes.values()), processes["PostgreSQL"]
+    clients_us = processes["clients (the bench process)"]
+    python_us = pipeline_us - kafka_us - postgres_us - clients_us
+    cores = os.cpu_count() or 1
+    budget_us = cores * 1e6 / (0.25 * raw_rate)
 
     def cpu_line(per_event: dict[str, float]) -> str:
         return ", ".join(f"{group} {us:,.0f} µs" for group, us in per_event.items())
@@ -394,17 +417,19 @@ def report(result: dict) -> str:
 | same, until applied in all three read models: p50 / p99 | {paced['p50_all_three_s']*1000:,.0f} ms / {paced['p99_all_three_s']*1000:,.0f} ms (target p99 500 ms) |
 
 Reading: the raw rate is Kafka alone in the pipeline's shape (one producer, three consumer
-processes, events of the pipeline's size), on a quiet machine: about 80 µs of CPU per message
-across all its processes. The pipeline, CPU-bound on the same 2 cores in bulk, spends about
-470 µs per event: PostgreSQL about 145 µs (half in profiles' database: the import writes the
-person, its facet rows and the outbox row; the relay locks that row and rewrites it as sent), the
-API's import about 75 µs, each consumer about 55 µs (applying a batch in-process, without Kafka,
-measures about 40: the payload's compiled read, the inbox claim and the replica upsert, one
-statement each over arrays), the relay about 40 µs (half of it kafka-python's send). 25% of raw
-would need about 320 µs per event. An HR-import request carries many people in one transaction,
-and a consumer applies a partition's batch in one transaction. One person per request is bounded
-by the API's cost per request (HTTP, token, validation, a durable commit, about 2.5 ms of CPU),
-not by delivery.
+processes, events of the pipeline's size): {kafka_us:,.0f} µs of CPU per message across its processes
+(producer {same['cpu_us']['producer']:,.0f}, the three consumers {same['cpu_us']['consumers']:,.0f}, broker {same['cpu_us']['broker']:,.0f}).
+The pipeline, CPU-bound on the same {cores} cores in bulk, spends {pipeline_us:,.0f} µs per event, where 25% of
+raw would allow {budget_us:,.0f}. Of those µs, about {kafka_us:,.0f} are the same Kafka work as in the raw run
+(kafka-python in the relay and the consumers, and the broker) and {clients_us:,.0f} the bench's clients.
+PostgreSQL's {postgres_us:,.0f} are the writes the delivery guarantees ask for: in profiles' database
+the person, its facet rows and the outbox row, then the relay's lock and rewrite of that row as
+sent; in each consumer's database its inbox row and its read model's rows. The other {python_us:,.0f} are
+our Python: the API's import (parsing, planning, envelopes, arrays), each consumer's read of
+the payload (a function written per schema) and its statements over arrays, the relay's reads
+and marks. An HR-import request carries many people in one transaction, and a consumer applies a
+partition's batch in one transaction. One person per request is bounded by the API's cost per
+request (HTTP, token, validation, a durable commit), not by delivery.
 """
 
 
