@@ -428,7 +428,7 @@ sent; in each consumer's database its inbox row and its read model's rows. The o
 our Python: the API's import (parsing, planning, envelopes, arrays), each consumer's read of
 the payload (a function written per schema) and its statements over arrays, the relay's reads
 and marks. An HR-import request carries many people in one transaction, and a consumer applies a
-partition's batch in one transaction. One person per request is bounded by the API's cost per
+poll's batch in one transaction. One person per request is bounded by the API's cost per
 request (HTTP, token, validation, a durable commit), not by delivery.
 """
 

@@ -136,7 +136,7 @@ def counting_transactions(runner) -> list:
     return transactions
 
 
-def test_a_small_poll_over_several_partitions_is_applied_in_one_transaction():
+def test_a_poll_over_several_partitions_is_applied_in_one_transaction():
     import threading
 
     from mentoring_shared.messaging.consumer import _PartitionBackoff
@@ -154,21 +154,21 @@ def test_a_small_poll_over_several_partitions_is_applied_in_one_transaction():
     assert stored(engine) == {"p1": ("Ann", 1), "p2": ("Bo", 1), "p3": ("Cy", 1)}
 
 
-def test_a_large_poll_is_applied_a_partition_at_a_time():
+def test_a_full_poll_over_several_partitions_is_still_one_transaction():
     import threading
 
-    from mentoring_shared.messaging.consumer import SMALL_POLL_RECORDS, _PartitionBackoff
+    from mentoring_shared.messaging.consumer import _PartitionBackoff
 
     recorder = Recorder()
     runner, engine = runner_and_store(recorder)
     transactions = counting_transactions(runner)
-    many = [upserted(f"a{number}", 1, "A") for number in range(SMALL_POLL_RECORDS)]
+    many = [upserted(f"a{number}", 1, "A") for number in range(499)]
     poll = {"p0": partition_records("p0", *many), "p1": partition_records("p1", upserted("b", 1, "B"))}
 
     done = runner.apply_poll(PolledConsumer(), poll, _PartitionBackoff(), threading.Event())
 
-    assert len(transactions) == 2
-    assert set(done) == {"p0", "p1"} and len(stored(engine)) == SMALL_POLL_RECORDS + 1
+    assert len(transactions) == 1
+    assert set(done) == {"p0", "p1"} and len(stored(engine)) == 500
 
 
 def test_every_partition_of_a_transaction_the_database_refused_is_held_and_read_again():
