@@ -23,9 +23,9 @@ outbox rows (or a republish request), and the connection holding its lock LISTEN
 50 ms of rows gather, so a steady trickle of requests goes out several at a look (one person per
 request in the bench: 277 req/s with 20 ms, 296 with 50, each batch's queries and flush shared by
 more events, downstream too; p99 commit to applied 113 -> 127 ms). It still looks once a second
-without being told. Polling every 50 ms instead cost each idle relay, and its
-database, five queries a look: with four services, a fifth of a busy consumer's CPU went to the
-idle relay beside it. SQLite, one process, polls."""
+without being told. Polling every 50 ms instead cost each idle relay, and its database, five
+queries a look: with four services, a fifth of a busy consumer's CPU went to the idle relay
+beside it. SQLite, one process, polls."""
 
 from __future__ import annotations
 
