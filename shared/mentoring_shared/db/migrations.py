@@ -144,3 +144,24 @@ def drop_outbox_wakeups_v3() -> None:
     for table in ("outbox", "outbox_republishes"):
         op.execute(f"DROP TRIGGER {table}_wakeup ON {table}")
     op.execute("DROP FUNCTION outbox_wakeup()")
+
+
+def drop_outbox_event_id_unique_v4() -> None:
+    """PostgreSQL only: the outbox's event ids are no longer checked unique. Each is a new UUIDv7
+    (ids.new_id), so the check could never fail, and it was the dearest part of marking rows
+    sent: the row's new version re-checks its own event id against the old one. Marking 500 rows
+    went from 22 to 16 µs of the database's time per row, writing them from 13 to 11. SQLite,
+    whose batch mode cannot drop an unnamed constraint, keeps it."""
+    from alembic import op
+
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.drop_constraint("outbox_event_id_key", "outbox", type_="unique")
+
+
+def restore_outbox_event_id_unique_v4() -> None:
+    from alembic import op
+
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.create_unique_constraint("outbox_event_id_key", "outbox", ["event_id"])

@@ -13,7 +13,7 @@ def add_outbox_table(metadata: MetaData) -> Table:
     table = Table(
         "outbox", metadata,
         Column("seq", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True),
-        Column("event_id", String(36), nullable=False, unique=True),
+        Column("event_id", String(36), nullable=False),  # a new UUIDv7: unique without a check
         Column("tenant_id", String(64), nullable=False),
         Column("topic", String(200), nullable=False),
         Column("message_key", String(200), nullable=False),
