@@ -89,7 +89,9 @@ class KafkaSettings:
     replication_factor: int = 1
     poll_max_records: int = 500
     # A fetch waits for this many bytes or this long: under a trickle of events a consumer then
-    # applies a few per transaction instead of one, at the cost of that wait in latency.
+    # applies a few per transaction instead of one, at the cost of that wait in latency. Even
+    # with one byte the wait shows in latency on tansu: 500 ms (Kafka's default) took one person
+    # per request from commit to applied in 63 ms at the median and 119 at p99 to 163 and 308.
     fetch_min_bytes: int = 1
     fetch_max_wait_ms: int = 100
 
