@@ -10,9 +10,12 @@ from functools import lru_cache
 from typing import Any
 
 import orjson
-from sqlalchemy import ARRAY, JSON, Table, insert
+from sqlalchemy import ARRAY, JSON, DateTime, Table, insert
 from sqlalchemy.engine import Connection, CursorResult, Dialect
 from sqlalchemy.orm import Session
+
+from mentoring_shared.db.binary_arrays import Packer, packer_for
+from mentoring_shared.db.types import UtcDateTime
 
 
 def insert_many(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -38,12 +41,39 @@ def takes_arrays(session: Session, table: Table) -> bool:
 def send_arrays(connection: Connection, statement: str, table: Table, columns: tuple[str, ...],
                 rows: Sequence[dict[str, Any]]) -> CursorResult:
     """Execute `statement` (built on `unnested`'s select) with `rows` as one array per column, each
-    value first through its column's bind processor: the driver gets what SQLAlchemy would send.
-    Returns the result (for a statement with RETURNING)."""
-    processors = unnested(connection.dialect, table, columns)[2]
-    arrays = tuple([process(row[name]) for row in rows] if process else [row[name] for row in rows]
-                   for name, process in zip(columns, processors))
+    value first through its column's bind processor (timestamps aside, see `_column_writers`):
+    the server gets what SQLAlchemy would send. Returns the result (for a statement with RETURNING)."""
+    writers = _column_writers(connection.dialect, table, columns)
+    arrays = tuple(write([row[name] for row in rows]) for name, write in zip(columns, writers))
     return connection.exec_driver_sql(statement, arrays)
+
+
+@lru_cache(maxsize=512)
+def _column_writers(dialect: Dialect, table: Table, columns: tuple[str, ...]) -> list[Callable[[list], Any]]:
+    """Per column, what turns its values (as the rows hold them) into the statement's parameter: an
+    array packed by binary_arrays where it packs the type, else the list psycopg adapts."""
+    processors = unnested(dialect, table, columns)[2]
+    writers = []
+    for name, process in zip(columns, processors):
+        type_ = table.c[name].type
+        impl = type_.dialect_impl(dialect)
+        pack = packer_for("TEXT" if isinstance(impl, JSON) else impl.compile(dialect=dialect))
+        # Timestamps are packed as given: the packer reads an aware datetime's instant itself, as
+        # UtcDateTime's conversion to UTC would, and leaves a naive one to that check.
+        writers.append(_writer(pack, process, packs_given=isinstance(type_, UtcDateTime | DateTime)))
+    return writers
+
+
+def _writer(pack: Packer | None, process: Callable | None, packs_given: bool) -> Callable[[list], Any]:
+    def write(values: list) -> Any:
+        if pack is not None and packs_given and (packed := pack(values)) is not None:
+            return packed
+        if process is not None:
+            values = [process(value) for value in values]
+        if pack is not None and not packs_given and (packed := pack(values)) is not None:
+            return packed
+        return values
+    return write
 
 
 @lru_cache(maxsize=512)
