@@ -136,6 +136,7 @@ class Bounded(ma.Schema):
     days = fields.List(fields.Integer(validate=validate.Range(1, 7)))
     tags = fields.List(fields.String())
     pairs = fields.List(fields.Nested(Pair))
+    email = fields.Email()
 
 
 @pytest.mark.parametrize("payload", [
@@ -144,7 +145,10 @@ class Bounded(ma.Schema):
     {"colour": value} for value in ("red", "green", "", 1)] + [
     {"days": value} for value in ([], [1, 7], [0], [8], [1, True], ["1"], None, "1")] + [
     {"tags": value} for value in ([], ["a"], [None], [1], ("a",))] + [
-    {"pairs": value} for value in ([], [{"name": "a"}], [{}], [None], [{"name": 1}], [{"name": "a", "x": 1}])])
+    {"pairs": value} for value in ([], [{"name": "a"}], [{}], [None], [{"name": 1}], [{"name": "a", "x": 1}])] + [
+    {"email": value} for value in ("ana@example.com", "ana@localhost", "ana.b+tag@sub.example.org", "", "ana",
+                                   "ana@", "@example.com", "a@b@example.com", "ana@-bad.example", "ana@exa mple.com",
+                                   "zoë@example.com", "ana@exämple.com", "ana@[127.0.0.1]", 1, None)])
 def test_validators_checked_in_the_written_reader_agree_with_marshmallow(payload):
     """What marshmallow refuses, the written reader is not sure of; what it answers, marshmallow
     loads the same (it may leave to marshmallow what marshmallow would coerce, like "1")."""
@@ -163,5 +167,5 @@ def test_validators_checked_in_the_written_reader_agree_with_marshmallow(payload
 
 def test_plain_values_within_their_validators_are_answered_by_the_written_reader():
     payload = {"above_one_below_five": 4, "at_least_two": 2, "colour": "blue", "days": [1, 7], "tags": ["a"],
-               "pairs": [{"name": "a"}]}
+               "pairs": [{"name": "a"}], "email": "ana@example.com"}
     assert same(compile_schema(Bounded())(payload), Bounded().load(payload))
