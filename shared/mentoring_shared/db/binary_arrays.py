@@ -11,7 +11,7 @@ the server reads it as that cast's type."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from itertools import chain, repeat
 from struct import Struct
@@ -29,6 +29,7 @@ _LENGTH = Struct("!i").pack
 _NULL = _LENGTH(-1)
 _INT2_ITEM, _INT4_ITEM, _INT8_ITEM = Struct("!ih").pack, Struct("!ii").pack, Struct("!iq").pack
 _BOOL_ITEM = Struct("!i?").pack
+_STR, _STR_OR_NONE = frozenset({str}), frozenset({str, type(None)})
 _PG_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
@@ -70,38 +71,39 @@ def packer_for(compiled_type: str) -> Packer | None:
     return _fixed_size_packer(*fixed) if fixed else None
 
 
-def _array(oid: int, values: Sequence[Any], items: Sequence[bytes], has_nulls: bool) -> PackedArray:
-    return PackedArray(_HEADER.pack(1, has_nulls, oid, len(values), 1) + b"".join(items))
+def _array(oid: int, values: Sequence[Any], items: Iterable[bytes], has_nulls: bool) -> PackedArray:
+    header = _HEADER.pack(1, has_nulls, oid, len(values), 1)
+    return PackedArray(b"".join(chain((header,), items)))  # one copy of a column that may hold kilobytes a row
 
 
 def _text_packer(oid: int) -> Packer:
     def pack(values: Sequence[Any]) -> PackedArray | None:
-        if not values:
-            return None
-        if all(type(value) is str for value in values):
+        kinds = set(map(type, values))
+        if kinds == _STR:  # the common case, in C all the way
             encoded = [value.encode() for value in values]
-            return _array(oid, values, list(chain.from_iterable(zip(map(_LENGTH, map(len, encoded)), encoded))), False)
-        items = []
+            return _array(oid, values, chain.from_iterable(zip(map(_LENGTH, map(len, encoded)), encoded)), False)
+        if not values or not kinds <= _STR_OR_NONE:  # not a subclass: psycopg writes an Enum's name, not its value
+            return None
+        items: list[bytes] = []
         for value in values:
             if value is None:
                 items.append(_NULL)
-            elif type(value) is str:  # not a subclass: psycopg writes an Enum's name, not its value
+            else:
                 data = value.encode()
                 items += (_LENGTH(len(data)), data)
-            else:
-                return None
         return _array(oid, values, items, True)
     return pack
 
 
 def _fixed_size_packer(oid: int, item: Callable[[int, Any], bytes], size: int, kind: type) -> Packer:
+    only, or_none = frozenset({kind}), frozenset({kind, type(None)})
+
     def pack(values: Sequence[Any]) -> PackedArray | None:
-        if not values:
-            return None
+        kinds = set(map(type, values))
         try:
-            if all(type(value) is kind for value in values):
+            if kinds == only:
                 return _array(oid, values, list(map(item, repeat(size), values)), False)
-            if not all(value is None or type(value) is kind for value in values):
+            if not values or not kinds <= or_none:
                 return None
             return _array(oid, values, [_NULL if value is None else item(size, value) for value in values], True)
         except Exception:  # out of the type's range: psycopg says so in its own words
