@@ -67,3 +67,39 @@ def test_values_a_packer_does_not_take_are_left_to_psycopg(compiled, values):
 def test_types_without_a_packer_are_left_to_psycopg():
     assert packer_for("NUMERIC(10, 2)") is None
     assert packer_for("DATE") is None
+
+
+def test_rows_written_as_arrays_read_back_as_written(service_databases):
+    """insert_many on PostgreSQL: text, a JSON column, timestamps in two zones and nulls, packed or
+    left to psycopg, all come back as the rows held them; a one-column table and no rows at all too."""
+    import sqlalchemy as sa
+    from sqlalchemy.orm import Session
+
+    from mentoring_shared.db.bulk import insert_many
+    from mentoring_shared.db.types import UtcDateTime
+
+    metadata = sa.MetaData()
+    table = sa.Table("array_write_check", metadata, sa.Column("id", sa.String(36), primary_key=True),
+                     sa.Column("name", sa.Text, nullable=True), sa.Column("score", sa.Integer, nullable=True),
+                     sa.Column("extra", sa.JSON, nullable=True), sa.Column("at", UtcDateTime, nullable=True),
+                     sa.Column("price", sa.Numeric(10, 2), nullable=True))
+    single = sa.Table("array_write_single", metadata, sa.Column("id", sa.String(36), primary_key=True))
+    rows = [{"id": "a", "name": "Zoë", "score": 3, "extra": {"k": [1, "ü"]}, "at": datetime(2026, 1, 15, 9, 0, tzinfo=PARIS_WINTER),
+             "price": None},
+            {"id": "b", "name": None, "score": None, "extra": None, "at": None, "price": 12},
+            {"id": "c", "name": "", "score": -(2**31), "extra": [], "at": datetime(2026, 12, 6, 7, 0, 0, 5, tzinfo=UTC),
+             "price": 1}]
+    engine = sa.create_engine(normalize_url(service_databases["profiles"]))
+    try:
+        metadata.create_all(engine)
+        with Session(engine) as session:
+            insert_many(session, table, rows)
+            insert_many(session, single, [{"id": "only"}])
+            insert_many(session, single, [])
+            session.commit()
+            stored = [dict(row) for row in session.execute(sa.select(table).order_by(table.c.id)).mappings()]
+            assert session.execute(sa.select(single.c.id)).scalars().all() == ["only"]
+        assert stored == rows
+    finally:
+        metadata.drop_all(engine)
+        engine.dispose()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -44,12 +45,18 @@ def send_arrays(connection: Connection, statement: str, table: Table, columns: t
     value first through its column's bind processor (timestamps aside, see `_column_writers`):
     the server gets what SQLAlchemy would send. Returns the result (for a statement with RETURNING)."""
     writers = _column_writers(connection.dialect, table, columns)
-    arrays = tuple(write([row[name] for row in rows]) for name, write in zip(columns, writers))
+    row_values = itemgetter(*columns)
+    # The rows turned into columns in C: a batch of 500 people is 12,000 values.
+    if len(columns) == 1:
+        values_by_column: Any = [tuple(map(row_values, rows))]
+    else:
+        values_by_column = zip(*map(row_values, rows)) if rows else [()] * len(columns)
+    arrays = tuple(write(values) for values, write in zip(values_by_column, writers))
     return connection.exec_driver_sql(statement, arrays)
 
 
 @lru_cache(maxsize=512)
-def _column_writers(dialect: Dialect, table: Table, columns: tuple[str, ...]) -> list[Callable[[list], Any]]:
+def _column_writers(dialect: Dialect, table: Table, columns: tuple[str, ...]) -> list[Callable[[tuple], Any]]:
     """Per column, what turns its values (as the rows hold them) into the statement's parameter: an
     array packed by binary_arrays where it packs the type, else the list psycopg adapts."""
     processors = unnested(dialect, table, columns)[2]
@@ -64,15 +71,14 @@ def _column_writers(dialect: Dialect, table: Table, columns: tuple[str, ...]) ->
     return writers
 
 
-def _writer(pack: Packer | None, process: Callable | None, packs_given: bool) -> Callable[[list], Any]:
-    def write(values: list) -> Any:
+def _writer(pack: Packer | None, process: Callable | None, packs_given: bool) -> Callable[[tuple], Any]:
+    def write(values: tuple) -> Any:
         if pack is not None and packs_given and (packed := pack(values)) is not None:
             return packed
-        if process is not None:
-            values = [process(value) for value in values]
-        if pack is not None and not packs_given and (packed := pack(values)) is not None:
+        processed = [process(value) for value in values] if process is not None else list(values)
+        if pack is not None and not packs_given and (packed := pack(processed)) is not None:
             return packed
-        return values
+        return processed  # a list: psycopg adapts it as an array
     return write
 
 
