@@ -8,7 +8,7 @@ import psycopg
 import pytest
 
 from mentoring_shared.db.engine import normalize_url
-from mentoring_shared.messaging.relay import _wait_for_notification
+from mentoring_shared.messaging.relay_election import wait_for_notification
 
 
 @pytest.fixture
@@ -26,18 +26,18 @@ def test_a_notification_received_during_a_statement_ends_the_wait(listening):
     listener, notifier = listening
     notifier.execute("NOTIFY relay_wait_test")
     listener.execute("SELECT pg_sleep(0.2)")  # the notification arrives meanwhile, and is read with the result
-    assert _wait_for_notification(listener, threading.Event(), wait_s=60)  # would wait a minute if missed
+    assert wait_for_notification(listener, threading.Event(), wait_s=60)  # would wait a minute if missed
 
 
 def test_a_notification_during_the_wait_ends_it(listening):
     listener, notifier = listening
     threading.Timer(0.3, notifier.execute, args=("NOTIFY relay_wait_test",)).start()
-    assert _wait_for_notification(listener, threading.Event(), wait_s=60)
+    assert wait_for_notification(listener, threading.Event(), wait_s=60)
 
 
 def test_without_a_notification_the_wait_ends_empty_handed_or_when_stopped(listening):
     listener, _ = listening
-    assert not _wait_for_notification(listener, threading.Event(), wait_s=0.3)
+    assert not wait_for_notification(listener, threading.Event(), wait_s=0.3)
     stop = threading.Event()
     threading.Timer(0.3, stop.set).start()
-    assert not _wait_for_notification(listener, stop, wait_s=60)
+    assert not wait_for_notification(listener, stop, wait_s=60)

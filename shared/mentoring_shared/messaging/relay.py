@@ -18,26 +18,24 @@ never see some events. It then recreates the topic with the configured partition
 brought it back otherwise, and republishes every sent row of that topic still in the outbox (kept
 for the retention window), in outbox order, before anything newer; inboxes absorb the repeats.
 
-An idle relay on PostgreSQL waits to be told: a trigger NOTIFYs it of each statement that adds
-outbox rows (or a republish request), and the connection holding its lock LISTENs; told, it lets
-50 ms of rows gather, so a steady trickle of requests goes out several at a look (one person per
-request in the bench: 277 req/s with 20 ms, 296 with 50, each batch's queries and flush shared by
-more events, downstream too; p99 commit to applied 113 -> 127 ms). It still looks once a second
-without being told. Polling every 50 ms instead cost each idle relay, and its database, five
-queries a look: with four services, a fifth of a busy consumer's CPU went to the idle relay
-beside it. SQLite, one process, polls."""
+An idle relay on PostgreSQL waits to be told (relay_election, which also holds the lock): a trigger
+NOTIFYs it of each statement that adds outbox rows (or a republish request), and the connection
+holding its lock LISTENs; told, it lets 50 ms of rows gather, so a steady trickle of requests goes
+out several at a look (one person per request in the bench: 277 req/s with 20 ms, 296 with 50, each
+batch's queries and flush shared by more events, downstream too; p99 commit to applied 113 -> 127
+ms). It still looks once a second without being told. Polling every 50 ms instead cost each idle
+relay, and its database, five queries a look: with four services, a fifth of a busy consumer's CPU
+went to the idle relay beside it. SQLite, one process, polls."""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
-import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from select import POLLIN, poll
 
 from sqlalchemy import Row, Table, and_, delete, func, not_, or_, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -46,9 +44,9 @@ from mentoring_shared import metrics
 from mentoring_shared.config import KafkaSettings
 from mentoring_shared.db.dialects import among
 from mentoring_shared.db.engine import for_writing, rows_affected
-from mentoring_shared.db.migrations import OUTBOX_WAKEUP_CHANNEL
 from mentoring_shared.messaging import kafka
 from mentoring_shared.messaging.broker_log_keeper import BrokerLogKeeper
+from mentoring_shared.messaging.relay_election import Leadership, LostLeadership, NothingToElect, lock_key
 from mentoring_shared.messaging.relay_state import RelayState, Republish
 
 log = logging.getLogger(__name__)
@@ -73,13 +71,6 @@ class _Outcome:
     reached: dict[str, dict[int, int]] = field(default_factory=dict)
 
 
-STOP_CHECK_S = 0.1  # how often a relay waiting for a NOTIFY checks whether it should stop
-
-
-class LostLeadership(Exception):
-    """The relay's advisory lock (or the connection holding it) is gone: another relay may be active."""
-
-
 class OutboxRelay:
     def __init__(self, service: str, session_factory: sessionmaker[Session], outbox: Table,
                  kafka_settings: KafkaSettings, batch_size: int = 500, idle_wait_s: float = 0.05,
@@ -93,7 +84,7 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._idle_wait_s = idle_wait_s  # polling (SQLite)
         self._notified_wait_s = notified_wait_s  # the longest wait for a NOTIFY (PostgreSQL)
-        self._gather_s = gather_s  # how long a NOTIFY'd relay lets more rows gather before it looks
+        self._gather_s = gather_s  # how long a NOTIFY'd relay lets more rows gather (relay_election)
         self._max_backoff_s = max_backoff_s
         self._retention = retention
         # Seam for tests that kill the relay between the broker's ack and the database commit.
@@ -112,7 +103,7 @@ class OutboxRelay:
     def run(self, stop: threading.Event) -> None:
         """Relay while elected; stand by while another relay is; stand down if the lock is lost."""
         while not stop.is_set():
-            leadership = self._lead(stop)
+            leadership = self._elect(stop)
             if leadership is None:
                 return
             self.active = True
@@ -123,20 +114,24 @@ class OutboxRelay:
             finally:
                 self.active = False
                 self._discard_clients()
-                if leadership is not True:
-                    _close_quietly(leadership)  # releases the advisory lock if the connection still lives
+                leadership.release()
 
-    def _relay_while_leading(self, stop: threading.Event, leadership) -> None:
+    def _elect(self, stop: threading.Event) -> Leadership | NothingToElect | None:
+        if not self._locks_rows:
+            return NothingToElect(self._idle_wait_s)
+        return Leadership.elect(self._engine, self.service, stop, self._notified_wait_s, self._gather_s)
+
+    def _relay_while_leading(self, stop: threading.Event, leadership: Leadership | NothingToElect) -> None:
         backoff = 0.0
         while not stop.is_set():
-            self._confirm_leadership(leadership)
+            leadership.confirm()
             try:
                 sent = self.relay_once()
                 backoff = 0.0
                 if sent < self._batch_size:
-                    self._wait_for_rows(stop, leadership)
-                elif leadership is not True:  # more to send at once: what was announced is covered
-                    _spend_notifications(leadership)
+                    leadership.wait_for_rows(stop)
+                else:  # more to send at once: what was announced is covered
+                    leadership.spend_notifications()
             except Exception as error:  # broker or database away: back off and keep trying
                 backoff = min(self._max_backoff_s, max(0.2, backoff * 2))
                 log.warning("outbox relay failed, retrying in %.1fs: %s", backoff, error)
@@ -144,22 +139,6 @@ class OutboxRelay:
                 self._logs.look_soon()  # the broker may have restarted: look before the next send
                 stop.wait(backoff)
             self._refresh_gauges()
-
-    def _wait_for_rows(self, stop: threading.Event, leadership) -> None:
-        """Until new outbox rows or a republish request are announced (NOTIFY, on the connection
-        holding the lock), `notified_wait_s` passes, or `stop`; where nothing is elected (SQLite),
-        a short poll. A notification that came during the last look ends the wait at once."""
-        if leadership is True:
-            stop.wait(self._idle_wait_s)
-            return
-        try:
-            if _wait_for_notification(leadership.connection.driver_connection, stop, self._notified_wait_s):
-                # A moment for the rows committed right behind it, so that at a steady trickle
-                # one look sends several; then the notifications of all of them are spent.
-                stop.wait(self._gather_s)
-                _spend_notifications(leadership)
-        except Exception as error:  # the connection failed: the next confirmation says so
-            log.warning("outbox relay stopped listening: %s", error)
 
     def relay_once(self) -> int:
         """Look at the broker if due (repairing a lost log), then send one batch: what a republish
@@ -336,46 +315,6 @@ class OutboxRelay:
                             .values(attempts=self._outbox.c.attempts + 1))
         self._logs.record_acknowledged(session, outcome.reached)
 
-    def _confirm_leadership(self, leadership) -> None:
-        """Before each batch: this relay still holds the service's advisory lock. A connection that
-        dropped took the lock with it, and another relay may already be sending."""
-        if leadership is True:
-            return
-        try:
-            held = leadership.execute(text(
-                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
-                " AND pid = pg_backend_pid() AND objid = CAST(:key AS oid) AND objsubid = 1)"),
-                {"key": self._lock_key}).scalar()
-        except Exception as error:
-            raise LostLeadership(f"the connection holding the lock failed: {error}") from error
-        if not held:
-            raise LostLeadership("the advisory lock is no longer held")
-
-    @property
-    def _lock_key(self) -> int:
-        return zlib.crc32(f"outbox-relay:{self.service}".encode())
-
-    def _lead(self, stop: threading.Event):
-        """Wait until this relay is the service's one active relay. Returns the connection holding
-        the advisory lock (PostgreSQL), True where there is nothing to elect (SQLite), or None if
-        stopped first."""
-        if not self._locks_rows:
-            return True
-        key = self._lock_key
-        while not stop.is_set():
-            try:
-                # Autocommit: the lock is the session's, and each check is then one round trip.
-                connection = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-                if connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar():
-                    connection.execute(text(f"LISTEN {OUTBOX_WAKEUP_CHANNEL}"))
-                    log.info("this outbox relay is the active one")
-                    return connection
-                connection.close()
-            except Exception as error:
-                log.warning("outbox relay election failed: %s", error)
-            stop.wait(2.0)  # another relay is active: stand by
-        return None
-
     def _refresh_gauges(self) -> None:
         now = time.monotonic()
         if now - self._last_gauges < 1.0:
@@ -408,38 +347,13 @@ class OutboxRelay:
             self._producer = None
         self._logs.close()
 
+    @property
+    def _lock_key(self) -> int:
+        return lock_key(self.service)
+
     def close(self) -> None:
         """Close the relay's broker clients (a relay driven by relay_once, in tests and tools)."""
         self._discard_clients()
-
-
-def _spend_notifications(leadership) -> bool:
-    """Read the NOTIFYs that reached the connection holding the lock; whether any came."""
-    return _notified(leadership.connection.driver_connection)
-
-
-def _notified(connection) -> bool:
-    # The generator is consumed whole: left open, it would keep the connection's lock.
-    return bool(list(connection.notifies(timeout=0, stop_after=1)))
-
-
-def _wait_for_notification(connection, stop: threading.Event, wait_s: float) -> bool:
-    """Wait up to `wait_s` for a NOTIFY on this psycopg connection (checking `stop` every
-    STOP_CHECK_S); whether one came. The socket is watched here rather than by psycopg's
-    `notifies(timeout=...)`, which cost an idle relay 8 ms of CPU a second against 1 ms. A
-    notification received during the relay's last statements is already off the socket: it is
-    read first."""
-    if _notified(connection):
-        return True
-    poller = poll()  # not select(): a worker may hold file descriptors above 1024
-    poller.register(connection.fileno(), POLLIN)
-    deadline = time.monotonic() + wait_s
-    while not stop.is_set() and (left := deadline - time.monotonic()) > 0:
-        if poller.poll(min(STOP_CHECK_S, left) * 1000):
-            # Readable without a notification (a notice, a closed socket): stop waiting and let the
-            # next look, and its leadership check, find out.
-            return _notified(connection)
-    return False
 
 
 def _age_s(oldest: datetime | None) -> float:
