@@ -5,7 +5,6 @@ delivery here is a distinct event, as a republished one is to a pruned inbox).""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -34,5 +33,5 @@ def deliver(app, handlers: dict, event_type: str, tenant_id: str, data: dict[str
     envelope = Envelope.new(type=event_type, source=f"/{event_type.split('.')[0]}", subject="test",
                             tenant_id=tenant_id, data=contract.dump_payload(data))
     with runtime.unit_of_work() as uow:
-        handlers[event_type](dataclasses.replace(envelope, data=contract.load_payload(envelope.data)), uow)
+        handlers[event_type](envelope.with_data(contract.load_payload(envelope.data)), uow)
         uow.commit()

@@ -5,23 +5,30 @@ Extension attributes (lowercase, as CloudEvents requires): `tenantid`, `correlat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
 from mentoring_shared.ids import new_id
 
 STRING_ATTRIBUTES = ("specversion", "id", "type", "source", "subject", "time", "tenantid")
+OPTIONAL_STRING_ATTRIBUTES = ("correlationid", "causationid")
 
 
 class MalformedEnvelope(ValueError):
     """The bytes are not an event this platform can read: never retried, sent to dead letters."""
 
 
-@dataclass(frozen=True)
-class Envelope:
+def _is_text(value: object) -> bool:
+    """A non-empty string (orjson gives exact types, so `type() is` suffices and is faster)."""
+    return type(value) is str and value != ""
+
+
+class Envelope(NamedTuple):
+    """One event. A named tuple, not a frozen dataclass: every consumer builds two per event (read,
+    then with its payload loaded), and a tuple is built in a third of a frozen dataclass's time."""
+
     id: str
     type: str
     source: str
@@ -43,8 +50,8 @@ class Envelope:
                    correlation_id=correlation_id or event_id, causation_id=causation_id)
 
     def with_data(self, data: dict[str, Any]) -> "Envelope":
-        """The same event carrying `data` (its payload as loaded). Built directly: a consumer does
-        this for every event, and dataclasses.replace costs twice as much."""
+        """The same event carrying `data` (its payload as loaded). Built directly: _replace costs
+        half as much again, and a consumer does this for every event."""
         return Envelope(self.id, self.type, self.source, self.subject, self.time, self.tenant_id, data,
                         self.correlation_id, self.causation_id)
 
@@ -71,15 +78,15 @@ class Envelope:
             raise MalformedEnvelope(f"not JSON: {error}") from None
         if not isinstance(document, dict):
             raise MalformedEnvelope("not a JSON object")
-        missing = [k for k in STRING_ATTRIBUTES if not isinstance(document.get(k), str) or not document[k]]
-        if missing:
-            raise MalformedEnvelope(f"missing or non-string attributes: {', '.join(missing)}")
-        optional = [k for k in ("correlationid", "causationid") if not isinstance(document.get(k) or "", str)]
-        if optional:
-            raise MalformedEnvelope(f"non-string attributes: {', '.join(optional)}")
-        if document["specversion"] != "1.0" or not isinstance(document.get("data"), dict):
+        for name in STRING_ATTRIBUTES:  # a loop, not a comprehension: this runs for every event read
+            if not _is_text(document.get(name)):
+                missing = [k for k in STRING_ATTRIBUTES if not _is_text(document.get(k))]
+                raise MalformedEnvelope(f"missing or non-string attributes: {', '.join(missing)}")
+        for name in OPTIONAL_STRING_ATTRIBUTES:
+            if document.get(name) is not None and type(document[name]) is not str:
+                raise MalformedEnvelope(f"non-string attribute: {name}")
+        if document["specversion"] != "1.0" or type(document.get("data")) is not dict:
             raise MalformedEnvelope("specversion must be 1.0 and data an object")
-        return cls(id=document["id"], type=document["type"], source=document["source"],
-                   subject=document["subject"], time=document["time"], tenant_id=document["tenantid"],
-                   data=document["data"], correlation_id=document.get("correlationid"),
-                   causation_id=document.get("causationid"))
+        return cls(document["id"], document["type"], document["source"], document["subject"], document["time"],
+                   document["tenantid"], document["data"], document.get("correlationid"),
+                   document.get("causationid"))
