@@ -31,8 +31,10 @@ def test_a_notification_received_during_a_statement_ends_the_wait(listening):
 
 def test_a_notification_during_the_wait_ends_it(listening):
     listener, notifier = listening
-    threading.Timer(0.3, notifier.execute, args=("NOTIFY relay_wait_test",)).start()
+    notify = threading.Timer(0.3, notifier.execute, args=("NOTIFY relay_wait_test",))
+    notify.start()
     assert wait_for_notification(listener, threading.Event(), wait_s=60)
+    notify.join()  # its statement may still await its answer: done before the fixture closes the connection
 
 
 def test_without_a_notification_the_wait_ends_empty_handed_or_when_stopped(listening):
