@@ -41,6 +41,8 @@ def test_first_event_of_a_chain_correlates_to_itself():
                                      '.v1"', '.v1"]', 1).encode(),
                                  make_envelope().to_json().replace('"correlationid":"corr-1"',
                                                                    '"correlationid":7').encode(),
+                                 make_envelope().to_json().replace('"causationid":"cause-1"',
+                                                                   '"causationid":false').encode(),
                                  b'{"specversion":"0.3","id":"1","type":"t","source":"s","subject":"x",'
                                  b'"time":"t","tenantid":"a","data":{}}'])
 def test_unreadable_bytes_are_malformed(raw):
