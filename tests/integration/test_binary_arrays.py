@@ -2,6 +2,7 @@
 same lists does: the server casts both to the statement's type and they must compare equal,
 nulls, limits and non-ASCII text included. Values a packer does not take go to psycopg."""
 
+import struct
 from datetime import UTC, datetime, timedelta, timezone
 from enum import StrEnum
 
@@ -28,6 +29,7 @@ COLUMNS = [
                                   datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
                                   datetime(2026, 1, 15, 9, 0, tzinfo=PARIS_WINTER),
                                   datetime(2026, 12, 6, 7, 30, 1, 123456, tzinfo=UTC), None]),
+    ("TIMESTAMP WITH TIME ZONE", [None, None, *[datetime(2026, 12, 6, 8, 0, tzinfo=UTC)] * 3]),
 ]
 
 
@@ -42,6 +44,7 @@ def connection(service_databases):
 def test_a_packed_column_reads_back_as_psycopg_writes_it(connection, compiled, values):
     packed = packer_for(compiled)(values)
     assert isinstance(packed, PackedArray)
+    assert struct.unpack("!ii", packed.data[:8]) == (1, None in values)  # one dimension; the has-nulls flag
     ours, theirs = connection.execute(f"SELECT %b::{compiled}[], %b::{compiled}[]", (packed, values)).fetchone()
     assert ours == theirs == values
     unnested = connection.execute(f"SELECT count(*) FROM unnest(%b::{compiled}[])", (packed,)).fetchone()[0]
@@ -58,6 +61,7 @@ class Colour(StrEnum):
     ("INTEGER", [1, True]),              # a bool is no integer here
     ("INTEGER", [1, 2**31]),             # out of range: psycopg's own error
     ("TIMESTAMP WITH TIME ZONE", [datetime(2026, 12, 6)]),  # naive: the column type refuses it
+    ("TIMESTAMP WITH TIME ZONE", [*[datetime(2026, 12, 6, tzinfo=UTC)] * 2, datetime(2026, 12, 6)]),
     ("TEXT", []),
 ])
 def test_values_a_packer_does_not_take_are_left_to_psycopg(compiled, values):

@@ -32,6 +32,7 @@ _BOOL_ITEM = Struct("!i?").pack
 _STR, _STR_OR_NONE = frozenset({str}), frozenset({str, type(None)})
 _PG_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
+_NOTHING = object()
 
 
 class PackedArray:
@@ -112,22 +113,21 @@ def _fixed_size_packer(oid: int, item: Callable[[int, Any], bytes], size: int, k
 
 
 def _pack_timestamptz(values: Sequence[Any]) -> PackedArray | None:
-    """Aware datetimes as microseconds since 2000-01-01 UTC; a batch's rows often share one, which
-    is then computed once."""
+    """Aware datetimes as microseconds since 2000-01-01 UTC. A batch's rows often share one (its
+    `now`): a value that is the one before it is not converted again, nor even hashed."""
     if not values:
         return None
-    known: dict[datetime, bytes] = {}
-    items = []
+    last: object = _NOTHING
+    last_packed = _NULL
     has_nulls = False
+    items = []
     for value in values:
-        if value is None:
-            items.append(_NULL)
-            has_nulls = True
-            continue
-        if type(value) is not datetime or value.tzinfo is None:
-            return None  # a naive datetime goes to the column's own check, which refuses it
-        packed = known.get(value)
-        if packed is None:
-            packed = known[value] = _INT8_ITEM(8, (value - _PG_EPOCH) // _MICROSECOND)
-        items.append(packed)
+        if value is not last:
+            if value is None:
+                has_nulls = True
+            elif type(value) is not datetime or value.tzinfo is None:
+                return None  # a naive datetime goes to the column's own check, which refuses it
+            last, last_packed = value, _NULL if value is None else _INT8_ITEM(
+                8, (value - _PG_EPOCH) // _MICROSECOND)
+        items.append(last_packed)
     return _array(_TIMESTAMPTZ, values, items, has_nulls)

@@ -33,7 +33,7 @@ def claim_new(session: Session, inbox: Table, group: str, envelopes: list[Envelo
     names, select_rows, _ = unnested(connection.dialect, inbox, columns)
     claimed = send_arrays(connection, f"INSERT INTO {names} {select_rows} ON CONFLICT DO NOTHING RETURNING event_id",
                           inbox, columns, list(rows.values()))
-    return set(claimed.scalars())
+    return set(claimed.scalars().all())  # one fetchall, not a fetch per row
 
 
 def _inbox_rows(group: str, envelopes: list[Envelope]) -> dict[str, dict]:
