@@ -30,6 +30,7 @@ import requests
 import sqlalchemy as sa
 
 from bench.process_cpu import cpu_seconds, per_event_us, postgres_cpu_by_database
+from mentoring_shared.config import POLL_MAX_RECORDS
 from mentoring_shared.db.engine import normalize_url
 from mentoring_shared.messaging.kafka import PRODUCER_BATCH_BYTES
 from mentoring_testing.fixtures import migrated_databases, platform_environment, token
@@ -46,14 +47,14 @@ BULK_CLIENTS = 2
 
 
 def _raw_consumer(bootstrap: str, topic: str, group: str, messages: int, ready, last_receipt, cpu_s) -> None:
-    """One raw consumer group in its own process, as each service's consumer is: poll, commit per
-    batch, until every message is read; the wall-clock time of the last receipt and the CPU time
+    """One raw consumer group in its own process, as each service's consumer is: poll (as many
+    records at most as the platform's consumers), commit per batch, until every message is read; the wall-clock time of the last receipt and the CPU time
     spent reading (from joining the group to the end) go to the parent."""
     from kafka import KafkaConsumer
 
     consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False,
                              auto_offset_reset="earliest", session_timeout_ms=2000, heartbeat_interval_ms=300,
-                             max_poll_records=500)
+                             max_poll_records=POLL_MAX_RECORDS)
     while not consumer.assignment():
         consumer.poll(timeout_ms=100)
     ready.set()

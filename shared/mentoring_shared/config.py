@@ -81,13 +81,21 @@ class AuthSettings:
         return "RS256" if self.jwks_url else "HS256"
 
 
+# A consumer applies a poll's records in one transaction, so its fixed costs (the inbox claim, each
+# table's statement, the commit) are paid once a poll. With polls of up to 2,000 instead of 500 the
+# pipeline bench's bulk phase ran 3% faster (each consumer 2 to 3 µs an event cheaper), 4 to 5%
+# with the relay's batches of 2,000 too; a raw kafka-python consumer was no faster for it
+# (19,250 msg/s either way). A trickle still comes a few events a poll.
+POLL_MAX_RECORDS = 2000
+
+
 @dataclass(frozen=True)
 class KafkaSettings:
     bootstrap_servers: list[str]
     session_timeout_ms: int = 6000
     topic_partitions: int = 3
     replication_factor: int = 1
-    poll_max_records: int = 500
+    poll_max_records: int = POLL_MAX_RECORDS
     # A fetch waits for this many bytes or this long: under a trickle of events a consumer then
     # applies a few per transaction instead of one, at the cost of that wait in latency. Even
     # with one byte the wait shows in latency on tansu: 500 ms (Kafka's default) took one person
@@ -165,7 +173,7 @@ def load_service_settings(service: str, environ: Mapping[str, str] | None = None
             session_timeout_ms=env.integer("KAFKA_SESSION_TIMEOUT_MS", 6000, minimum=1000),
             topic_partitions=env.integer("KAFKA_TOPIC_PARTITIONS", 3, minimum=1),
             replication_factor=env.integer("KAFKA_REPLICATION_FACTOR", 1, minimum=1),
-            poll_max_records=env.integer("KAFKA_POLL_MAX_RECORDS", 500, minimum=1, maximum=10_000),
+            poll_max_records=env.integer("KAFKA_POLL_MAX_RECORDS", POLL_MAX_RECORDS, minimum=1, maximum=10_000),
             fetch_min_bytes=env.integer("KAFKA_FETCH_MIN_BYTES", 1, minimum=1),
             fetch_max_wait_ms=env.integer("KAFKA_FETCH_MAX_WAIT_MS", 100, minimum=0, maximum=10_000),
         ),

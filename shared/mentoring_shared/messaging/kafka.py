@@ -32,8 +32,8 @@ RECORD_REFUSED = (MessageSizeTooLargeError, InvalidRecordError, CorruptRecordErr
 
 
 # Record batches of up to 256 KiB (the client's default is 16 KiB, about fifteen events): a relay
-# batch of 500 events then goes out as a few produce requests, not thirty, and consumers decode
-# fewer, larger batches.
+# batch of 2,000 events (about 2 MB) then goes out as eight record batches, not 130, and consumers
+# decode fewer, larger batches.
 PRODUCER_BATCH_BYTES = 256 * 1024
 
 
