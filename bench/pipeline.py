@@ -47,9 +47,10 @@ BULK_CLIENTS = 2
 
 
 def _raw_consumer(bootstrap: str, topic: str, group: str, messages: int, ready, last_receipt, cpu_s) -> None:
-    """One raw consumer group in its own process, as each service's consumer is: poll (as many
-    records at most as the platform's consumers), commit per batch, until every message is read; the wall-clock time of the last receipt and the CPU time
-    spent reading (from joining the group to the end) go to the parent."""
+    """One raw consumer group in its own process, as each service's consumer is: poll (at most as
+    many records as the platform's consumers), commit per batch, until every message is read; the
+    wall-clock time of the last receipt and the CPU time spent reading (from joining the group to
+    the end) go to the parent."""
     from kafka import KafkaConsumer
 
     consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False,

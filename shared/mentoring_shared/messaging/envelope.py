@@ -51,7 +51,7 @@ class Envelope(NamedTuple):
 
     def with_data(self, data: dict[str, Any]) -> "Envelope":
         """The same event carrying `data` (its payload as loaded). Built directly: _replace costs
-        half as much again, and a consumer does this for every event."""
+        1.7 times as much, and a consumer does this for every event."""
         return Envelope(self.id, self.type, self.source, self.subject, self.time, self.tenant_id, data,
                         self.correlation_id, self.causation_id)
 
