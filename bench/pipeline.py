@@ -1,7 +1,7 @@
 """Event pipeline on PostgreSQL: people created through the profiles API (gunicorn, real HTTP) and
 its outbox, relayed to the broker and applied by three consumer groups (matching, scheduling,
 feedback), each into its own database. Side by side, in the same run on the same broker: the raw
-kafka-python produce-to-consume rate. Latencies are read from the databases: each event's outbox
+kafka-python produce-to-consume rate (bench.raw_kafka). Latencies are read from the databases: each event's outbox
 `created_at` (the request's commit) against each consumer's inbox `processed_at` (its commit).
 
 Also, side by side: people in bulk (HR-import requests), the delivery stage alone (a backlog), and
@@ -14,10 +14,7 @@ most 500 ms from commit to applied at half the sustained rate."""
 from __future__ import annotations
 
 import os
-import signal
 import statistics
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -29,147 +26,19 @@ from pathlib import Path
 import requests
 import sqlalchemy as sa
 
-from bench.process_cpu import cpu_seconds, per_event_us, postgres_cpu_by_database
-from mentoring_shared.config import POLL_MAX_RECORDS
+from bench.platform_processes import CONSUMERS, Platform
+from bench.process_cpu import per_event_us
+from bench.raw_kafka import raw_kafka_rate
 from mentoring_shared.db.engine import normalize_url
-from mentoring_shared.messaging.kafka import PRODUCER_BATCH_BYTES
 from mentoring_testing.fixtures import migrated_databases, platform_environment, token
-from mentoring_testing.servers import Broker, PostgresServer, free_port, wait_for_port
+from mentoring_testing.servers import Broker, PostgresServer, free_port
 
-CONSUMERS = ("matching", "scheduling", "feedback")
 SATURATION_PEOPLE = int(os.environ.get("BENCH_PEOPLE", "6000"))
 CLIENT_THREADS = 16
 PACED_SECONDS = 20
-RAW_MESSAGES = 50_000
 BULK_TENANTS = int(os.environ.get("BENCH_BULK_TENANTS", "40"))
 BULK_PEOPLE_PER_FILE = 500
 BULK_CLIENTS = 2
-
-
-def _raw_consumer(bootstrap: str, topic: str, group: str, messages: int, ready, last_receipt, cpu_s) -> None:
-    """One raw consumer group in its own process, as each service's consumer is: poll (at most as
-    many records as the platform's consumers), commit per batch, until every message is read; the
-    wall-clock time of the last receipt and the CPU time spent reading (from joining the group to
-    the end) go to the parent."""
-    from kafka import KafkaConsumer
-
-    consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False,
-                             auto_offset_reset="earliest", session_timeout_ms=2000, heartbeat_interval_ms=300,
-                             max_poll_records=POLL_MAX_RECORDS)
-    while not consumer.assignment():
-        consumer.poll(timeout_ms=100)
-    ready.set()
-    started = time.process_time()
-    received = 0
-    while received < messages:
-        batch = consumer.poll(timeout_ms=500)
-        received += sum(len(records) for records in batch.values())
-        if batch:
-            consumer.commit()
-            last_receipt.value = time.time()
-    cpu_s.value = time.process_time() - started
-    consumer.close()
-
-
-def raw_kafka_rate(bootstrap: str, messages: int = RAW_MESSAGES, size: int = 420, groups: int = 1,
-                   broker_pids: tuple[int, ...] = ()) -> dict:
-    """Produce with the relay's settings (acks=all, idempotent, its batch size) while `groups` consumer groups, each
-    in its own process, read and commit per batch; the rate is messages over first send to the last
-    receipt in every group. With the pipeline's event size and three groups it is the same topology
-    as the pipeline (one producer, three consuming services), with nothing else in the way. Also the
-    CPU per message of the producer (this process), the consumers together and the broker."""
-    import multiprocessing
-
-    from kafka import KafkaAdminClient, KafkaProducer
-    from kafka.admin import NewTopic
-
-    topic = f"bench.raw.{uuid.uuid4().hex[:8]}"
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
-    admin.create_topics([NewTopic(topic, 3, 1)])
-    admin.close()
-    spawn = multiprocessing.get_context("spawn")
-    readers = []
-    for number in range(groups):
-        ready, last_receipt, cpu_s = spawn.Event(), spawn.Value("d", 0.0), spawn.Value("d", 0.0)
-        process = spawn.Process(target=_raw_consumer, args=(bootstrap, topic, f"raw-{topic}-{number}", messages,
-                                                            ready, last_receipt, cpu_s))
-        process.start()
-        readers.append((process, ready, last_receipt, cpu_s))
-    for _, ready, _, _ in readers:
-        ready.wait(60)
-    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=5,
-                             batch_size=PRODUCER_BATCH_BYTES)
-    value = b"x" * size
-    broker_before = cpu_seconds({"broker": list(broker_pids)})["broker"]
-    producer_before = time.process_time()
-    started = time.time()
-    for number in range(messages):
-        producer.send(topic, key=str(number % 1000).encode(), value=value)
-    producer.flush()
-    produced = time.time()
-    producer_cpu_s = time.process_time() - producer_before
-    producer.close()
-    for process, _, _, _ in readers:
-        process.join(180)
-    last = max(last_receipt.value for _, _, last_receipt, _ in readers)
-    broker_cpu_s = cpu_seconds({"broker": list(broker_pids)})["broker"] - broker_before
-    return {"messages": messages, "size": size, "groups": groups, "produce_per_s": messages / (produced - started),
-            "produce_to_consume_per_s": messages / (last - started),
-            "cpu_us": {"producer": producer_cpu_s / messages * 1e6,
-                       "consumers": sum(cpu_s.value for *_, cpu_s in readers) / messages * 1e6,
-                       "broker": broker_cpu_s / messages * 1e6}}
-
-
-class Platform:
-    """The profiles API under gunicorn and the four workers, started as `make run` starts them."""
-
-    def __init__(self, env: dict[str, str], workdir: Path, database_urls: dict[str, str]):
-        self.databases = {f"PostgreSQL: {service}'s database": sa.engine.make_url(url).database
-                          for service, url in database_urls.items()}
-        self.env = {**os.environ, **env, "VAR_DIR": str(workdir), "WEB_CONCURRENCY": "2", "LOG_LEVEL": "WARNING"}
-        self.port = int(env["PROFILES_PORT"])
-        self.mentoring = str(Path(sys.executable).with_name("mentoring"))
-        self.api: subprocess.Popen | None = None
-        self.workers: list[subprocess.Popen] = []
-        self.log = open(workdir / "platform.log", "wb")
-
-    def start_api(self) -> None:
-        self.api = self._spawn("api", "profiles")
-        wait_for_port("127.0.0.1", self.port, timeout_s=30)
-
-    def start_workers(self) -> None:
-        self.workers = [self._spawn("worker", service) for service in ("profiles",) + CONSUMERS]
-
-    def restart_relay(self, hold: Callable[[], object]) -> None:
-        """Stop the profiles worker (its outbox relay), do `hold`, start it again: the consumers
-        stay up and warm."""
-        relay = self.workers[0]
-        relay.send_signal(signal.SIGTERM)
-        relay.wait(30)
-        hold()
-        self.workers[0] = self._spawn("worker", "profiles")
-
-    def cpu_seconds(self, broker: Broker) -> dict[str, float]:
-        """CPU used so far by each part of the platform (PostgreSQL: every backend on the server,
-        then split by database, and the server's own processes)."""
-        return cpu_seconds({"API (gunicorn)": [self.api.pid], "relay (profiles worker)": [self.workers[0].pid],
-                            **{f"consumer {service}": [worker.pid]
-                               for service, worker in zip(CONSUMERS, self.workers[1:])},
-                            "broker": [broker.process.pid] if broker.process else []},
-                           by_name={"PostgreSQL": "postgres"}, alone={"clients (the bench process)": os.getpid()}
-                           ) | postgres_cpu_by_database(self.databases)
-
-    def stop(self) -> None:
-        for process in [self.api, *self.workers]:
-            if process is not None and process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-
-    def _spawn(self, *args: str) -> subprocess.Popen:
-        return subprocess.Popen([self.mentoring, *args], env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
 
 
 def send_paced(requests_to_send: list, send, clients: int, rate_per_s: float | None = None) -> float:

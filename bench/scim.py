@@ -15,7 +15,7 @@ from pathlib import Path
 
 import requests
 
-from bench.pipeline import Platform
+from bench.platform_processes import Platform
 from mentoring_testing.fixtures import migrated_databases, platform_environment, token
 from mentoring_testing.servers import PostgresServer, free_port
 
