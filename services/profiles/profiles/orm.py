@@ -1,10 +1,10 @@
 """Profiles' tables. Every row carries its tenant; every query filters on it. Profile details are
-JSON; the facets people are searched by (skills, offered roles) also live in their own indexed
-tables, kept in step by the repository."""
+JSON; the facets people are searched by (skills, offered roles) are JSON lists in the person's row,
+under GIN indexes on PostgreSQL."""
 
 from sqlalchemy import JSON, Column, Date, Index, Integer, MetaData, String, Table, Text, text
 
-from mentoring_shared.db.types import UtcDateTime
+from mentoring_shared.db.types import UtcDateTime, indexable_json
 from mentoring_shared.messaging.tables import add_inbox_table, add_outbox_table, add_relay_tables
 
 metadata = MetaData()
@@ -31,33 +31,24 @@ people = Table(
     Column("interests", JSON, nullable=False, server_default=text("'[]'")),
     Column("goals", JSON, nullable=False, server_default=text("'[]'")),
     Column("goals_text", Text, nullable=True),
-    Column("roles_offered", JSON, nullable=False, server_default=text("'[]'")),
+    Column("roles_offered", indexable_json(), nullable=False, server_default=text("'[]'")),
     Column("roles_wanted", JSON, nullable=False, server_default=text("'[]'")),
     Column("working_hours", JSON, nullable=True),
     Column("mentor_capacity", Integer, nullable=False, server_default=text("0")),
+    # The skills' names lowercased, without repeats: what a search by skill looks for. Kept in the
+    # row (a table of one row per skill cost an import as much as the person's own row).
+    Column("skill_keys", indexable_json(), nullable=False, server_default=text("'[]'")),
 )
 Index("ux_people_tenant_employee", people.c.tenant_id, people.c.employee_id, unique=True)
 Index("ux_people_tenant_email", people.c.tenant_id, people.c.email, unique=True)
 Index("ix_people_tenant_department", people.c.tenant_id, people.c.department)
 Index("ix_people_tenant_status", people.c.tenant_id, people.c.status)
 Index("ix_people_tenant_manager", people.c.tenant_id, people.c.manager_employee_id)
-
-person_skills = Table(
-    "person_skills", metadata,
-    Column("tenant_id", String(64), primary_key=True),
-    Column("skill", String(100), primary_key=True),  # lowercased
-    Column("person_id", String(36), primary_key=True),
-)
-
-person_roles_offered = Table(
-    "person_roles_offered", metadata,
-    Column("tenant_id", String(64), primary_key=True),
-    Column("role", String(20), primary_key=True),
-    Column("person_id", String(36), primary_key=True),
-)
-# Facets are replaced per person: find a person's rows without scanning the tenant's.
-Index("ix_person_skills_person", person_skills.c.tenant_id, person_skills.c.person_id)
-Index("ix_person_roles_offered_person", person_roles_offered.c.tenant_id, person_roles_offered.c.person_id)
+# jsonb_path_ops: the smaller GIN index, for containment (`@>`), the only question searches ask.
+Index("ix_people_skill_keys", people.c.skill_keys, postgresql_using="gin",
+      postgresql_ops={"skill_keys": "jsonb_path_ops"}).ddl_if(dialect="postgresql")
+Index("ix_people_roles_offered", people.c.roles_offered, postgresql_using="gin",
+      postgresql_ops={"roles_offered": "jsonb_path_ops"}).ddl_if(dialect="postgresql")
 
 programs = Table(
     "programs", metadata,

@@ -2,8 +2,15 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy import JSON, DateTime
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+
+def indexable_json() -> TypeEngine:
+    """JSON that PostgreSQL keeps as JSONB, so that a GIN index can answer what a list holds
+    (`dialects.json_list_has`); plain JSON on SQLite."""
+    return JSON().with_variant(JSONB(), "postgresql")
 
 
 class UtcDateTime(TypeDecorator):

@@ -1,23 +1,25 @@
-"""People, with the facets they are searched by kept in step."""
+"""People, searched by department, skill, offered role, status and the start of a name or email."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, bindparam, delete, or_, select, update
+from sqlalchemy import Connection, bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mentoring_shared.db.bulk import insert_many
-from mentoring_shared.db.dialects import dialect_insert
+from mentoring_shared.db.dialects import dialect_insert, json_list_has
 from mentoring_shared.db.row_dicts import first_row_dict, row_dicts
 from mentoring_shared.errors import Conflict
 from profiles.domain.people import Person, WorkingHours
-from profiles.orm import people, person_roles_offered, person_skills
+from profiles.orm import people
 
+# What a Person is read from: the search keys are the skills' names again, for the database only.
+_PERSON_COLUMNS = [column for column in people.c if column.name != "skill_keys"]
 # Built once: the most frequent read, and building a statement costs more than running a cached one.
-_ONE_PERSON = select(people).where(people.c.tenant_id == bindparam("tenant_id"), people.c.id == bindparam("person_id"))
+_ONE_PERSON = select(*_PERSON_COLUMNS).where(people.c.tenant_id == bindparam("tenant_id"),
+                                             people.c.id == bindparam("person_id"))
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,6 @@ class PeopleRepository:
                                          .returning(people.c.id), _row(person)).first()
         if inserted is None:
             raise self._conflict(person)
-        self._write_facets([person], replace=False)
 
     def save(self, person: Person) -> None:
         """Store a changed person; an employee id or email taken by someone else is a Conflict."""
@@ -60,7 +61,6 @@ class PeopleRepository:
                                                        people.c.id == person.id), _row(person))
         except IntegrityError:  # a concurrent change took it between the check and the write
             raise Conflict("another person in this tenant now has this employee id or email") from None
-        self._write_facets([person])
 
     def add_many(self, persons: list[Person]) -> None:
         """Insert new people in one go: an HR import's creates, planned against
@@ -71,7 +71,6 @@ class PeopleRepository:
             insert_many(self._writes(), people, [_row(person) for person in persons])
         except IntegrityError:
             raise Conflict("someone else registered some of these people meanwhile; import the file again") from None
-        self._write_facets(persons, replace=False)
 
     def save_many(self, persons: list[Person]) -> None:
         """Store changed people in one statement per table (an HR import's changes)."""
@@ -87,7 +86,6 @@ class PeopleRepository:
         except IntegrityError:
             raise Conflict("these changes give an employee id or email to two people at once; "
                            "import the file again") from None
-        self._write_facets(persons)
 
     def get(self, tenant_id: str, person_id: str, for_update: bool = False) -> Person | None:
         query = _ONE_PERSON.with_for_update() if for_update else _ONE_PERSON
@@ -113,17 +111,15 @@ class PeopleRepository:
 
     def list(self, tenant_id: str, limit: int, after_id: str | None,
              where: PeopleFilter = PeopleFilter()) -> list[Person]:
-        query = select(people).where(people.c.tenant_id == tenant_id)
+        query = select(*_PERSON_COLUMNS).where(people.c.tenant_id == tenant_id)
         if where.department:
             query = query.where(people.c.department == where.department)
         if where.status:
             query = query.where(people.c.status == where.status)
         if where.skill:
-            query = query.where(people.c.id.in_(select(person_skills.c.person_id).where(
-                person_skills.c.tenant_id == tenant_id, person_skills.c.skill == where.skill.strip().lower())))
+            query = query.where(json_list_has(self._session, people.c.skill_keys, where.skill.strip().lower()))
         if where.role:
-            query = query.where(people.c.id.in_(select(person_roles_offered.c.person_id).where(
-                person_roles_offered.c.tenant_id == tenant_id, person_roles_offered.c.role == where.role)))
+            query = query.where(json_list_has(self._session, people.c.roles_offered, where.role))
         if where.q:
             prefix = where.q.strip().lower().replace("%", "").replace("_", "") + "%"
             query = query.where(or_(people.c.email.like(prefix), people.c.name.ilike(prefix)))
@@ -133,7 +129,7 @@ class PeopleRepository:
 
     def by_employee_id(self, tenant_id: str) -> dict[str, Person]:
         """Every person of the tenant who has an employee id, by it (what an HR import plans against)."""
-        rows = row_dicts(self._session.execute(select(people).where(people.c.tenant_id == tenant_id,
+        rows = row_dicts(self._session.execute(select(*_PERSON_COLUMNS).where(people.c.tenant_id == tenant_id,
                                                                     people.c.employee_id.is_not(None))))
         return {row["employee_id"]: _person(row) for row in rows}
 
@@ -167,20 +163,6 @@ class PeopleRepository:
         return Conflict(f"another person in this tenant already has this {' and '.join(taken) or 'identity'}",
                         fields=taken)
 
-    def _write_facets(self, persons: Sequence[Person], replace: bool = True) -> None:
-        """Write the search facets (skills, offered roles) of these people of one tenant, replacing
-        their old ones unless they are new."""
-        tenant_id = persons[0].tenant_id
-        ids = [person.id for person in persons]
-        for table, column, values_of in ((person_skills, "skill", lambda p: {name.lower() for name, _ in p.skills}),
-                                         (person_roles_offered, "role", lambda p: set(p.roles_offered))):
-            for chunk in range(0, len(ids), 1000) if replace else ():  # bounded IN lists
-                self._session.execute(delete(table).where(table.c.tenant_id == tenant_id,
-                                                          table.c.person_id.in_(ids[chunk:chunk + 1000])))
-            rows = [{"tenant_id": tenant_id, "person_id": person.id, column: value}
-                    for person in persons for value in sorted(values_of(person))]
-            insert_many(self._writes(), table, rows)
-
 
 class ManagerLookup:
     """`employee id -> manager's employee id` for one tenant, read one link at a time (chains are
@@ -212,7 +194,8 @@ def _row(person: Person) -> dict:
             "skills": [{"name": name, "level": level} for name, level in person.skills],
             "interests": list(person.interests), "goals": list(person.goals), "goals_text": person.goals_text,
             "roles_offered": list(person.roles_offered), "roles_wanted": list(person.roles_wanted),
-            "working_hours": person.working_hours.as_dict(), "mentor_capacity": person.mentor_capacity}
+            "working_hours": person.working_hours.as_dict(), "mentor_capacity": person.mentor_capacity,
+            "skill_keys": [name.lower() for name, _ in person.skills]}  # one per name (the domain sees to it)
 
 
 def _person(values: dict) -> Person:
