@@ -169,3 +169,23 @@ def test_plain_values_within_their_validators_are_answered_by_the_written_reader
     payload = {"above_one_below_five": 4, "at_least_two": 2, "colour": "blue", "days": [1, 7], "tags": ["a"],
                "pairs": [{"name": "a"}], "email": "ana@example.com"}
     assert same(compile_schema(Bounded())(payload), Bounded().load(payload))
+
+
+def test_an_address_check_remembers_domains_and_still_agrees_with_marshmallow(monkeypatch):
+    """The written reader keeps each domain's answer: one reader asked about many addresses (more
+    domains than it keeps) answers each as marshmallow would, whatever it was asked before."""
+    from mentoring_shared.contracts import compiled_load
+
+    monkeypatch.setattr(compiled_load, "KNOWN_DOMAINS", 3)
+    schema, reader = Bounded(), compile_schema(Bounded())
+    addresses = [f"{user}@{domain}" for domain in ("acme.example", "-bad.example", "exa mple.com", "b.example",
+                                                   "c.example", "acme.example", "-bad.example")
+                 for user in ("ana", "an a", "ana.b+tag")]
+    for address in addresses:
+        try:
+            expected = schema.load({"email": address})
+        except ma.ValidationError:
+            with pytest.raises(NotSure):
+                reader({"email": address})
+            continue
+        assert reader({"email": address}) == expected
