@@ -39,6 +39,9 @@ PACED_SECONDS = 20
 BULK_TENANTS = int(os.environ.get("BENCH_BULK_TENANTS", "40"))
 BULK_PEOPLE_PER_FILE = 500
 BULK_CLIENTS = 2
+# The machines' speed drifts during a run (the raw rate before and after differ by up to a fifth):
+# the bulk phase, like the raw rate, is measured twice and the higher counts.
+BULK_ROUNDS = 2
 
 
 def send_paced(requests_to_send: list, send, clients: int, rate_per_s: float | None = None) -> float:
@@ -171,6 +174,24 @@ def summarize(times: dict, span_from: str | datetime = "created") -> dict:
             "p50_all_three_s": pct(everywhere, 50), "p99_all_three_s": pct(everywhere, 99)}
 
 
+def bulk_round(platform: Platform, broker: Broker, urls: dict[str, str]) -> dict:
+    """People arriving in HR-import requests of BULK_PEOPLE_PER_FILE, BULK_TENANTS files: rates,
+    latencies and the CPU each process spent per event."""
+    tenants = [f"bench-bulk-{uuid.uuid4().hex[:6]}-{number}" for number in range(BULK_TENANTS)]
+    files = hr_files(tenants, BULK_PEOPLE_PER_FILE)
+    cpu_before = platform.cpu_seconds(broker)
+    started_at = datetime.now(UTC)
+    api_seconds = post_hr_imports(platform.port, files)
+    cpu_after: dict[str, float] = {}
+    bulk = summarize(delivery_times(urls, tenants, BULK_TENANTS * BULK_PEOPLE_PER_FILE,
+                                    when_applied=lambda: cpu_after.update(platform.cpu_seconds(broker))),
+                     span_from=started_at)
+    bulk["api_people_per_s"] = BULK_TENANTS * BULK_PEOPLE_PER_FILE / api_seconds
+    bulk["cpu_us"] = per_event_us(cpu_before, cpu_after, bulk["people"])
+    bulk["tenants"] = tenants
+    return bulk
+
+
 def run(workdir: Path) -> dict:
     server = PostgresServer.start()
     broker = Broker.start(prefer_container=False)
@@ -213,18 +234,10 @@ def run(workdir: Path) -> dict:
         paced = summarize(delivery_times(urls, paced_tenant, paced_count))
         paced["offered_per_s"] = half_rate
 
-        # The whole pipeline with bulk writes: people arrive in HR-import requests of BULK_PEOPLE_PER_FILE.
-        bulk_tenants = [f"bench-bulk-{uuid.uuid4().hex[:6]}-{number}" for number in range(BULK_TENANTS)]
-        files = hr_files(bulk_tenants, BULK_PEOPLE_PER_FILE)
-        cpu_before = platform.cpu_seconds(broker)
-        started_at = datetime.now(UTC)
-        api_seconds = post_hr_imports(platform.port, files)
-        cpu_after: dict[str, float] = {}
-        bulk = summarize(delivery_times(urls, bulk_tenants, BULK_TENANTS * BULK_PEOPLE_PER_FILE,
-                                        when_applied=lambda: cpu_after.update(platform.cpu_seconds(broker))),
-                         span_from=started_at)
-        bulk["api_people_per_s"] = BULK_TENANTS * BULK_PEOPLE_PER_FILE / api_seconds
-        bulk["cpu_us"] = per_event_us(cpu_before, cpu_after, bulk["people"])
+        # The whole pipeline with bulk writes, twice (the higher counts, as for the raw rate).
+        rounds = [bulk_round(platform, broker, urls) for _ in range(BULK_ROUNDS)]
+        bulk = max(rounds, key=lambda round_: round_["people_per_s"])
+        bulk["rounds_per_s"] = [round_["people_per_s"] for round_ in rounds]
 
         # ... and its latency at half that rate, files paced.
         half_files_per_s = bulk["people_per_s"] / 2 / BULK_PEOPLE_PER_FILE
@@ -235,7 +248,7 @@ def run(workdir: Path) -> dict:
         paced_bulk["offered_per_s"] = half_files_per_s * BULK_PEOPLE_PER_FILE
 
         platform.stop()  # the raw baselines run on the same broker with the platform stopped
-        size = mean_envelope_bytes(urls["profiles"], bulk_tenants)
+        size = mean_envelope_bytes(urls["profiles"], bulk["tenants"])
         raw = {"before": raw_before,
                "after": raw_kafka_rate(broker.bootstrap, size=size, groups=len(CONSUMERS), broker_pids=broker_pids),
                "one_group": raw_kafka_rate(broker.bootstrap, size=size, groups=1, broker_pids=broker_pids)}
@@ -282,9 +295,9 @@ def report(result: dict) -> str:
 |---|---|
 | **raw kafka-python, same topology**: {same['messages']:,} messages of {same['size']} B (the pipeline's mean event), produced with the relay's settings (acks=all, idempotent, 256 KiB batches), read by {same['groups']} consumer groups, each in its own process; measured before the platform starts and after it stops, the higher counts | **{raw_rate:,.0f} msg/s** produce-to-consume in every group (before {before['produce_to_consume_per_s']:,.0f}, after {after['produce_to_consume_per_s']:,.0f}; produce alone {same['produce_per_s']:,.0f} msg/s) |
 | raw kafka-python, one consumer group | {one['produce_to_consume_per_s']:,.0f} msg/s |
-| **whole pipeline, bulk writes**: {bulk['people']:,} people in HR-import requests of {BULK_PEOPLE_PER_FILE:,} ({BULK_CLIENTS} clients), from the first request to the last event applied in all three read models | **{bulk['people_per_s']:,.0f} events/s** ({bulk['deliveries_per_s']:,.0f} applications/s), {share(bulk['people_per_s'])}; target 25% |
+| **whole pipeline, bulk writes**: {bulk['people']:,} people in HR-import requests of {BULK_PEOPLE_PER_FILE:,} ({BULK_CLIENTS} clients), from the first request to the last event applied in all three read models; measured {len(bulk['rounds_per_s'])} times, the higher counts | **{bulk['people_per_s']:,.0f} events/s** ({bulk['deliveries_per_s']:,.0f} applications/s), {share(bulk['people_per_s'])}; target 25% (rounds: {', '.join(f'{rate:,.0f}' for rate in bulk['rounds_per_s'])} events/s) |
 | of which the API accepted people at | {bulk['api_people_per_s']:,.0f} people/s |
-| CPU per event in that phase, by process | {cpu_line(bulk['cpu_us'])} |
+| CPU per event in that round, by process | {cpu_line(bulk['cpu_us'])} |
 | bulk at half that rate ({paced_bulk['offered_per_s']:,.0f} people/s, {paced_bulk['people']:,} people), commit to applied in all three: p50 / p99 | {paced_bulk['p50_all_three_s']*1000:,.0f} ms / {paced_bulk['p99_all_three_s']*1000:,.0f} ms (target p99 500 ms) |
 | delivery stage alone: a backlog of {backlog['people']:,} events relayed and applied in all three read models | {backlog['people_per_s']:,.0f} events/s ({backlog['deliveries_per_s']:,.0f} applications/s), {share(backlog['people_per_s'])} |
 | whole pipeline, one person per request: people created via the API ({sat['people']:,}, {CLIENT_THREADS} clients) | {sat['api_requests_per_s']:,.0f} req/s |
@@ -300,8 +313,8 @@ The pipeline, CPU-bound on the same {cores} cores in bulk, spends {pipeline_us:,
 raw would allow {budget_us:,.0f}. Of those µs, about {kafka_us:,.0f} are the same Kafka work as in the raw run
 (kafka-python in the relay and the consumers, and the broker) and {clients_us:,.0f} the bench's clients.
 PostgreSQL's {postgres_us:,.0f} are the writes the delivery guarantees ask for: in profiles' database
-the person, its facet rows and the outbox row, then the relay's lock and rewrite of that row as
-sent; in each consumer's database its inbox row and its read model's rows. The other {python_us:,.0f} are
+the person (its search keys in its row, under a GIN index) and the outbox row, then the relay's
+lock and rewrite of that row as sent; in each consumer's database its inbox row and its read model's rows. The other {python_us:,.0f} are
 our Python: the API's import (parsing, planning, envelopes, arrays), each consumer's read of
 the payload (a function written per schema) and its statements over arrays, the relay's reads
 and marks. An HR-import request carries many people in one transaction, and a consumer applies a
