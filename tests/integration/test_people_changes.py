@@ -84,6 +84,11 @@ def test_people_are_searched_by_department_skill_role_status_and_name(api):
     assert found(status="on_leave") == [bob["id"]]
     assert found(q="bo") == [bob["id"]]
     assert found(department="R&D", role="mentee", status="active") == []
+    changed = profiles.request("PATCH", f"/v1/people/{ada['id']}", json={"skills": [{"name": "GO", "level": "expert"}],
+                                                                          "roles_offered": ["peer"]})
+    assert changed.status_code == 200  # a change replaces what the person is found by
+    assert found(skill="rust") == [] and found(skill="go") == [ada["id"], bob["id"]]
+    assert found(role="mentor") == [] and found(role="peer") == [ada["id"]]
     assert profiles.get("/v1/people", query_string={"role": "wizard"}).status_code == 422
 
 

@@ -80,7 +80,7 @@ def test_the_facet_tables_move_into_the_person_row_and_back(profiles_url):
 
 def test_people_are_searched_by_skill_and_role_on_sqlite(tmp_path):
     from mentoring_shared.db.migrations import upgrade_to_head
-    from profiles.domain.people import register_person
+    from profiles.domain.people import change_person, register_person
 
     url = f"sqlite:///{tmp_path}/profiles.db"
     upgrade_to_head(migrations_dir("profiles"), url)
@@ -99,5 +99,14 @@ def test_people_are_searched_by_skill_and_role_on_sqlite(tmp_path):
         assert found(engine, "acme", skill="go", role="mentor") == ["ada"]
         assert found(engine, "acme", role="mentee") == ["bob"]
         assert found(engine, "other", skill="rust") == []
+
+        with sa.orm.Session(engine) as session, session.begin():  # a change replaces the keys
+            people = PeopleRepository(session)
+            ada = people.get("acme", "ada")
+            assert ada is not None
+            people.save(change_person(ada, {"skills": [("Python", "expert")], "roles_offered": ["mentee"]},
+                                      datetime.now(UTC))[0])
+        assert found(engine, "acme", skill="python") == ["ada"] and found(engine, "acme", skill="rust") == []
+        assert found(engine, "acme", role="mentee") == ["ada", "bob"] and found(engine, "acme", role="mentor") == []
     finally:
         engine.dispose()

@@ -129,8 +129,8 @@ class PeopleRepository:
 
     def by_employee_id(self, tenant_id: str) -> dict[str, Person]:
         """Every person of the tenant who has an employee id, by it (what an HR import plans against)."""
-        rows = row_dicts(self._session.execute(select(*_PERSON_COLUMNS).where(people.c.tenant_id == tenant_id,
-                                                                    people.c.employee_id.is_not(None))))
+        rows = row_dicts(self._session.execute(select(*_PERSON_COLUMNS).where(
+            people.c.tenant_id == tenant_id, people.c.employee_id.is_not(None))))
         return {row["employee_id"]: _person(row) for row in rows}
 
     def emails_without_employee_id(self, tenant_id: str) -> set[str]:

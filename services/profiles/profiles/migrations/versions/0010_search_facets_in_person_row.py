@@ -50,7 +50,8 @@ def downgrade() -> None:
             sa.Column("person_id", sa.String(36), primary_key=True),
         )
         op.create_index(f"ix_{table}_person", table, ["tenant_id", "person_id"])
-    for table, column, source in (("person_skills", "skill", "skill_keys"), ("person_roles_offered", "role", "roles_offered")):
+    for table, column, source in (("person_skills", "skill", "skill_keys"),
+                                  ("person_roles_offered", "role", "roles_offered")):
         items = (f"jsonb_array_elements_text(people.{source}) AS item(value)" if _on_postgresql()
                  else f"json_each(people.{source}) AS item")
         op.execute(f"INSERT INTO {table} (tenant_id, {column}, person_id) "
