@@ -4,6 +4,7 @@ Matching, scheduling and feedback each keep one in their own database (no calls 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import marshmallow as ma
 from flask.views import MethodView
@@ -30,7 +31,10 @@ READER_ROLES = ("org_admin", "program_manager", "service")
 ERASED_STATUS = "erased"
 GONE_STATUSES = ("terminated", ERASED_STATUS)
 
-def add_people_replica_table(metadata: MetaData) -> Table:
+def add_people_replica_table(metadata: MetaData, *columns: Column) -> Table:
+    """The replica's table, with `columns`: what the service keeps of each snapshot beyond the
+    shared columns, in the same row (one row per person to write: a table beside it cost a
+    consumer about as much again per event)."""
     return Table(
         "people", metadata,
         Column("tenant_id", String(64), primary_key=True),
@@ -42,6 +46,7 @@ def add_people_replica_table(metadata: MetaData) -> Table:
         Column("status", String(20), nullable=False),
         Column("version", Integer, nullable=False),
         Column("updated_at", UtcDateTime, nullable=False),
+        *columns,
     )
 
 
@@ -53,26 +58,31 @@ def person_row(event: Envelope) -> dict:
             "time_zone": snapshot["time_zone"], "status": snapshot["status"], "updated_at": datetime.now(UTC)}
 
 
-def person_upserted_handler(table: Table, *more: tuple[NewerSnapshotUpsert, RowOf]) -> SnapshotHandler:
-    """The handler for profiles.person.upserted.v1: keep the newest snapshot, in `table` and in any
-    `more` tables a service keeps beside it (each an upsert and how to make its row)."""
-    return SnapshotHandler((NewerSnapshotUpsert(table, ["tenant_id", "person_id"]), person_row), *more)
+def person_upserted_handler(table: Table, own_columns: RowOf | None = None) -> SnapshotHandler:
+    """The handler for profiles.person.upserted.v1: keep the newest snapshot in `table`, with the
+    values `own_columns(event)` gives the service's own columns (see add_people_replica_table)."""
+    upsert = NewerSnapshotUpsert(table, ["tenant_id", "person_id"])
+    if own_columns is None:
+        return SnapshotHandler((upsert, person_row))
+    return SnapshotHandler((upsert, lambda event: {**person_row(event), **own_columns(event)}))
 
 
 class ReplicaErasure:
     """profiles.person.erased.v1 in a people replica: the row stays (other records may point at it)
     with nothing personal left, at the erasure's version, so replayed older snapshots are ignored.
-    `ReplicaErasure(table).apply(session, event)`, for a service's people repository."""
+    `ReplicaErasure(table, erased_own_columns).apply(session, event)`, for a service's people
+    repository; `erased_own_columns` are what the service's own columns hold once erased."""
 
-    def __init__(self, table: Table):
+    def __init__(self, table: Table, erased_own_columns: dict[str, Any] | None = None):
         self._upsert = NewerSnapshotUpsert(table, ["tenant_id", "person_id"])
+        self._erased_own_columns = erased_own_columns or {}
 
     def apply(self, session: Session, event: Envelope) -> None:
         person_id = event.data["person_id"]
         self._upsert.apply(session, {
             "tenant_id": event.tenant_id, "person_id": person_id, "version": event.data["version"],
             "employee_id": None, "name": ERASED_PERSON_NAME, "email": erased_email(person_id),
-            "time_zone": "UTC", "status": ERASED_STATUS, "updated_at": datetime.now(UTC)})
+            "time_zone": "UTC", "status": ERASED_STATUS, "updated_at": datetime.now(UTC), **self._erased_own_columns})
 
 
 def person_erased_handler(table: Table):
@@ -164,3 +174,35 @@ def create_people_replica_v1() -> None:
         sa.Column("version", sa.Integer, nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     )
+
+
+def move_into_replica_rows_v1(beside: str, own_columns: list) -> None:
+    """A consuming service's migration: the table `beside` the replica, one row per person under
+    the same key and version, becomes `own_columns` of the replica's rows (each an sa.Column with
+    the name it had there, nullable or with a server default). Frozen, as create_people_replica_v1."""
+    import sqlalchemy as sa
+    from alembic import op
+
+    for column in own_columns:
+        op.add_column("people", column)
+    names = [column.name for column in own_columns]
+    # UPDATE … FROM: PostgreSQL, and SQLite since 3.33.
+    op.execute(sa.text(f"UPDATE people SET {', '.join(f'{name} = beside.{name}' for name in names)} "
+                       f"FROM {beside} AS beside "
+                       "WHERE beside.tenant_id = people.tenant_id AND beside.person_id = people.person_id"))
+    op.drop_table(beside)
+
+
+def move_out_of_replica_rows_v1(beside: str, columns: list, own_columns: list[str]) -> None:
+    """The reverse of move_into_replica_rows_v1: the table `beside` is made again with `columns`
+    (sa.Columns, keyed by tenant_id and person_id), filled from the replica's rows, and the replica
+    loses `own_columns`."""
+    import sqlalchemy as sa
+    from alembic import op
+
+    op.create_table(beside, *columns)
+    names = ", ".join(column.name for column in columns)
+    op.execute(sa.text(f"INSERT INTO {beside} ({names}) SELECT {names} FROM people"))
+    with op.batch_alter_table("people") as people:
+        for name in own_columns:
+            people.drop_column(name)

@@ -75,7 +75,7 @@ def wait_for_matching(apps, tenant, cohort: Cohort, status: str) -> None:
     people = len(cohort.mentors) + len(cohort.mentees)
     matching = apps["matching"]
     eventually(lambda: count_rows(matching, "enrollments", tenant_id=tenant, cohort_id=cohort.id) == people
-               and count_rows(matching, "person_profiles", tenant_id=tenant) >= people
+               and count_rows(matching, "people", tenant_id=tenant) >= people
                and count_rows(matching, "cohorts", tenant_id=tenant, cohort_id=cohort.id, status=status) == 1
                and count_rows(matching, "programs", tenant_id=tenant, program_id=cohort.program_id) == 1,
                message="matching never received the whole cohort")

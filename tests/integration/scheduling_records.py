@@ -25,18 +25,14 @@ def insert_row(app, table: str, row: dict) -> dict:
     return row
 
 
-def insert_person(app, tenant_id: str, *, time_zone: str = "Europe/Berlin", schedule_zone: str | None = None,
-                  status: str = "active", **overrides) -> dict:
-    """A person in scheduling's copy of the people; with `schedule_zone`, also their scheduling
-    profile (whose zone wins)."""
+def insert_person(app, tenant_id: str, *, time_zone: str = "Europe/Berlin", status: str = "active",
+                  **overrides) -> dict:
+    """A person in scheduling's copy of the people."""
     suffix = uuid.uuid4().hex[:8]
     row = {"tenant_id": tenant_id, "person_id": new_id(), "employee_id": f"E-{suffix}", "name": f"Person {suffix}",
            "email": f"person-{suffix}@example.com", "time_zone": time_zone, "status": status, "version": 1,
            "updated_at": datetime.now(UTC), **overrides}
     insert_row(app, "people", row)
-    if schedule_zone is not None:
-        insert_row(app, "person_schedules", {"tenant_id": tenant_id, "person_id": row["person_id"], "version": 1,
-                                          "time_zone": schedule_zone, "working_hours": None, "status": status})
     return row
 
 

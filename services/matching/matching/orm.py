@@ -2,7 +2,7 @@
 matching itself owns: runs and their proposed pairs, matches, and mentees' requests. Every row
 carries its tenant; every query filters on it."""
 
-from sqlalchemy import JSON, Boolean, Column, Date, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, Date, Index, Integer, MetaData, String, Table, Text, text
 
 from mentoring_shared.db.types import UtcDateTime
 from mentoring_shared.messaging.tables import add_inbox_table, add_outbox_table, add_relay_tables
@@ -10,23 +10,18 @@ from mentoring_shared.people_replica import add_people_replica_table
 
 metadata = MetaData()
 
-people = add_people_replica_table(metadata)
-
 # --- read model, from profiles' events -------------------------------------------------------
 
-# What matching needs of a person beyond the shared replica: the newest snapshot's mentoring
-# attributes (JSON: title, seniority, languages, skills, interests, goals, working hours, capacity)
-# and the reporting line as columns, since a run loads the tenant's whole manager map.
-person_profiles = Table(
-    "person_profiles", metadata,
-    Column("tenant_id", String(64), primary_key=True),
-    Column("person_id", String(36), primary_key=True),
-    Column("version", Integer, nullable=False),
-    Column("employee_id", String(64), nullable=True),
+# The shared replica, and in the same row what matching needs of a person beyond it: the newest
+# snapshot's mentoring attributes (JSON: title, seniority, languages, skills, interests, goals,
+# working hours, capacity) and the reporting line as columns, since a run loads the tenant's whole
+# manager map.
+PROFILE_COLUMNS = ("manager_employee_id", "department", "profile")
+people = add_people_replica_table(
+    metadata,
     Column("manager_employee_id", String(64), nullable=True),
     Column("department", String(200), nullable=True),
-    Column("status", String(20), nullable=False),
-    Column("profile", JSON, nullable=False),
+    Column("profile", JSON, nullable=False, server_default=text("'{}'")),
 )
 
 programs = Table(

@@ -11,20 +11,11 @@ from mentoring_shared.people_replica import add_people_replica_table
 
 metadata = MetaData()
 
-people = add_people_replica_table(metadata)
-
 # --- read model, from profiles' and matching's events ----------------------------------------
 
-# When a person can meet, in their own zone (from profiles' person snapshots).
-person_schedules = Table(
-    "person_schedules", metadata,
-    Column("tenant_id", String(64), primary_key=True),
-    Column("person_id", String(36), primary_key=True),
-    Column("version", Integer, nullable=False),
-    Column("time_zone", String(64), nullable=False),
-    Column("working_hours", JSON, nullable=True),
-    Column("status", String(20), nullable=False),
-)
+# The shared replica, and in the same row when a person can meet, in their own zone (from
+# profiles' person snapshots).
+people = add_people_replica_table(metadata, Column("working_hours", JSON, nullable=True))
 
 programs = Table(
     "programs", metadata,

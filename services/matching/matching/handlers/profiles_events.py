@@ -14,7 +14,6 @@ from matching.domain import requests
 from matching.domain.matches import end_match
 from matching.engine.exclusions import in_one_reporting_line
 from matching.handlers.matches import propose_rematch
-from matching.repositories.people import PROFILE_UPSERT
 from matching.unit_of_work import MatchingUnitOfWork
 from mentoring_shared.messaging.envelope import Envelope
 from mentoring_shared.people_replica import person_upserted_handler
@@ -25,18 +24,17 @@ PROFILE_FIELDS = ("title", "time_zone", "location", "languages", "seniority_band
 ENDED_COHORT_STATUSES = ("closed", "archived")
 
 
-def _profile_row(event: Envelope) -> dict:
+def _profile_columns(event: Envelope) -> dict:
+    """Matching's own columns of the people replica (orm.PROFILE_COLUMNS), from a person snapshot."""
     snapshot = event.data
-    return {"tenant_id": event.tenant_id, "person_id": snapshot["person_id"], "version": snapshot["version"],
-            "employee_id": snapshot.get("employee_id"), "manager_employee_id": snapshot.get("manager_employee_id"),
-            "department": snapshot.get("department"), "status": snapshot["status"],
+    return {"manager_employee_id": snapshot.get("manager_employee_id"), "department": snapshot.get("department"),
             "profile": {name: snapshot[name] for name in PROFILE_FIELDS if name in snapshot}}
 
 
 def profiles_event_handlers(time_to_live: timedelta) -> dict:
     # A shared snapshot handler (it stores a consumer batch's run of upserts at once) on the
-    # transaction's session: the people replica and, beside it, the profile.
-    person_upserted = person_upserted_handler(orm.people, (PROFILE_UPSERT, _profile_row))
+    # transaction's session: the people replica, with the profile in the same row.
+    person_upserted = person_upserted_handler(orm.people, _profile_columns)
 
     def person_erased(event: Envelope, uow: MatchingUnitOfWork) -> None:
         uow.people.erase(event)

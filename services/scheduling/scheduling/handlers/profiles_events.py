@@ -12,21 +12,18 @@ from scheduling.calendars.entries import Participant
 from scheduling.handlers.calendars import forget_calendars
 from scheduling.handlers.feeds import forget_feed_tokens
 from scheduling.handlers.sessions import cancel_future_sessions
-from scheduling.repositories.people import SCHEDULES
 from scheduling.unit_of_work import SchedulingUnitOfWork
 
 
-def _schedule_row(event: Envelope) -> dict:
-    snapshot = event.data
-    return {"tenant_id": event.tenant_id, "person_id": snapshot["person_id"], "version": snapshot["version"],
-            "time_zone": snapshot["time_zone"], "working_hours": snapshot.get("working_hours"),
-            "status": snapshot["status"]}
+def _working_hours(event: Envelope) -> dict:
+    """Scheduling's own column of the people replica, from a person snapshot."""
+    return {"working_hours": event.data.get("working_hours")}
 
 
 def profiles_event_handlers(organizer: Participant) -> dict:
-    # Profiles' shared snapshot handler: it writes the people replica and schedules on `uow.session`,
-    # a run of snapshots at once.
-    person_upserted = person_upserted_handler(orm.people, (SCHEDULES, _schedule_row))
+    # Profiles' shared snapshot handler: it writes the people replica, working hours in the same
+    # row, on `uow.session`, a run of snapshots at once.
+    person_upserted = person_upserted_handler(orm.people, _working_hours)
 
     def person_erased(event: Envelope, uow: SchedulingUnitOfWork) -> None:
         uow.people.erase(event)

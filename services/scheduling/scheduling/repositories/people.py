@@ -1,5 +1,5 @@
 """Scheduling's copy of the people (from profiles' events) and of when they can meet: who a token
-names, the name, email and time zone calendars need, and their working hours.
+names, the name, email and time zone calendars need, and, in the same row, their working hours.
 
 The replica's snapshot writes are profiles' shared handlers (`mentoring_shared.people_replica`);
 `erase` and `is_stale_event` run them on this repository's session."""
@@ -12,9 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mentoring_shared.db.records import row_by_key
-from mentoring_shared.db.replica import NewerSnapshotUpsert
 from mentoring_shared.messaging.envelope import Envelope
-from mentoring_shared.people_replica import ERASED_STATUS, ReplicaErasure, is_stale_person_event
+from mentoring_shared.people_replica import ReplicaErasure, is_stale_person_event
 from scheduling import orm
 from scheduling.availability import WorkingHours
 from scheduling.calendars.entries import Participant
@@ -22,8 +21,9 @@ from scheduling.domain.mentorships import Mentorship
 from scheduling.domain.sessions import Invitees
 from scheduling.domain.sessions import Session as MeetingSession
 
-SCHEDULES = NewerSnapshotUpsert(orm.person_schedules, ["tenant_id", "person_id"])
-_ERASURE = ReplicaErasure(orm.people)
+_ERASURE = ReplicaErasure(orm.people, {"working_hours": None})
+_SCHEDULE = select(*(orm.people.c[name] for name in ("tenant_id", "person_id", "version", "time_zone",
+                                                      "working_hours", "status")))
 
 
 class PeopleRepository:
@@ -44,30 +44,23 @@ class PeopleRepository:
         return found
 
     def time_zone_of(self, tenant_id: str, person_id: str) -> str | None:
-        """The zone their calendars are read in: their scheduling profile's, else the directory's."""
-        table = orm.person_schedules
-        zone = self._session.execute(select(table.c.time_zone).where(
-            table.c.tenant_id == tenant_id, table.c.person_id == person_id)).scalar_one_or_none()
-        if zone:
-            return zone
-        person = self.person(tenant_id, person_id)
-        return None if person is None else person["time_zone"]
+        """The zone their calendars are read in."""
+        return self._session.execute(select(orm.people.c.time_zone).where(
+            orm.people.c.tenant_id == tenant_id, orm.people.c.person_id == person_id)).scalar_one_or_none()
 
     def schedule(self, tenant_id: str, person_id: str) -> dict | None:
         """Their scheduling profile as stored (time zone, working hours, status, version)."""
-        table = orm.person_schedules
-        row = self._session.execute(select(table).where(
-            table.c.tenant_id == tenant_id, table.c.person_id == person_id)).mappings().first()
+        row = self._session.execute(_SCHEDULE.where(
+            orm.people.c.tenant_id == tenant_id, orm.people.c.person_id == person_id)).mappings().first()
         return None if row is None else dict(row)
 
     def working_hours_of(self, tenant_id: str, person_ids: Iterable[str]) -> dict[str, WorkingHours | None]:
         """Active people's working hours in their zone; anyone else (left, erased, unknown) has none."""
         wanted = sorted(set(person_ids))
-        table = orm.person_schedules
         hours: dict[str, WorkingHours | None] = {person_id: None for person_id in wanted}
         for first in range(0, len(wanted), 1000):
-            rows = self._session.execute(select(table).where(
-                table.c.tenant_id == tenant_id, table.c.person_id.in_(wanted[first:first + 1000]))).mappings()
+            rows = self._session.execute(_SCHEDULE.where(
+                orm.people.c.tenant_id == tenant_id, orm.people.c.person_id.in_(wanted[first:first + 1000]))).mappings()
             for row in rows:
                 if row["status"] == "active":
                     week = row["working_hours"] or {}
@@ -97,12 +90,9 @@ class PeopleRepository:
 
     # --- the replica's writes, from profiles' events ---
     def erase(self, event: Envelope) -> None:
-        """A person erased (profiles.person.erased.v1): their copy keeps nothing personal, and their
-        scheduling profile no working hours, each at the erasure's version."""
+        """A person erased (profiles.person.erased.v1): their copy keeps nothing personal, working
+        hours included, at the erasure's version."""
         _ERASURE.apply(self._session, event)
-        SCHEDULES.apply(self._session, {"tenant_id": event.tenant_id, "person_id": event.data["person_id"],
-                                        "version": event.data["version"], "time_zone": "UTC",
-                                        "working_hours": None, "status": ERASED_STATUS})
 
     def is_stale_event(self, tenant_id: str, data: dict) -> bool:
         """A person event older than the copy held (e.g. a deactivation of someone since back)."""
