@@ -5,6 +5,7 @@ A server that cannot be had is an error with a clear message, never a skip."""
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -37,10 +38,32 @@ def docker_engine_answers() -> bool:
         return False
 
 
+LOWEST_PORT = 10_000  # above the well-known and most registered services' ports
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A port nothing listens on, for a server a test starts, chosen below the kernel's range for
+    the local ports of outgoing connections. A port from that range (what binding to port 0 gives)
+    can be taken by any client's connection before the server meant to have it binds it: a
+    platform's own Kafka clients once took a port its scheduling API was about to listen on."""
+    below = _outgoing_ports_start()
+    for _ in range(1000):
+        port = random.randrange(LOWEST_PORT, below)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue  # in use: another
+        return port
+    raise ServerUnavailable(f"no free port between {LOWEST_PORT} and {below}")
+
+
+def _outgoing_ports_start() -> int:
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as ranges:
+            return int(ranges.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32_768  # Linux's default
 
 
 def wait_for_port(host: str, port: int, timeout_s: float = 15.0) -> None:
