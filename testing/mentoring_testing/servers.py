@@ -44,8 +44,8 @@ LOWEST_PORT = 10_000  # above the well-known and most registered services' ports
 def free_port() -> int:
     """A port nothing listens on, for a server a test starts, chosen below the kernel's range for
     the local ports of outgoing connections. A port from that range (what binding to port 0 gives)
-    can be taken by any client's connection before the server meant to have it binds it: a
-    platform's own Kafka clients once took a port its scheduling API was about to listen on."""
+    can be taken by any process's outgoing connection before the server meant to have it binds
+    it: a CI run failed when the scheduling API of a starting platform found its port in use."""
     below = _outgoing_ports_start()
     for _ in range(1000):
         port = random.randrange(LOWEST_PORT, below)
