@@ -33,8 +33,8 @@ GONE_STATUSES = ("terminated", ERASED_STATUS)
 
 def add_people_replica_table(metadata: MetaData, *columns: Column) -> Table:
     """The replica's table, with `columns`: what the service keeps of each snapshot beyond the
-    shared columns, in the same row (one row per person to write: a table beside it cost a
-    consumer about as much again per event)."""
+    shared columns, in the same row (one row per person to write: a second row in a table beside
+    it cost each event 10 to 15 µs of the database's CPU)."""
     return Table(
         "people", metadata,
         Column("tenant_id", String(64), primary_key=True),
