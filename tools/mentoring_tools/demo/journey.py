@@ -19,6 +19,10 @@ from mentoring_tools.admin.client import ApiRefused, PlatformClient
 from mentoring_tools.admin.commands import render_report
 from mentoring_tools.demo.hr_file import workday_export
 
+# A rescheduled kickoff starts this long after its request: time for the request to arrive while
+# the start is still in the future, on a loaded machine too.
+KICKOFF_NOTICE_S = 3
+
 
 def _open_feedback_requests(person: PlatformClient) -> list[dict]:
     return person.get("feedback", "/v1/feedback-requests", {"status": "open"})["items"]
@@ -184,14 +188,18 @@ class Journey:
         return chosen
 
     def _hold_sessions(self, mentorships: list[dict]) -> list[dict]:
-        """Each kickoff is moved to start in a few seconds; once it has started both people confirm it."""
-        starts_at = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=8)
+        """Each kickoff is moved to start in a few seconds; once it has started both people confirm it.
+        Each is moved to its own start, a few seconds after its request (a start must be in the
+        future when the request arrives): one start for all had to allow for every request, and the
+        journey waited 8 s where it now waits about 3."""
         sessions = []
         for mentorship in mentorships:
             [kickoff] = self._manager.get("scheduling", f"/v1/mentorships/{mentorship['id']}/sessions")["items"]
+            starts_at = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=KICKOFF_NOTICE_S)
             sessions.append(self._manager.post("scheduling", f"/v1/sessions/{kickoff['id']}/reschedule",
                                                {"starts_at": starts_at.isoformat()}))
-        time.sleep(max(0.0, (starts_at - datetime.now(UTC)).total_seconds()) + 1)
+        last_start = max(datetime.fromisoformat(session["starts_at"]) for session in sessions)
+        time.sleep(max(0.0, (last_start - datetime.now(UTC)).total_seconds()) + 1)
         for mentorship, session in zip(mentorships, sessions):
             for side in ("mentee", "mentor"):
                 self._person(side, mentorship).post("scheduling", f"/v1/sessions/{session['id']}/confirm")
