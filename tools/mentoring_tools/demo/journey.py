@@ -188,18 +188,16 @@ class Journey:
         return chosen
 
     def _hold_sessions(self, mentorships: list[dict]) -> list[dict]:
-        """Each kickoff is moved to start in a few seconds; once it has started both people confirm it.
-        Each is moved to its own start, a few seconds after its request (a start must be in the
-        future when the request arrives): one start for all had to allow for every request, and the
-        journey waited 8 s where it now waits about 3."""
+        """Each kickoff is moved to start a few seconds after its own request (one start for all had
+        to allow for every request); once the last has started both people confirm each one."""
         sessions = []
+        starts_at = datetime.now(UTC)
         for mentorship in mentorships:
             [kickoff] = self._manager.get("scheduling", f"/v1/mentorships/{mentorship['id']}/sessions")["items"]
             starts_at = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=KICKOFF_NOTICE_S)
             sessions.append(self._manager.post("scheduling", f"/v1/sessions/{kickoff['id']}/reschedule",
                                                {"starts_at": starts_at.isoformat()}))
-        last_start = max(datetime.fromisoformat(session["starts_at"]) for session in sessions)
-        time.sleep(max(0.0, (last_start - datetime.now(UTC)).total_seconds()) + 1)
+        time.sleep(max(0.0, (starts_at - datetime.now(UTC)).total_seconds()) + 1)  # the last start is the latest
         for mentorship, session in zip(mentorships, sessions):
             for side in ("mentee", "mentor"):
                 self._person(side, mentorship).post("scheduling", f"/v1/sessions/{session['id']}/confirm")
