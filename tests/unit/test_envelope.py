@@ -36,15 +36,22 @@ def test_first_event_of_a_chain_correlates_to_itself():
     assert "causationid" not in envelope.to_dict()
 
 
-@pytest.mark.parametrize("raw", [None, b"not json", b"[1,2]", b"\xff\xfe", b'{"specversion":"1.0"}',
-                                 make_envelope().to_json().replace('"type":"profiles', '"type":["profiles').replace(
-                                     '.v1"', '.v1"]', 1).encode(),
-                                 make_envelope().to_json().replace('"correlationid":"corr-1"',
-                                                                   '"correlationid":7').encode(),
-                                 make_envelope().to_json().replace('"causationid":"cause-1"',
-                                                                   '"causationid":false').encode(),
-                                 b'{"specversion":"0.3","id":"1","type":"t","source":"s","subject":"x",'
-                                 b'"time":"t","tenantid":"a","data":{}}'])
+# Named ids: an event's id is new at each collection, and parallel workers must collect alike.
+@pytest.mark.parametrize("raw", [
+    pytest.param(None, id="tombstone"),
+    pytest.param(b"not json", id="not-json"),
+    pytest.param(b"[1,2]", id="array"),
+    pytest.param(b"\xff\xfe", id="not-utf8"),
+    pytest.param(b'{"specversion":"1.0"}', id="attributes-missing"),
+    pytest.param(make_envelope().to_json().replace('"type":"profiles', '"type":["profiles')
+                 .replace('.v1"', '.v1"]', 1).encode(), id="type-a-list"),
+    pytest.param(make_envelope().to_json().replace('"correlationid":"corr-1"', '"correlationid":7').encode(),
+                 id="correlationid-a-number"),
+    pytest.param(make_envelope().to_json().replace('"causationid":"cause-1"', '"causationid":false').encode(),
+                 id="causationid-a-boolean"),
+    pytest.param(b'{"specversion":"0.3","id":"1","type":"t","source":"s","subject":"x",'
+                 b'"time":"t","tenantid":"a","data":{}}', id="specversion-0.3"),
+])
 def test_unreadable_bytes_are_malformed(raw):
     with pytest.raises(MalformedEnvelope):
         Envelope.from_json(raw)
