@@ -41,7 +41,8 @@ demo: install
 	scripts/demo $(DEMO_ARGS)
 
 # Two xdist workers: the suite waits on brokers, servers and child processes about as much as it
-# computes (one process kept 0.8 of two cores busy: 10 min 25 s, against 7 min 35 s on two workers).
+# computes. In one process it kept 0.8 of two cores busy and took 10 min 41 s in CI's fresh clone;
+# on two workers, 7 min 38 s.
 # tests/conftest.py keeps the tests that start the whole platform on one of them.
 PYTEST_WORKERS ?= -n 2 --dist loadgroup
 
