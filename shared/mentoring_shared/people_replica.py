@@ -50,6 +50,10 @@ def add_people_replica_table(metadata: MetaData, *columns: Column) -> Table:
     )
 
 
+# The snapshot fields person_row reads.
+PERSON_ROW_FIELDS = frozenset({"person_id", "version", "employee_id", "name", "email", "time_zone", "status"})
+
+
 def person_row(event: Envelope) -> dict:
     """A replica row from a profiles.person.upserted.v1 snapshot."""
     snapshot = event.data
@@ -58,13 +62,17 @@ def person_row(event: Envelope) -> dict:
             "time_zone": snapshot["time_zone"], "status": snapshot["status"], "updated_at": datetime.now(UTC)}
 
 
-def person_upserted_handler(table: Table, own_columns: RowOf | None = None) -> SnapshotHandler:
+def person_upserted_handler(table: Table, own_columns: RowOf | None = None,
+                            own_fields: frozenset[str] | None = None) -> SnapshotHandler:
     """The handler for profiles.person.upserted.v1: keep the newest snapshot in `table`, with the
-    values `own_columns(event)` gives the service's own columns (see add_people_replica_table)."""
+    values `own_columns(event)` gives the service's own columns (see add_people_replica_table),
+    made of the snapshot's `own_fields`. The consumer loads only the fields the row is made of;
+    own columns without their fields named get the whole snapshot."""
     upsert = NewerSnapshotUpsert(table, ["tenant_id", "person_id"])
     if own_columns is None:
-        return SnapshotHandler((upsert, person_row))
-    return SnapshotHandler((upsert, lambda event: {**person_row(event), **own_columns(event)}))
+        return SnapshotHandler((upsert, person_row), reads=PERSON_ROW_FIELDS)
+    return SnapshotHandler((upsert, lambda event: {**person_row(event), **own_columns(event)}),
+                           reads=None if own_fields is None else PERSON_ROW_FIELDS | own_fields)
 
 
 class ReplicaErasure:

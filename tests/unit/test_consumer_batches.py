@@ -194,3 +194,18 @@ def test_every_partition_of_a_transaction_the_database_refused_is_held_and_read_
     assert done == {}
     assert consumer.seeks == {"p0": 10, "p1": 40} and consumer.paused == {"p0", "p1"}
     assert stored(engine) == {}
+
+
+def test_a_handler_that_names_its_fields_is_given_only_those_and_a_fault_elsewhere_does_not_stop_it():
+    recorder = Recorder()
+    recorder.snapshots.reads = frozenset({"person_id", "version", "name"})
+    runner, engine = runner_and_store(recorder)
+    with_bad_skills = upserted("p1", 1, "Ann")
+    with_bad_skills = with_bad_skills.with_data({**with_bad_skills.data, "skills": "not a list"})
+    seen = []
+    write = recorder.snapshots._writes[0]
+    recorder.snapshots._writes = ((write[0], lambda event: seen.append(dict(event.data)) or write[1](event)),)
+
+    assert runner.process_batch(records(with_bad_skills, upserted("p2", 1, "Bo"))) == ["applied", "applied"]
+    assert [sorted(data) for data in seen] == [["name", "person_id", "version"]] * 2
+    assert stored(engine) == {"p1": ("Ann", 1), "p2": ("Bo", 1)}

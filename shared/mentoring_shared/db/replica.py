@@ -100,8 +100,9 @@ class SnapshotHandler:
     such events from one consumer batch with one executemany per table (`apply_batch`), which the
     consumer uses when it can; it emits no events, so the run needs no per-event context."""
 
-    def __init__(self, *writes: tuple[NewerSnapshotUpsert, RowOf]):
+    def __init__(self, *writes: tuple[NewerSnapshotUpsert, RowOf], reads: frozenset[str] | None = None):
         self._writes = writes
+        self.reads = reads  # the payload fields the rows are made of (None: all); the consumer loads only these
 
     def __call__(self, event: "Envelope", uow: "UnitOfWork") -> None:
         for upsert, row_of in self._writes:

@@ -249,8 +249,8 @@ class ConsumerRunner:
         handler = self._handlers.get(envelope.type)
         if handler is None:
             return _label(envelope.type), "ignored"
-        try:
-            payload = self._events.contract(envelope.type).load_payload(envelope.data)
+        try:  # a handler may name the payload fields it reads (`reads`): only those are loaded
+            payload = self._events.contract(envelope.type).load_payload(envelope.data, getattr(handler, "reads", None))
         except Exception as error:
             return envelope.type, self._dead_letter(record, error)
         return envelope.type, (envelope.with_data(payload), handler)

@@ -23,7 +23,7 @@ def _working_hours(event: Envelope) -> dict:
 def profiles_event_handlers(organizer: Participant) -> dict:
     # Profiles' shared snapshot handler: it writes the people replica, working hours in the same
     # row, on `uow.session`, a run of snapshots at once.
-    person_upserted = person_upserted_handler(orm.people, _working_hours)
+    person_upserted = person_upserted_handler(orm.people, _working_hours, own_fields=frozenset({"working_hours"}))
 
     def person_erased(event: Envelope, uow: SchedulingUnitOfWork) -> None:
         uow.people.erase(event)
