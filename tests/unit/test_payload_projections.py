@@ -4,6 +4,7 @@ stop it. The people replicas' handlers name their fields, and the rows they writ
 whole snapshot gives."""
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import marshmallow as ma
@@ -50,7 +51,7 @@ def test_a_projection_naming_a_field_the_contract_lacks_is_refused():
 @pytest.mark.parametrize("handlers", [
     pytest.param(lambda: feedback_profiles_handlers(), id="feedback"),
     pytest.param(lambda: scheduling_profiles_handlers(load_scheduling_settings({}).organizer), id="scheduling"),
-    pytest.param(lambda: matching_profiles_handlers(__import__("datetime").timedelta(days=1)), id="matching"),
+    pytest.param(lambda: matching_profiles_handlers(timedelta(days=1)), id="matching"),
 ])
 def test_a_replica_row_from_the_fields_its_handler_reads_is_the_row_of_the_whole_snapshot(handlers):
     handler = handlers()[PERSON_UPSERTED_V1]
