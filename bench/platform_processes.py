@@ -7,7 +7,8 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -57,6 +58,20 @@ class Platform:
                            by_name={"PostgreSQL": "postgres"}, alone={"clients (the bench process)": os.getpid()}
                            ) | postgres_cpu_by_database(self.databases)
 
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """The API and the workers frozen (SIGSTOP to each one's process group, gunicorn's workers
+        included), so a baseline measured meanwhile on the same machine gets every core; resumed
+        after, even if the baseline failed. Keep it shorter than gunicorn's worker timeout (30 s)."""
+        groups = [process.pid for process in [self.api, *self.workers] if process is not None and process.poll() is None]
+        for group in groups:
+            os.killpg(group, signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            for group in groups:
+                os.killpg(group, signal.SIGCONT)
+
     def stop(self) -> None:
         for process in [self.api, *self.workers]:
             if process is not None and process.poll() is None:
@@ -67,4 +82,6 @@ class Platform:
                     process.kill()
 
     def _spawn(self, *args: str) -> subprocess.Popen:
-        return subprocess.Popen([self.mentoring, *args], env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        # Each in its own process group, so that `paused` reaches gunicorn's workers too.
+        return subprocess.Popen([self.mentoring, *args], env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+                                start_new_session=True)

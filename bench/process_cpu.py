@@ -73,3 +73,10 @@ def postgres_cpu_by_database(databases: dict[str, str]) -> dict[str, float]:
 
 def per_event_us(before: dict[str, float], after: dict[str, float], events: int) -> dict[str, float]:
     return {group: (after[group] - before[group]) / events * 1e6 for group in after}
+
+
+def stolen_seconds() -> float:
+    """CPU time the hypervisor gave other guests while this machine wanted it (all cores, so far):
+    the share of a measurement's wall time it grows by says how noisy the machine was."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    return int(fields[8]) / TICKS_PER_S if len(fields) > 8 else 0.0

@@ -3,10 +3,11 @@ with the relay's settings, consumer groups each in its own process, events of th
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 
-from bench.process_cpu import cpu_seconds
+from bench.process_cpu import cpu_seconds, stolen_seconds
 from mentoring_shared.config import POLL_MAX_RECORDS
 from mentoring_shared.messaging.kafka import PRODUCER_BATCH_BYTES
 
@@ -67,7 +68,7 @@ def raw_kafka_rate(bootstrap: str, messages: int = RAW_MESSAGES, size: int = 420
     producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=5,
                              batch_size=PRODUCER_BATCH_BYTES)
     value = b"x" * size
-    broker_before = cpu_seconds({"broker": list(broker_pids)})["broker"]
+    broker_before, stolen_before = cpu_seconds({"broker": list(broker_pids)})["broker"], stolen_seconds()
     producer_before = time.process_time()
     started = time.time()
     for number in range(messages):
@@ -78,10 +79,15 @@ def raw_kafka_rate(bootstrap: str, messages: int = RAW_MESSAGES, size: int = 420
     producer.close()
     for process, _, _, _ in readers:
         process.join(180)
+    stolen_s = stolen_seconds() - stolen_before
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+    admin.delete_topics([topic])  # tansu keeps topics in memory: a bench of several runs would pile them up
+    admin.close()
     last = max(last_receipt.value for _, _, last_receipt, _ in readers)
     broker_cpu_s = cpu_seconds({"broker": list(broker_pids)})["broker"] - broker_before
     return {"messages": messages, "size": size, "groups": groups, "produce_per_s": messages / (produced - started),
             "produce_to_consume_per_s": messages / (last - started),
+            "stolen_share": stolen_s / ((os.cpu_count() or 1) * (time.time() - started)),
             "cpu_us": {"producer": producer_cpu_s / messages * 1e6,
                        "consumers": sum(cpu_s.value for *_, cpu_s in readers) / messages * 1e6,
                        "broker": broker_cpu_s / messages * 1e6}}
