@@ -22,7 +22,7 @@ from mentoring_shared.messaging import kafka
 from mentoring_shared.messaging.consumer_log_watch import ConsumerLogWatch
 from mentoring_shared.messaging.dead_letters import dead_letter
 from mentoring_shared.messaging.envelope import Envelope
-from mentoring_shared.messaging.inbox import claim_new
+from mentoring_shared.messaging.inbox import AlreadyClaimed, claim_new
 from mentoring_shared.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -256,10 +256,18 @@ class ConsumerRunner:
         return envelope.type, (envelope.with_data(payload), handler)
 
     def _apply_together(self, applicable) -> list[str]:
+        """Apply these events in one transaction, betting that none was applied before (see
+        claim_new); if one was, the lost transaction is done again without the bet."""
+        try:
+            return self._apply_claimed(applicable, all_new=True)
+        except AlreadyClaimed:
+            return self._apply_claimed(applicable, all_new=False)
+
+    def _apply_claimed(self, applicable, all_new: bool) -> list[str]:
         outcomes: list[str] = []
         try:
             with self._uow_factory() as uow:
-                new = claim_new(uow.session, self._inbox, self.group, [event for _, _, event, _ in applicable])
+                new = claim_new(uow.session, self._inbox, self.group, [event for _, _, event, _ in applicable], all_new)
                 to_apply = []
                 for _, _, event, handler in applicable:
                     if event.id not in new:

