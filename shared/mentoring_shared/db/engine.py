@@ -6,6 +6,7 @@ from typing import cast
 
 import orjson
 from sqlalchemy import CursorResult, Engine, Result, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from mentoring_shared.db.connection_liveness import check_connections_on_checkout
@@ -58,6 +59,11 @@ WRITES = {"sqlite_begin_immediate": True}
 def rows_affected(result: Result) -> int:
     """How many rows an UPDATE or DELETE touched (0 where the driver cannot say)."""
     return cast(CursorResult, result).rowcount or 0
+
+
+def is_unique_violation(error: DBAPIError) -> bool:
+    """PostgreSQL refused a row whose key another row holds (SQLSTATE 23505)."""
+    return getattr(error.orig, "sqlstate", None) == "23505"
 
 
 def for_writing(session: Session) -> Session:

@@ -9,10 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mentoring_shared.db.bulk import insert_many, send_arrays, takes_arrays, unnested
-from mentoring_shared.db.engine import for_writing, rows_affected
+from mentoring_shared.db.engine import for_writing, is_unique_violation, rows_affected
 from mentoring_shared.messaging.envelope import Envelope
-
-UNIQUE_VIOLATION = "23505"
 
 
 class AlreadyClaimed(Exception):
@@ -49,7 +47,7 @@ def claim_new(session: Session, inbox: Table, group: str, envelopes: list[Envelo
         claimed = send_arrays(connection, f"INSERT INTO {names} {select_rows}{on_conflict} RETURNING event_id",
                               inbox, columns, list(rows.values()))
     except IntegrityError as error:
-        if all_new and getattr(error.orig, "sqlstate", None) == UNIQUE_VIOLATION:
+        if all_new and is_unique_violation(error):
             raise AlreadyClaimed(str(error.orig)) from error
         raise
     return set(claimed.scalars().all())  # one fetchall, not a fetch per row
