@@ -74,18 +74,19 @@ class UnitOfWork:
         get a shape check (a bulk import publishes 100,000 at once)."""
         validated: set[str] = set()
         messages = []
+        now = Envelope.now()  # one instant for the transaction's events
         for event in events:
             messages.append(self._envelope(event.type, event.tenant_id, event.subject, event.data,
-                                           full_check=event.type not in validated))
+                                           full_check=event.type not in validated, time=now))
             validated.add(event.type)
         add_to_outbox(self.session, self._outbox, messages)
         return [envelope for _, envelope in messages]
 
     def _envelope(self, event_type: str, tenant_id: str, subject: str, data: dict[str, Any],
-                  full_check: bool = True) -> tuple[str, Envelope]:
+                  full_check: bool = True, time: str | None = None) -> tuple[str, Envelope]:
         contract = self._events.contract(event_type)
         return contract.topic, Envelope.new(
             type=event_type, source=self.source, subject=subject, tenant_id=tenant_id,
             data=contract.dump_payload(data) if full_check else contract.check_shape(data),
-            correlation_id=context.correlation_id.get(), causation_id=context.causation_id.get(),
+            correlation_id=context.correlation_id.get(), causation_id=context.causation_id.get(), time=time,
         )

@@ -41,13 +41,21 @@ class Envelope(NamedTuple):
 
     @classmethod
     def new(cls, *, type: str, source: str, subject: str, tenant_id: str, data: dict[str, Any],
-            correlation_id: str | None = None, causation_id: str | None = None) -> "Envelope":
+            correlation_id: str | None = None, causation_id: str | None = None,
+            time: str | None = None) -> "Envelope":
+        """A new event, at `time` (see `now`) or now."""
         event_id = new_id()
-        return cls(id=event_id, type=type, source=source, subject=subject,
-                   time=datetime.now(UTC).isoformat(timespec="microseconds"),
+        return cls(id=event_id, type=type, source=source, subject=subject, time=time or cls.now(),
                    tenant_id=tenant_id, data=data,
                    # The first event of a chain starts its own correlation.
                    correlation_id=correlation_id or event_id, causation_id=causation_id)
+
+    @staticmethod
+    def now() -> str:
+        """The current instant as an envelope's `time` (ISO 8601, microseconds, UTC). A transaction
+        that publishes many events (an HR import: thousands) takes it once for all of them: it
+        costs about as much as the event's id."""
+        return datetime.now(UTC).isoformat(timespec="microseconds")
 
     def with_data(self, data: dict[str, Any]) -> "Envelope":
         """The same event carrying `data` (its payload as loaded). Built directly: _replace costs
@@ -66,7 +74,8 @@ class Envelope(NamedTuple):
         return document
 
     def to_json(self) -> str:
-        return orjson.dumps(self.to_dict(), option=orjson.OPT_SORT_KEYS).decode()
+        # Keys in the order they were built (sorting them cost 1.5 µs an event, for no reader).
+        return orjson.dumps(self.to_dict()).decode()
 
     @classmethod
     def from_json(cls, raw: bytes | str | None) -> "Envelope":
