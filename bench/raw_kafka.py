@@ -79,7 +79,7 @@ def raw_kafka_rate(bootstrap: str, messages: int = RAW_MESSAGES, size: int = 420
     producer.close()
     for process, _, _, _ in readers:
         process.join(180)
-    stolen_s = stolen_seconds() - stolen_before
+    stolen_s, measured_s = stolen_seconds() - stolen_before, time.time() - started
     admin = KafkaAdminClient(bootstrap_servers=bootstrap)
     admin.delete_topics([topic])  # tansu keeps topics in memory: a bench of several runs would pile them up
     admin.close()
@@ -87,7 +87,7 @@ def raw_kafka_rate(bootstrap: str, messages: int = RAW_MESSAGES, size: int = 420
     broker_cpu_s = cpu_seconds({"broker": list(broker_pids)})["broker"] - broker_before
     return {"messages": messages, "size": size, "groups": groups, "produce_per_s": messages / (produced - started),
             "produce_to_consume_per_s": messages / (last - started),
-            "stolen_share": stolen_s / ((os.cpu_count() or 1) * (time.time() - started)),
+            "stolen_share": stolen_s / ((os.cpu_count() or 1) * measured_s),
             "cpu_us": {"producer": producer_cpu_s / messages * 1e6,
                        "consumers": sum(cpu_s.value for *_, cpu_s in readers) / messages * 1e6,
                        "broker": broker_cpu_s / messages * 1e6}}
