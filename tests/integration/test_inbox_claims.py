@@ -1,17 +1,36 @@
 """A consumer claims a batch's inbox rows on PostgreSQL with a plain INSERT, betting that none was
 applied before; a batch that holds a redelivered event, or one another consumer is applying right
-now, loses the bet and is claimed again with ON CONFLICT: each event is still applied once."""
+now, loses the bet and is claimed again with ON CONFLICT: each event is still applied once.
+
+The handler counts its applications in a table of its own, so these tests use a matching database
+of their own: the session's must match the models."""
 
 import threading
 from types import SimpleNamespace
 
+import pytest
 from sqlalchemy import event, text
 
+from mentoring_shared.config import load_service_settings
 from mentoring_shared.contracts.profiles import PERSON_UPSERTED_V1
 from mentoring_shared.messaging.consumer import ConsumerRunner
 from mentoring_shared.messaging.envelope import Envelope
+from mentoring_shared.runtime import ServiceRuntime
+from mentoring_testing.fixtures import migrated_databases, platform_environment
 from mentoring_testing.polling import eventually
 from tests.reliability.counting import counting_handler, create_counter_table, times_applied
+
+
+@pytest.fixture
+def runtime(postgres_server):
+    """Matching's runtime on a database of its own (no broker: batches are given to the runner)."""
+    from matching import orm
+
+    env = platform_environment(migrated_databases(postgres_server, ("matching",)), "127.0.0.1:1")
+    built = ServiceRuntime.build(load_service_settings("matching", env), orm.metadata)
+    create_counter_table(built.engine)
+    yield built
+    built.engine.dispose()
 
 
 def person(tenant: str, name: str) -> Envelope:
@@ -27,7 +46,6 @@ def records(*envelopes: Envelope) -> list:
 
 
 def counting_runner(runtime, tenant: str, group: str) -> ConsumerRunner:
-    create_counter_table(runtime.engine)
     return ConsumerRunner("tests", group, counting_handler(tenant), runtime.events, runtime.unit_of_work,
                           runtime.inbox, runtime.settings.kafka)
 
@@ -48,8 +66,7 @@ class InboxClaims:
 
 
 def test_a_new_batch_is_claimed_with_a_plain_insert_and_a_redelivered_one_again_with_on_conflict(
-        apps, tenant, consumer_group_name):
-    runtime = apps["matching"].extensions["runtime"]
+        runtime, tenant, consumer_group_name):
     runner = counting_runner(runtime, tenant, consumer_group_name)
     ann, bo, cy, di, ed = (person(tenant, name) for name in ("ann", "bo", "cy", "di", "ed"))
     claims = InboxClaims(runtime.engine)
@@ -66,8 +83,7 @@ def test_a_new_batch_is_claimed_with_a_plain_insert_and_a_redelivered_one_again_
     assert times_applied(runtime.engine, tenant) == {event.id: 1 for event in (ann, bo, cy, di, ed)}
 
 
-def test_an_event_another_consumer_is_applying_waits_for_it_then_is_a_duplicate(apps, tenant, consumer_group_name):
-    runtime = apps["matching"].extensions["runtime"]
+def test_an_event_another_consumer_is_applying_waits_for_it_then_is_a_duplicate(runtime, tenant, consumer_group_name):
     runner = counting_runner(runtime, tenant, consumer_group_name)
     ann, bo = person(tenant, "ann"), person(tenant, "bo")
     outcomes: list = []
