@@ -47,7 +47,7 @@ from mentoring_shared.db.engine import for_writing, rows_affected
 from mentoring_shared.messaging import kafka
 from mentoring_shared.messaging.broker_log_keeper import BrokerLogKeeper
 from mentoring_shared.messaging.relay_election import Leadership, LostLeadership, NothingToElect, lock_key
-from mentoring_shared.messaging.relay_state import RelayState, Republish
+from mentoring_shared.messaging.relay_state import RelayState, Republish, sendable_rows
 
 log = logging.getLogger(__name__)
 
@@ -250,8 +250,7 @@ class OutboxRelay:
         outbox = self._outbox
         behind_refused = [and_(outbox.c.topic == topic, outbox.c.message_key == key, outbox.c.seq > seq)
                           for (topic, key), seq in blocked.items()]
-        query = (select(outbox.c.seq, outbox.c.topic, outbox.c.message_key, outbox.c.event_type, outbox.c.envelope)
-                 .where(outbox.c.sent_at.is_(None), outbox.c.attempts < MAX_REJECTIONS))
+        query = sendable_rows(outbox).where(outbox.c.sent_at.is_(None), outbox.c.attempts < MAX_REJECTIONS)
         if behind_refused:
             query = query.where(not_(or_(*behind_refused)))
         return query.order_by(outbox.c.seq).limit(self._batch_size)
@@ -274,24 +273,27 @@ class OutboxRelay:
         futures = []
         refused_now: set[tuple[str, str]] = set()
         for row in rows:
-            if (row.topic, row.message_key) in refused_now:
-                outcome.held.append(row.seq)  # must not overtake the event just refused
+            # Unpacked once, by position (relay_state.sendable_rows): a Row's attribute costs about
+            # 0.6 µs, and this loop read eight a row.
+            seq, topic, key, event_type, envelope = row
+            if refused_now and (topic, key) in refused_now:
+                outcome.held.append(seq)  # must not overtake the event just refused
                 continue
             try:
-                futures.append((row, producer.send(row.topic, key=row.message_key.encode(),
-                                                   value=row.envelope.encode())))
+                futures.append((seq, topic, event_type, row, producer.send(topic, key=key.encode(),
+                                                                            value=envelope.encode())))
             except kafka.KafkaError as error:
                 if self._record_failure(outcome, row, error):
-                    refused_now.add((row.topic, row.message_key))
+                    refused_now.add((topic, key))
         producer.flush(timeout=FLUSH_TIMEOUT_S)
         sent_by_type: Counter[str] = Counter()
-        for row, future in futures:
+        for seq, topic, event_type, row, future in futures:
             if future.succeeded():
-                outcome.acknowledged.append(row.seq)
-                floors = outcome.reached.setdefault(row.topic, {})
+                outcome.acknowledged.append(seq)
+                floors = outcome.reached.setdefault(topic, {})
                 sent = future.value  # the record's place in the log
                 floors[sent.partition] = min(floors.get(sent.partition, sent.offset + 1), sent.offset + 1)
-                sent_by_type[row.event_type] += 1
+                sent_by_type[event_type] += 1
             else:
                 self._record_failure(outcome, row, future.exception)
         for event_type, count in sent_by_type.items():

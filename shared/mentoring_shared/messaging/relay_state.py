@@ -7,10 +7,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, Table, and_, func, insert, select, update
+from sqlalchemy import ColumnElement, Select, Table, and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from mentoring_shared.messaging.broker_log import LogMark
+
+
+def sendable_rows(outbox: Table) -> Select:
+    """What the relay reads of a row to send it, in this order: (seq, topic, message_key,
+    event_type, envelope). Its send loop unpacks the rows by position."""
+    return select(outbox.c.seq, outbox.c.topic, outbox.c.message_key, outbox.c.event_type, outbox.c.envelope)
 
 
 @dataclass(frozen=True)
@@ -95,8 +101,7 @@ class RelayState:
         where = [outbox.c.seq >= republish.next_seq, outbox.c.seq <= republish.to_seq, outbox.c.sent_at.is_not(None)]
         if republish.topics is not None:
             where.append(outbox.c.topic.in_(republish.topics))
-        return (select(outbox.c.seq, outbox.c.topic, outbox.c.message_key, outbox.c.event_type, outbox.c.envelope)
-                .where(and_(*where)).order_by(outbox.c.seq).limit(limit))
+        return sendable_rows(outbox).where(and_(*where)).order_by(outbox.c.seq).limit(limit)
 
     def advance_republish(self, session: Session, republish: Republish, last_seq: int | None, sent: int) -> None:
         """Move the cursor past `last_seq`; finish the republish when nothing is left (last_seq None)."""
