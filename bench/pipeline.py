@@ -196,12 +196,16 @@ def bulk_round(platform: Platform, broker: Broker, urls: dict[str, str]) -> dict
     return bulk
 
 
+def broker_pids(broker: Broker) -> tuple[int, ...]:
+    """The broker's process, for its CPU time (none when it runs in a container)."""
+    return (broker.process.pid,) if broker.process else ()
+
+
 def raw_while_paused(platform: Platform, broker: Broker, size: int) -> dict:
     """The raw rate in the pipeline's shape, with the platform frozen meanwhile: idle, it still
     uses a few tenths of a core, which the baseline would lose."""
-    broker_pids = (broker.process.pid,) if broker.process else ()
     with platform.paused():
-        return raw_kafka_rate(broker.bootstrap, size=size, groups=len(CONSUMERS), broker_pids=broker_pids)
+        return raw_kafka_rate(broker.bootstrap, size=size, groups=len(CONSUMERS), broker_pids=broker_pids(broker))
 
 
 def settle(platform: Platform, urls: dict[str, str]) -> None:
@@ -284,9 +288,8 @@ def run(workdir: Path) -> dict:
         paced_bulk["offered_per_s"] = half_files_per_s * BULK_PEOPLE_PER_FILE
 
         platform.stop()  # the one-group baseline runs on the same broker with the platform stopped
-        broker_pids = (broker.process.pid,) if broker.process else ()
         raw = {"runs": [{key: run_[key] for key in ("produce_to_consume_per_s", "stolen_share")} for run_ in raw_runs],
-               "one_group": raw_kafka_rate(broker.bootstrap, size=size, groups=1, broker_pids=broker_pids)}
+               "one_group": raw_kafka_rate(broker.bootstrap, size=size, groups=1, broker_pids=broker_pids(broker))}
         return {"raw": raw, "backlog": backlog, "saturated": saturated, "paced": paced, "bulk": bulk,
                 "paced_bulk": paced_bulk}
     finally:

@@ -6,19 +6,18 @@ The handler counts its applications in a table of its own, so these tests use a 
 of their own: the session's must match the models."""
 
 import threading
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import event, text
 
 from mentoring_shared.config import load_service_settings
-from mentoring_shared.contracts.profiles import PERSON_UPSERTED_V1
 from mentoring_shared.messaging.consumer import ConsumerRunner
-from mentoring_shared.messaging.envelope import Envelope
 from mentoring_shared.runtime import ServiceRuntime
 from mentoring_testing.fixtures import migrated_databases, platform_environment
 from mentoring_testing.polling import eventually
 from tests.reliability.counting import counting_handler, create_counter_table, times_applied
+from tests.reliability.test_dead_letters import person_event
+from tests.unit.test_consumer_batches import records
 
 
 @pytest.fixture
@@ -31,18 +30,6 @@ def runtime(postgres_server):
     create_counter_table(built.engine)
     yield built
     built.engine.dispose()
-
-
-def person(tenant: str, name: str) -> Envelope:
-    person_id = f"{tenant}-{name}"
-    return Envelope.new(type=PERSON_UPSERTED_V1, source="/tests", subject=person_id, tenant_id=tenant, data={
-        "person_id": person_id, "version": 1, "employee_id": None, "name": name,
-        "email": f"{name}@example.com", "time_zone": "UTC", "status": "active"})
-
-
-def records(*envelopes: Envelope) -> list:
-    return [SimpleNamespace(value=envelope.to_json().encode(), topic="profiles.people", partition=0, offset=number)
-            for number, envelope in enumerate(envelopes)]
 
 
 def counting_runner(runtime, tenant: str, group: str) -> ConsumerRunner:
@@ -68,7 +55,7 @@ class InboxClaims:
 def test_a_new_batch_is_claimed_with_a_plain_insert_and_a_redelivered_one_again_with_on_conflict(
         runtime, tenant, consumer_group_name):
     runner = counting_runner(runtime, tenant, consumer_group_name)
-    ann, bo, cy, di, ed = (person(tenant, name) for name in ("ann", "bo", "cy", "di", "ed"))
+    ann, bo, cy, di, ed = (person_event(tenant, f"{tenant}-{name}", name) for name in ("ann", "bo", "cy", "di", "ed"))
     claims = InboxClaims(runtime.engine)
     try:
         assert runner.process_batch(records(ann, bo, cy)) == ["applied"] * 3
@@ -85,7 +72,7 @@ def test_a_new_batch_is_claimed_with_a_plain_insert_and_a_redelivered_one_again_
 
 def test_an_event_another_consumer_is_applying_waits_for_it_then_is_a_duplicate(runtime, tenant, consumer_group_name):
     runner = counting_runner(runtime, tenant, consumer_group_name)
-    ann, bo = person(tenant, "ann"), person(tenant, "bo")
+    ann, bo = (person_event(tenant, f"{tenant}-{name}", name) for name in ("ann", "bo"))
     outcomes: list = []
     with runtime.engine.connect() as other:  # another consumer of the group, in the middle of applying ann
         other.execute(text("INSERT INTO inbox (consumer_group, event_id, event_type, tenant_id, processed_at) "
