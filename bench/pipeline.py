@@ -43,7 +43,7 @@ BULK_CLIENTS = 2
 # run, explains little of it), so a rate compared with a baseline taken minutes away measures the
 # drift as much as the pipeline. Each bulk round is compared with the raw rate measured right
 # before and right after it (the higher of the two), and the median of the rounds' shares counts:
-# of five, as single rounds of one run spread from 19 to 25%.
+# of five, as single rounds of one run spread from 19 to 32%.
 BULK_ROUNDS = 5
 SETTLE_PEOPLE = 20
 
