@@ -25,10 +25,14 @@ def test_a_forked_child_never_repeats_its_parents_random_bits():
     new_id()  # the parent's pool is filled, with bytes left over
     read_end, write_end = os.pipe()
     child = os.fork()
-    if child == 0:  # the child writes the random part of its next ids, and goes
-        os.close(read_end)
-        os.write(write_end, ",".join(new_id()[19:] for _ in range(8)).encode())
-        os._exit(0)
+    if child == 0:  # the child writes the random part of its next ids, and goes, whatever happens
+        code = 1
+        try:
+            os.close(read_end)
+            os.write(write_end, ",".join(new_id()[19:] for _ in range(8)).encode())
+            code = 0
+        finally:
+            os._exit(code)  # never back into the test runner
     os.close(write_end)
     _, status = os.waitpid(child, 0)
     with os.fdopen(read_end) as pipe:
