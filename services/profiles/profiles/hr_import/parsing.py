@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import attrgetter
 from typing import Any
 
 from profiles.hr_import.mapping import ColumnMapping
@@ -67,8 +65,7 @@ class HrRow:
     def values(self) -> dict[str, Any]:
         """The fields the file carries, ready for register_person / change_person. Its lists are
         handed over as they are: the domain reads them into tuples of its own."""
-        names = _names_in_file(self.fields_in_file)
-        return dict(zip(names, _field_getter(names)(self)))
+        return {name: getattr(self, name) for name in _names_in_file(self.fields_in_file)}
 
 
 @dataclass
@@ -211,13 +208,8 @@ def _column_positions(header: list[str], header_line: int,
 
 @lru_cache(maxsize=64)
 def _names_in_file(fields_in_file: frozenset[str]) -> tuple[str, ...]:
+    """FIELDS that a file's mapping carries, in FIELDS' order (the same for every row of a file)."""
     return tuple(name for name in FIELDS if name in fields_in_file)
-
-
-@lru_cache(maxsize=64)
-def _field_getter(names: tuple[str, ...]) -> Callable[[HrRow], tuple]:
-    getter = attrgetter(*names)
-    return getter if len(names) > 1 else lambda row: (getter(row),)
 
 
 def _copy(value: Any) -> Any:
